@@ -1,0 +1,11 @@
+"""startup_report: the logic behind the strategy report's notebook chain.
+
+Notebooks stay thin and call into this package; the CLI (``startup-report``) runs the chain.
+"""
+
+import os
+
+# Keras reads its backend once, at import: jax trains our small models fastest on this CPU (README).
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+__version__ = "0.1.0"

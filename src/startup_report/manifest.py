@@ -1,0 +1,190 @@
+"""The run manifest, ``build/manifest.json``: what ran, with which parameters, inputs and versions.
+
+It is both the provenance record readers see in the book and the runner's memory: a stage is up to
+date when its fingerprint (notebook, parameters, input hashes, package code) equals the recorded one.
+The JSON Schema of this file is committed as ``schemas/manifest.schema.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = 1
+
+REPORTED_PACKAGES = (
+    "startup-report",
+    "jupyter-book",
+    "myst-nb",
+    "sphinx",
+    "papermill",
+    "keras",
+    "jax",
+    "torch",
+    "scikit-learn",
+    "sentence-transformers",
+    "numpy",
+    "pandas",
+    "seaborn",
+    "matplotlib",
+    "pydantic",
+    "pandera",
+)
+
+
+class FileRecord(BaseModel):
+    """One file and the SHA-256 of its bytes."""
+
+    path: str = Field(description="Path relative to the project root (absolute when outside it).")
+    sha256: str
+
+
+class StageRecord(BaseModel):
+    """The last attempt of one stage, and the fingerprint of its last good outputs."""
+
+    name: str
+    notebook: str = Field(description="Source notebook, relative to the project root.")
+    executed_notebook: str | None = Field(description="Executed copy of the last good run (or the failed one).")
+    params: dict[str, Any] = Field(description="The parameter slice the stage received.")
+    inputs: list[FileRecord] = Field(description="Raw inputs and upstream outputs it read.")
+    outputs: list[FileRecord] = Field(description="Declared outputs of the last good run.")
+    notebook_sha256: str
+    code_sha256: str = Field(description="Hash of the startup_report package sources.")
+    started: str | None = Field(description="ISO 8601 UTC start of the last attempt.")
+    duration_s: float | None
+    outcome: Literal["ran", "up to date", "failed", "not run"]
+    reason: str = Field(description="Why it ran (or why it would need to).")
+    error: str | None = None
+
+
+class RunRecord(BaseModel):
+    """Facts about the latest `startup-report run`."""
+
+    started: str
+    finished: str | None = None
+    duration_s: float | None = None
+    outcome: Literal["success", "failed", "running"]
+    command: list[str]
+    param_files: list[str]
+    overrides: list[str]
+    python: str
+    platform: str
+    keras_backend: str
+    git_commit: str | None
+    git_dirty: bool | None
+    packages: dict[str, str]
+
+
+class Manifest(BaseModel):
+    """Schema of build/manifest.json."""
+
+    schema_version: int = SCHEMA_VERSION
+    run: RunRecord | None = None
+    params: dict[str, Any] = Field(default_factory=dict, description="Effective parameters of the latest run.")
+    stages: dict[str, StageRecord] = Field(default_factory=dict)
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_json(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def code_hash() -> str:
+    """Hash of every source file of this package: a code change can change any stage's results."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in REPORTED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def git_state(root: Path) -> tuple[str | None, bool | None]:
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if commit is None:
+        return None, None
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return commit, bool(status) if status is not None else None
+
+
+def new_run(command: list[str], param_files: list[str], overrides: list[str], root: Path) -> RunRecord:
+    commit, dirty = git_state(root)
+    return RunRecord(
+        started=now_iso(),
+        outcome="running",
+        command=command,
+        param_files=param_files,
+        overrides=overrides,
+        python=sys.version.split()[0],
+        platform=platform.platform(),
+        keras_backend=os.environ.get("KERAS_BACKEND", "jax"),
+        git_commit=commit,
+        git_dirty=dirty,
+        packages=package_versions(),
+    )
+
+
+def load(path: Path) -> Manifest:
+    if not path.is_file():
+        return Manifest()
+    try:
+        return Manifest.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError:
+        # An unreadable or older manifest only means every stage is treated as never run.
+        return Manifest()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder and rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def save(manifest: Manifest, path: Path) -> None:
+    write_atomic(path, manifest.model_dump_json(indent=2) + "\n")
+
+
+def schema_json() -> str:
+    return json.dumps(Manifest.model_json_schema(), indent=2) + "\n"

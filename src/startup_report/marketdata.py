@@ -1,0 +1,93 @@
+"""Sourced market figures in ``data/market/*.csv``: schema, validation and look-up by key.
+
+Every row carries its value, unit, year and source (publisher, title, URL, publication date), so a
+figure in the book can always be traced to where it was published. A bad file is rejected before any
+stage runs, with the file, row and column named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+UNITS = (
+    "USD", "USD per contact", "USD per resolution", "USD per conversation", "USD per hour", "USD per year",
+    "USD per million tokens", "USD per GPU-hour", "USD per vCPU-hour", "USD billion", "USD million", "percent",
+    "count", "FLOP", "TFLOPS", "tokens per parameter", "parameters", "tokens", "months", "minutes",
+)
+COMMON_COLUMNS = ("key", "metric", "value", "unit", "year", "publisher", "title", "url", "published", "secondary")
+_NOT_BLANK = pa.Check(lambda s: s.astype(str).str.strip() != "", element_wise=False, error="must not be blank")
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "key": pa.Column(str, [_NOT_BLANK, pa.Check.str_matches(r"^[a-z0-9_]+$")], unique=True),
+        "metric": pa.Column(str, _NOT_BLANK),
+        "value": pa.Column(float, pa.Check.ge(0), coerce=True),
+        "unit": pa.Column(str, pa.Check.isin(UNITS)),
+        "year": pa.Column(int, pa.Check.in_range(1990, 2100), coerce=True),
+        "publisher": pa.Column(str, _NOT_BLANK),
+        "title": pa.Column(str, _NOT_BLANK),
+        "url": pa.Column(str, pa.Check.str_matches(r"^https?://")),
+        "published": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$")),
+        "secondary": pa.Column(bool, coerce=True),
+        "note": pa.Column(str, nullable=True, required=False),
+    },
+    strict=False,
+)
+
+
+class MarketDataError(ValueError):
+    """A market file breaks the schema; the message names file, row and column."""
+
+
+def read_facts(path: Path) -> pd.DataFrame:
+    """One validated market CSV (all columns kept, extra ones included)."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise MarketDataError(f"{path}: cannot be read as CSV ({exc}).") from exc
+    missing = [column for column in COMMON_COLUMNS if column not in frame.columns]
+    if missing:
+        raise MarketDataError(f"{path}: missing columns {missing}; every market file needs {list(COMMON_COLUMNS)}.")
+    try:
+        return SCHEMA.validate(frame, lazy=True)
+    except SchemaErrors as exc:
+        lines = []
+        cases = exc.failure_cases
+        for _, case in cases.head(10).iterrows():
+            row = case["index"]
+            where = f"row {int(row) + 2}" if pd.notna(row) else "all rows"
+            lines.append(f"  - {where}, column {case['column']!r}: {case['check']} (found {case['failure_case']!r})")
+        more = f"\n  ... and {len(cases) - 10} more" if len(cases) > 10 else ""
+        raise MarketDataError(
+            f"{path}: {len(cases)} problem(s); rows count from 1 at the header:\n" + "\n".join(lines) + more
+            + "\nEvery row needs a value >= 0, a unit from the list in data/market/README.md, a year, "
+            "a publisher, a title, a URL and a publication date."
+        ) from exc
+
+
+def load_facts(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every ``*.csv`` in the folder, validated, by file stem."""
+    files = sorted(folder.glob("*.csv"))
+    if not files:
+        raise MarketDataError(f"{folder}: no market CSV files. Set market.facts_dir to the folder of sourced CSVs.")
+    return {path.stem: read_facts(path) for path in files}
+
+
+def fact(facts: dict[str, pd.DataFrame], table: str, key: str) -> pd.Series:
+    """One sourced row by file stem and key, with a clear error when it is absent."""
+    frame = facts.get(table)
+    if frame is None:
+        raise MarketDataError(f"market file {table}.csv is missing from market.facts_dir.")
+    rows = frame[frame["key"] == key]
+    if rows.empty:
+        raise MarketDataError(f"{table}.csv has no row with key {key!r}; keys there: {list(frame['key'])[:12]} ...")
+    return rows.iloc[0]
+
+
+def citation(row: pd.Series) -> str:
+    """'Publisher, "Title" (published), URL' for a figure caption or table."""
+    return f'{row["publisher"]}, "{row["title"]}" ({row["published"]}), {row["url"]}'

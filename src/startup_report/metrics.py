@@ -1,0 +1,81 @@
+"""Quality metrics and the automation threshold: how much of the traffic a model can answer alone.
+
+Plain scikit-learn where it has the metric; our own code only for selective prediction, which it lacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+
+
+def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    return float(accuracy_score(y_true, y_pred))
+
+
+def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray | None = None) -> float:
+    return float(f1_score(y_true, y_pred, average="macro", labels=labels, zero_division=0))
+
+
+def coverage_at(confidence: np.ndarray, threshold: float) -> float:
+    """Share of messages whose top-class probability reaches the threshold (answered automatically)."""
+    return float(np.mean(confidence >= threshold)) if len(confidence) else 0.0
+
+
+def precision_at(confidence: np.ndarray, correct: np.ndarray, threshold: float) -> float:
+    """Accuracy among the messages answered automatically; 1.0 when none are (no wrong answers sent)."""
+    answered = confidence >= threshold
+    return float(np.mean(correct[answered])) if answered.any() else 1.0
+
+
+def threshold_for_precision(confidence: np.ndarray, correct: np.ndarray, target: float) -> float:
+    """Lowest confidence threshold whose auto-answered messages reach ``target`` precision.
+
+    Sorting by confidence makes every candidate threshold's precision one cumulative mean, so the
+    search is O(n log n). Returns a threshold above every confidence (nothing automated) when no
+    threshold reaches the target.
+    """
+    order = np.argsort(-confidence, kind="stable")
+    conf_sorted = confidence[order]
+    running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    # Only cut between distinct confidence values: ties are answered together.
+    last_of_tie = np.r_[conf_sorted[1:] != conf_sorted[:-1], True]
+    ok = (running >= target) & last_of_tie
+    if not ok.any():
+        return float(np.nextafter(conf_sorted.max(initial=1.0), np.inf))
+    return float(conf_sorted[np.flatnonzero(ok).max()])
+
+
+@dataclass(frozen=True)
+class Automation:
+    target_precision: float
+    threshold: float
+    coverage: float
+    precision: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def automation(
+    val_conf: np.ndarray, val_correct: np.ndarray, test_conf: np.ndarray, test_correct: np.ndarray, target: float
+) -> Automation:
+    """Choose the threshold on validation, report coverage and precision on test."""
+    threshold = threshold_for_precision(val_conf, val_correct, target)
+    return Automation(
+        target_precision=target,
+        threshold=threshold,
+        coverage=coverage_at(test_conf, threshold),
+        precision=precision_at(test_conf, test_correct, threshold),
+    )
+
+
+def risk_coverage_curve(confidence: np.ndarray, correct: np.ndarray, points: int = 101) -> tuple[np.ndarray, np.ndarray]:
+    """Precision of the answered messages when the most confident share ``c`` is answered, for c in (0, 1]."""
+    order = np.argsort(-confidence, kind="stable")
+    running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    coverage = np.linspace(1 / len(order), 1.0, min(points, len(order)))
+    index = np.clip(np.ceil(coverage * len(order)).astype(int) - 1, 0, len(order) - 1)
+    return coverage, running[index]

@@ -1,0 +1,67 @@
+"""Where things live: the project root and the folders derived from it (never typed in notebooks)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ProjectNotFound(RuntimeError):
+    """Raised when no project root (a folder with params/default.yaml and _toc.yml) is found."""
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: $STARTUP_REPORT_ROOT, else the nearest parent of ``start`` holding the chain."""
+    env = os.environ.get("STARTUP_REPORT_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "params" / "default.yaml").is_file() and (candidate / "_toc.yml").is_file():
+            return candidate
+    raise ProjectNotFound(
+        f"No project root above {here}: run from the report's folder (it holds params/default.yaml "
+        "and _toc.yml) or set STARTUP_REPORT_ROOT."
+    )
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders of one project checkout."""
+
+    root: Path
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def manifest(self) -> Path:
+        return self.build / "manifest.json"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def failed(self) -> Path:
+        return self.build / "failed"
+
+    @property
+    def staging(self) -> Path:
+        return self.build / ".staging"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "_build" / "html"
+
+    def stage_dir(self, name: str) -> Path:
+        return self.build / name
+
+    def rel(self, path: Path) -> str:
+        """A path as shown to users and stored in the manifest: relative to the root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)

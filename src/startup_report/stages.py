@@ -1,0 +1,86 @@
+"""The chain: five stages, each a notebook with declared parameters, inputs and outputs.
+
+A stage sees only the parameter sections it lists and reads only its declared inputs (raw files and
+the output folders of its upstream stages), so the runner can tell exactly what a change affects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from startup_report.params import Params
+
+
+def _data_files(params: Params, root: Path) -> list[Path]:
+    files = [params.data.train] + ([params.data.test] if params.data.test else [])
+    return [root / name for name in files]
+
+
+def _market_files(params: Params, root: Path) -> list[Path]:
+    return sorted((root / params.market.facts_dir).glob("*.csv"))
+
+
+def _no_files(params: Params, root: Path) -> list[Path]:
+    return []
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One notebook of the chain and its contract with the runner."""
+
+    name: str
+    notebook: str
+    title: str
+    keys: tuple[str, ...]
+    outputs: tuple[str, ...]
+    upstream: tuple[str, ...] = ()
+    external_inputs: Callable[[Params, Path], list[Path]] = field(default=_no_files, compare=False)
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage(
+        name="data-prep",
+        notebook="01-data-prep.ipynb",
+        title="Data preparation",
+        keys=("seed", "data"),
+        outputs=("train.parquet", "validation.parquet", "test.parquet", "labels.json", "data_card.json"),
+        external_inputs=_data_files,
+    ),
+    Stage(
+        name="model-build",
+        notebook="02-model-build.ipynb",
+        title="Model building",
+        keys=("seed", "model"),
+        outputs=("vocabulary.json", "model.keras", "model_card.json"),
+        upstream=("data-prep",),
+    ),
+    Stage(
+        name="training",
+        notebook="03-training.ipynb",
+        title="Training",
+        keys=("seed", "training"),
+        outputs=("model.keras", "history.json"),
+        upstream=("data-prep", "model-build"),
+    ),
+    Stage(
+        name="evaluation",
+        notebook="04-evaluation.ipynb",
+        title="Evaluation",
+        keys=("seed", "evaluation"),
+        outputs=("metrics.json", "predictions.parquet"),
+        upstream=("data-prep", "model-build", "training"),
+    ),
+    Stage(
+        name="market-analysis",
+        notebook="05-market-analysis.ipynb",
+        title="Market analysis",
+        keys=("market",),
+        outputs=("unit_economics.csv", "market.json"),
+        upstream=("evaluation",),
+        external_inputs=_market_files,
+    ),
+)
+
+STAGE_BY_NAME: dict[str, Stage] = {stage.name: stage for stage in STAGES}
