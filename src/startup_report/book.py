@@ -122,8 +122,16 @@ def build(layout: Layout, echo=print) -> Path:
     if output.exists():
         shutil.rmtree(output)
     start = time.perf_counter()
-    cmd = [*_jupyter_book(), "build", str(source), "--path-output", str(output), "--warningiserror",
-           "--keep-going", "--quiet"]
+    cmd = [
+        *_jupyter_book(),
+        "build",
+        str(source),
+        "--path-output",
+        str(output),
+        "--warningiserror",
+        "--keep-going",
+        "--quiet",
+    ]
     done = subprocess.run(cmd, cwd=layout.root, capture_output=True, text=True)
     built = output / "_build" / "html"
     if done.returncode != 0 or not (built / "index.html").is_file():

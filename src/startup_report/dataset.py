@@ -29,13 +29,15 @@ def read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, encoding="utf-8", encoding_errors="strict", dtype=str, keep_default_na=False,
-                               na_values=[""])
+            return pd.read_csv(
+                path, encoding="utf-8", encoding_errors="strict", dtype=str, keep_default_na=False, na_values=[""]
+            )
         if suffix in {".parquet", ".pq"}:
             return pd.read_parquet(path)
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: text is not valid UTF-8 ({exc.reason} at byte {exc.start}). "
-                        "Re-save the file as UTF-8.") from exc
+        raise DataError(
+            f"{path}: text is not valid UTF-8 ({exc.reason} at byte {exc.start}). Re-save the file as UTF-8."
+        ) from exc
     except (ValueError, OSError) as exc:
         raise DataError(f"{path}: cannot be read as {suffix[1:]} ({exc}).") from exc
     raise DataError(f"{path}: unsupported extension {suffix!r}. Use .csv or .parquet.")
@@ -102,11 +104,19 @@ def load_and_check(params: DataParams, root: Path, seed: int) -> tuple[pd.DataFr
         counts = train[LABEL].value_counts()
         rare = counts[counts < 2]
         if not rare.empty:
-            raise DataError(f"{train_path}: labels {list(rare.index[:5])} have a single example; a stratified "
-                            "test split needs at least 2 per label. Provide data.test or more examples.")
-        train, test = train_test_split(train, test_size=params.test_fraction, stratify=train[LABEL],
-                                       random_state=seed)
+            raise DataError(
+                f"{train_path}: labels {list(rare.index[:5])} have a single example; a stratified "
+                "test split needs at least 2 per label. Provide data.test or more examples."
+            )
+        train, test = train_test_split(
+            train, test_size=_split_size(train, params.test_fraction), stratify=train[LABEL], random_state=seed
+        )
     return train.reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _split_size(frame: pd.DataFrame, fraction: float) -> int:
+    """Rows for a stratified hold-out: the fraction, but at least one row per label."""
+    return max(frame[LABEL].nunique(), round(len(frame) * fraction))
 
 
 def _stratified_sample(frame: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
@@ -132,10 +142,13 @@ def prepare(params: DataParams, root: Path, seed: int) -> Splits:
     counts = train[LABEL].value_counts()
     too_few = counts[counts < 2]
     if not too_few.empty:
-        raise DataError(f"{params.train}: labels {list(too_few.index[:5])} have fewer than 2 training examples "
-                        "after sampling; raise data.sample_fraction or add examples.")
-    fit, validation = train_test_split(train, test_size=params.validation_fraction, stratify=train[LABEL],
-                                       random_state=seed)
+        raise DataError(
+            f"{params.train}: labels {list(too_few.index[:5])} have fewer than 2 training examples "
+            "after sampling; raise data.sample_fraction or add examples."
+        )
+    fit, validation = train_test_split(
+        train, test_size=_split_size(train, params.validation_fraction), stratify=train[LABEL], random_state=seed
+    )
     labels = sorted(train[LABEL].unique())
     return Splits(
         train=fit.reset_index(drop=True),
@@ -149,17 +162,24 @@ def prepare(params: DataParams, root: Path, seed: int) -> Splits:
 
 def data_card(splits: Splits) -> dict[str, object]:
     """Counts per split, class balance and text lengths: the facts a reader checks first."""
+
     def lengths(frame: pd.DataFrame) -> dict[str, float]:
         words = frame[TEXT].str.split().str.len()
-        return {"mean_words": round(float(words.mean()), 2), "median_words": float(words.median()),
-                "max_words": int(words.max())}
+        return {
+            "mean_words": round(float(words.mean()), 2),
+            "median_words": float(words.median()),
+            "max_words": int(words.max()),
+        }
 
     per_class = splits.train[LABEL].value_counts()
     return {
         "n_labels": len(splits.labels),
         "counts": {"train": len(splits.train), "validation": len(splits.validation), "test": len(splits.test)},
-        "train_per_class": {"min": int(per_class.min()), "median": float(per_class.median()),
-                            "max": int(per_class.max())},
+        "train_per_class": {
+            "min": int(per_class.min()),
+            "median": float(per_class.median()),
+            "max": int(per_class.max()),
+        },
         "text_length": {name: lengths(getattr(splits, name)) for name in ("train", "validation", "test")},
         "test_duplicates_of_train": {"found": splits.duplicates_found, "removed": splits.duplicates_removed},
     }

@@ -14,9 +14,26 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 UNITS = (
-    "USD", "USD per contact", "USD per resolution", "USD per conversation", "USD per hour", "USD per year",
-    "USD per million tokens", "USD per GPU-hour", "USD per vCPU-hour", "USD billion", "USD million", "percent",
-    "count", "FLOP", "TFLOPS", "tokens per parameter", "parameters", "tokens", "months", "minutes",
+    "USD",
+    "USD per contact",
+    "USD per resolution",
+    "USD per conversation",
+    "USD per hour",
+    "USD per year",
+    "USD per million tokens",
+    "USD per GPU-hour",
+    "USD per vCPU-hour",
+    "USD billion",
+    "USD million",
+    "percent",
+    "count",
+    "FLOP",
+    "TFLOPS",
+    "tokens per parameter",
+    "parameters",
+    "tokens",
+    "months",
+    "minutes",
 )
 COMMON_COLUMNS = ("key", "metric", "value", "unit", "year", "publisher", "title", "url", "published", "secondary")
 _NOT_BLANK = pa.Check(lambda s: s.astype(str).str.strip() != "", element_wise=False, error="must not be blank")
@@ -32,7 +49,7 @@ SCHEMA = pa.DataFrameSchema(
         "title": pa.Column(str, _NOT_BLANK),
         "url": pa.Column(str, pa.Check.str_matches(r"^https?://")),
         "published": pa.Column(str, pa.Check.str_matches(r"^\d{4}(-\d{2}(-\d{2})?)?$")),
-        "secondary": pa.Column(bool, coerce=True),
+        "secondary": pa.Column(str, pa.Check.isin(["true", "false"])),
         "note": pa.Column(str, nullable=True, required=False),
     },
     strict=False,
@@ -53,7 +70,7 @@ def read_facts(path: Path) -> pd.DataFrame:
     if missing:
         raise MarketDataError(f"{path}: missing columns {missing}; every market file needs {list(COMMON_COLUMNS)}.")
     try:
-        return SCHEMA.validate(frame, lazy=True)
+        valid = SCHEMA.validate(frame, lazy=True)
     except SchemaErrors as exc:
         lines = []
         cases = exc.failure_cases
@@ -63,10 +80,14 @@ def read_facts(path: Path) -> pd.DataFrame:
             lines.append(f"  - {where}, column {case['column']!r}: {case['check']} (found {case['failure_case']!r})")
         more = f"\n  ... and {len(cases) - 10} more" if len(cases) > 10 else ""
         raise MarketDataError(
-            f"{path}: {len(cases)} problem(s); rows count from 1 at the header:\n" + "\n".join(lines) + more
+            f"{path}: {len(cases)} problem(s); rows count from 1 at the header:\n"
+            + "\n".join(lines)
+            + more
             + "\nEvery row needs a value >= 0, a unit from the list in data/market/README.md, a year, "
             "a publisher, a title, a URL and a publication date."
         ) from exc
+    # Parsed after validation: a cast of the text "false" to bool would read it as true.
+    return valid.assign(secondary=valid["secondary"] == "true")
 
 
 def load_facts(folder: Path) -> dict[str, pd.DataFrame]:

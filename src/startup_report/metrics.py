@@ -72,7 +72,9 @@ def automation(
     )
 
 
-def risk_coverage_curve(confidence: np.ndarray, correct: np.ndarray, points: int = 101) -> tuple[np.ndarray, np.ndarray]:
+def risk_coverage_curve(
+    confidence: np.ndarray, correct: np.ndarray, points: int = 101
+) -> tuple[np.ndarray, np.ndarray]:
     """Precision of the answered messages when the most confident share ``c`` is answered, for c in (0, 1]."""
     order = np.argsort(-confidence, kind="stable")
     running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)

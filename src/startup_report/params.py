@@ -23,7 +23,9 @@ class _Section(BaseModel):
 class DataParams(_Section):
     """Which intent dataset to read and how to split it."""
 
-    train: str = Field("data/raw/banking77/train.csv", description="Training file (CSV or Parquet), relative to the project root.")
+    train: str = Field(
+        "data/raw/banking77/train.csv", description="Training file (CSV or Parquet), relative to the project root."
+    )
     test: str | None = Field(
         "data/raw/banking77/test.csv",
         description="Test file; null makes a stratified test split of `train` by seed.",
@@ -157,7 +159,9 @@ def _field_help(loc: tuple[Any, ...]) -> str:
 def format_validation_error(exc: ValidationError, origin: str) -> str:
     lines = [f"Invalid parameters ({origin}):"]
     lines += [f"  - {_describe(err)}" for err in exc.errors()]
-    lines.append("Fix the value in the parameter file or with -p key=value; `startup-report params --schema` lists all.")
+    lines.append(
+        "Fix the value in the parameter file or with -p key=value; `startup-report params --schema` lists all."
+    )
     return "\n".join(lines)
 
 
@@ -198,9 +202,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return key.split("."), value
 
 
-def load_params(
-    root: Path, param_files: Iterable[Path] = (), overrides: Iterable[str] = ()
-) -> Params:
+def load_params(root: Path, param_files: Iterable[Path] = (), overrides: Iterable[str] = ()) -> Params:
     """Defaults, then each ``--params`` file (later wins), then each ``-p`` override; then validate."""
     merged = _read_yaml(root / "params" / "default.yaml")
     origin = ["params/default.yaml"]

@@ -107,7 +107,10 @@ def plan(params: Params, layout: Layout, manifest: mf.Manifest, force: bool = Fa
     rerunning: set[str] = set()
     decisions = []
     for stage in STAGES:
-        decision = Decision(stage, ("forced",)) if force else decide(stage, params, layout, manifest, code_sha, rerunning)
+        if force:
+            decision = Decision(stage, ("forced",))
+        else:
+            decision = decide(stage, params, layout, manifest, code_sha, rerunning)
         if decision.stale:
             rerunning.add(stage.name)
         decisions.append(decision)
@@ -221,14 +224,26 @@ def run(
             duration = round(time.perf_counter() - t0, 2)
             echo(f"{stage.name:<{width}}  FAILED after {duration} s: {exc}")
             failed_nb = layout.rel(layout.failed / stage.notebook)
-            update = {"outcome": "failed", "reason": decision.reason, "error": str(exc), "started": started,
-                      "duration_s": duration, "executed_notebook": failed_nb}
+            update = {
+                "outcome": "failed",
+                "reason": decision.reason,
+                "error": str(exc),
+                "started": started,
+                "duration_s": duration,
+                "executed_notebook": failed_nb,
+            }
             manifest.stages[stage.name] = (
                 record.model_copy(update=update)
                 if record is not None
                 else mf.StageRecord(
-                    name=stage.name, notebook=f"notebooks/{stage.notebook}", params=section_values(params, stage.keys),
-                    inputs=inputs, outputs=[], notebook_sha256="", code_sha256="", **update,
+                    name=stage.name,
+                    notebook=f"notebooks/{stage.notebook}",
+                    params=section_values(params, stage.keys),
+                    inputs=inputs,
+                    outputs=[],
+                    notebook_sha256="",
+                    code_sha256="",
+                    **update,
                 )
             )
             ok = False

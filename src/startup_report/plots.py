@@ -16,9 +16,7 @@ sns.set_theme(context="notebook", style="whitegrid")
 
 def class_distribution(counts: pd.DataFrame) -> Figure:
     """Examples per intent in each split, intents sorted by training count."""
-    order = (
-        counts[counts["split"] == "train"].sort_values("count", ascending=False)["label"].tolist()
-    )
+    order = counts[counts["split"] == "train"].sort_values("count", ascending=False)["label"].tolist()
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.6))
     pivot = counts.pivot_table(index="label", columns="split", values="count", fill_value=0).reindex(order)
     x = np.arange(len(order))
@@ -41,8 +39,9 @@ def text_lengths(frames: Mapping[str, pd.Series]) -> Figure:
     """Distribution of message length in words, per split."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.0))
     for name, texts in frames.items():
-        sns.histplot(texts.str.split().str.len(), binwidth=2, stat="density", element="step", fill=False,
-                     label=name, ax=ax)
+        sns.histplot(
+            texts.str.split().str.len(), binwidth=2, stat="density", element="step", fill=False, label=name, ax=ax
+        )
     ax.set_xlabel("message length (words)")
     ax.set_ylabel("share of messages (density)")
     ax.set_title("Message length per split")
@@ -55,7 +54,8 @@ def training_history(history: Mapping[str, Sequence[float]]) -> Figure:
     """Loss and accuracy per epoch, training against validation."""
     fig, axes = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 3.0))
     epochs = np.arange(1, len(history["loss"]) + 1)
-    for ax, metric, label in ((axes[0], "loss", "cross-entropy loss (nats)"), (axes[1], "accuracy", "accuracy (fraction)")):
+    panels = ((axes[0], "loss", "cross-entropy loss (nats)"), (axes[1], "accuracy", "accuracy (fraction)"))
+    for ax, metric, label in panels:
         ax.plot(epochs, history[metric], marker="o", label="train")
         ax.plot(epochs, history[f"val_{metric}"], marker="o", label="validation")
         ax.set_xlabel("epoch")

@@ -31,8 +31,14 @@ def fit(
     stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
     start = time.perf_counter()
     history = model.fit(
-        x, y, validation_data=(x_val, y_val), epochs=epochs, batch_size=batch_size,
-        callbacks=[stop], shuffle=True, verbose=verbose,
+        x,
+        y,
+        validation_data=(x_val, y_val),
+        epochs=epochs,
+        batch_size=batch_size,
+        callbacks=[stop],
+        shuffle=True,
+        verbose=verbose,
     )
     seconds = time.perf_counter() - start
     clean = {key: [round(float(v), 6) for v in values] for key, values in history.history.items()}

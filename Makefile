@@ -1,0 +1,57 @@
+# The project's verbs. Every target sets up .venv from the lock when it is missing or stale.
+# `make` alone lists the targets.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PARAMS ?=
+RUN_ARGS ?=
+PARAMS_ARGS := $(if $(PARAMS),--params $(PARAMS))
+
+.DEFAULT_GOAL := help
+.PHONY: help setup book run status test test-fast bench lint lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv with the pinned dependencies and the package
+
+book: $(STAMP) ## Run the chain (PARAMS=file to overlay) and build the site into _build/html
+	$(BIN)/startup-report run $(PARAMS_ARGS) $(RUN_ARGS)
+	$(BIN)/startup-report book
+
+run: $(STAMP) ## Run the chain only
+	$(BIN)/startup-report run $(PARAMS_ARGS) $(RUN_ARGS)
+
+status: $(STAMP) ## Show which stages would rerun and why
+	$(BIN)/startup-report status $(PARAMS_ARGS) $(RUN_ARGS)
+
+test: $(STAMP) ## Lint, unit tests, and a smoke end-to-end run with the book build
+	$(BIN)/ruff check src tests
+	$(BIN)/python -m pytest -ra
+
+test-fast: $(STAMP) ## Unit tests only (no notebook chain)
+	$(BIN)/python -m pytest -ra -m "not e2e and not browser"
+
+bench: $(STAMP) ## Print cold-chain and no-change rerun times (PARAMS=file to overlay)
+	$(BIN)/python -m startup_report.bench $(PARAMS_ARGS)
+
+lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks
+	$(BIN)/ruff check src tests
+	$(BIN)/nbqa ruff notebooks
+
+lock: $(STAMP) ## Recompile requirements.lock from requirements.in and regenerate environment.yml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.lock requirements.in
+	sed -i 's/^torch==\(.*\)+cpu/torch==\1/' requirements.lock
+	$(BIN)/python -m startup_report.lockfile requirements.lock > environment.yml
+
+clean: ## Remove build products (build/, _build/), keep .venv
+	rm -rf build _build

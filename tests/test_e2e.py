@@ -1,0 +1,149 @@
+"""The chain end to end on the smoke profile, in a copy of the project: what a user checks.
+
+One module-scoped run feeds several tests; each later test builds on the state the previous left,
+so they run in file order.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from startup_report.stages import STAGES
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[1]
+CLI = str(Path(sys.executable).with_name("startup-report"))
+SMOKE = ["--params", "params/smoke.yaml"]
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "STARTUP_REPORT_ROOT": str(project)}
+    return subprocess.run([CLI, *args], cwd=project, capture_output=True, text=True, env=env, timeout=900)
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def ran(result: subprocess.CompletedProcess) -> list[str]:
+    return [line.split()[0] for line in result.stdout.splitlines() if "  ran (" in line]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("project")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, target / name)
+    for name in ("book", "notebooks", "params", "data"):
+        shutil.copytree(ROOT / name, target / name)
+    first = cli(target, "run", *SMOKE)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert ran(first) == [s.name for s in STAGES]
+    book = cli(target, "book")
+    assert book.returncode == 0, book.stdout + book.stderr
+    return target
+
+
+def test_site_has_intro_and_five_executed_chapters(project):
+    site = project / "_build/html"
+    assert (site / "index.html").is_file()
+    intro = (site / "book/intro.html").read_text()
+    assert "could answer" in intro and "%" in intro
+    for stage in STAGES:
+        page = (site / "notebooks" / stage.notebook.replace(".ipynb", ".html")).read_text()
+        assert "cell_output" in page, f"{stage.name}: no executed output"
+        assert "Traceback" not in page and 'class="output stderr' not in page, stage.name
+    assert list((site / "_images").glob("*.png")), "figures are rendered"
+    assert "Reproduce this report" in (site / "book/reproduce.html").read_text()
+
+
+def test_manifest_records_params_hashes_versions_and_timings(project):
+    manifest = json.loads((project / "build/manifest.json").read_text())
+    assert manifest["run"]["outcome"] == "success"
+    assert "keras" in manifest["run"]["packages"] and manifest["run"]["python"].startswith("3.11")
+    prep = manifest["stages"]["data-prep"]
+    assert prep["params"]["data"]["sample_fraction"] == 0.25
+    assert any(i["path"] == "data/raw/banking77/train.csv" and len(i["sha256"]) == 64 for i in prep["inputs"])
+    assert {o["path"] for o in manifest["stages"]["evaluation"]["outputs"]} >= {"build/evaluation/metrics.json"}
+    assert all(s["duration_s"] > 0 for s in manifest["stages"].values())
+
+
+def test_second_run_with_nothing_changed_reruns_nothing(project):
+    again = cli(project, "run", *SMOKE)
+    assert again.returncode == 0
+    assert ran(again) == []
+    assert again.stdout.count("up to date") == len(STAGES)
+
+
+def test_one_market_parameter_reruns_only_the_market_stage(project):
+    status = cli(project, "status", *SMOKE, "-p", "market.error_cost_usd=9")
+    assert "market-analysis  would run (parameters changed: market.error_cost_usd)" in status.stdout
+    assert status.stdout.count("up to date") == len(STAGES) - 1
+    before = json.loads((project / "build/market-analysis/market.json").read_text())
+    changed = cli(project, "run", *SMOKE, "-p", "market.error_cost_usd=9")
+    assert ran(changed) == ["market-analysis"]
+    after = json.loads((project / "build/market-analysis/market.json").read_text())
+    assert after["error_cost_usd"] == 9 and after["automated_usd"] > before["automated_usd"]
+
+
+def test_bad_parameters_exit_2_and_leave_build_untouched(project):
+    before = tree_hash(project / "build")
+    for bad in ("training.epochs=-3", "training.epoch=3", "seed=minus one"):
+        result = cli(project, "run", *SMOKE, "-p", bad)
+        assert result.returncode == 2, bad
+        assert bad.split("=")[0] in result.stderr
+    assert tree_hash(project / "build") == before
+
+
+def test_bad_dataset_exits_2_before_any_stage(project, tmp_path):
+    broken = tmp_path / "broken.csv"
+    broken.write_text("utterance,category\nhello,greet\n")
+    before = tree_hash(project / "build")
+    result = cli(project, "run", "-p", f"data.train={broken}", "-p", "data.test=null")
+    assert result.returncode == 2
+    assert "no column 'text'" in result.stderr
+    assert tree_hash(project / "build") == before
+
+
+def test_failing_stage_keeps_last_good_outputs_and_site_then_resumes(project):
+    notebook = project / "notebooks/04-evaluation.ipynb"
+    good = notebook.read_text()
+    nb = json.loads(good)
+    nb["cells"].insert(
+        4,
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "boom",
+            "metadata": {},
+            "outputs": [],
+            "source": "raise RuntimeError('injected failure')",
+        },
+    )
+    notebook.write_text(json.dumps(nb))
+    outputs_before = tree_hash(project / "build/evaluation")
+    site_before = tree_hash(project / "_build/html")
+    failed = cli(project, "run", *SMOKE, "-p", "evaluation.target_precision=0.9")
+    assert failed.returncode == 1
+    assert "RuntimeError: injected failure" in failed.stdout
+    assert "build/failed/04-evaluation.ipynb" in failed.stdout
+    assert (project / "build/failed/04-evaluation.ipynb").is_file()
+    assert tree_hash(project / "build/evaluation") == outputs_before
+    assert tree_hash(project / "_build/html") == site_before
+    assert not (project / "build/.staging/evaluation").exists()
+
+    notebook.write_text(good)
+    fixed = cli(project, "run", *SMOKE, "-p", "evaluation.target_precision=0.9")
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert ran(fixed) == ["evaluation", "market-analysis"]
+    assert not (project / "build/failed/04-evaluation.ipynb").exists()
