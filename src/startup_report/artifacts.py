@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from startup_report.dataset import Splits, data_card
@@ -35,3 +36,24 @@ def save_splits(splits: Splits, product: Path) -> list[Path]:
 
 def load_split(folder: Path | str, name: str) -> pd.DataFrame:
     return pd.read_parquet(Path(folder) / f"{name}.parquet")
+
+
+def save_probabilities(path: Path, runs: dict[str, Any]) -> Path:
+    """Validation and test probabilities of each model's best full-budget run, for the evaluation stage."""
+    arrays = {}
+    for name, run in runs.items():
+        arrays[f"{name}__val"] = run.val_probs.astype("float32")
+        arrays[f"{name}__test"] = run.test_probs.astype("float32")
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    return path
+
+
+def load_probabilities(path: Path) -> dict[str, dict[str, Any]]:
+    """{model: {"val": array, "test": array}}."""
+    with np.load(path) as data:
+        out: dict[str, dict[str, Any]] = {}
+        for key in data.files:
+            name, split = key.rsplit("__", 1)
+            out.setdefault(name, {})[split] = data[key]
+    return out

@@ -7,11 +7,13 @@ from startup_report.project import Layout
 
 
 def validate_inputs(params: Params, layout: Layout, stages: set[str]) -> None:
-    """Raise DataError / MarketDataError for the inputs of the stages about to run."""
-    if "data-prep" in stages:
+    """Raise DataError / BudgetError / MarketDataError for the inputs of the stages about to run."""
+    if stages & {"data-prep", "training"}:
         from startup_report.dataset import prepare
+        from startup_report.modeling.grid import check_budgets
 
-        prepare(params.data, layout.root, params.seed)
+        splits = prepare(params.data, layout.root, params.seed)
+        check_budgets(splits.train, params.training.budgets)
     if "market-analysis" in stages:
         from startup_report.marketdata import load_facts
 

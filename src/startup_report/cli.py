@@ -53,12 +53,13 @@ def run(
     from startup_report.checks import validate_inputs
     from startup_report.dataset import DataError
     from startup_report.marketdata import MarketDataError
+    from startup_report.modeling.grid import BudgetError
 
     layout, params = _setup(param_files, overrides)
     stale = {d.stage.name for d in pipeline.plan(params, layout, mf.load(layout.manifest), force) if d.stale}
     try:
         validate_inputs(params, layout, stale)
-    except (DataError, MarketDataError) as exc:
+    except (DataError, BudgetError, MarketDataError) as exc:
         raise _fail(f"error: {exc}", 2) from None
     record = mf.new_run(
         ["startup-report", *sys.argv[1:]],

@@ -44,23 +44,53 @@ class DataParams(_Section):
     )
 
 
+ModelName = Literal[
+    "tfidf-logreg", "embedding-pooling", "transformer-encoder", "minilm-logreg", "minilm-keras-head", "minilm-finetuned"
+]
+MODEL_NAMES: tuple[str, ...] = ModelName.__args__
+
+
 class ModelParams(_Section):
-    """Shape of the from-scratch Keras text model."""
+    """Architectures of the model families (see the model-building chapter)."""
 
     max_tokens: int = Field(20000, ge=100, le=200000, description="Vocabulary size, most frequent tokens first.")
-    sequence_length: int = Field(48, ge=4, le=512, description="Tokens per message after padding/truncation.")
-    embedding_dim: int = Field(64, ge=4, le=1024, description="Width of the token embedding.")
-    hidden_units: int = Field(128, ge=0, le=4096, description="Width of the hidden dense layer (0 = none).")
+    sequence_length: int = Field(32, ge=4, le=512, description="Tokens per message after padding/truncation.")
+    embedding_dim: int = Field(64, ge=4, le=1024, description="Width of the from-scratch token embedding.")
+    hidden_units: int = Field(128, ge=0, le=4096, description="Hidden layer of the pooling model (0 = none).")
     dropout: float = Field(0.2, ge=0.0, lt=1.0, description="Dropout rate before the classifier.")
+    transformer_heads: int = Field(2, ge=1, le=16, description="Attention heads of the from-scratch Transformer.")
+    transformer_ff_units: int = Field(128, ge=8, le=4096, description="Feed-forward width of the Transformer.")
+    head_hidden_units: int = Field(0, ge=0, le=4096, description="Hidden layer of the frozen-encoder head (0 = none).")
+    logreg_c: float = Field(10.0, gt=0.0, le=1e6, description="Inverse L2 strength of the logistic regressions.")
 
 
 class TrainingParams(_Section):
-    """How the model is fitted."""
+    """The experiment grid: which models, at which label budgets, with how many seeds."""
 
-    epochs: int = Field(30, ge=1, le=1000, description="Maximum passes over the training data.")
+    models: list[ModelName] = Field(
+        list(MODEL_NAMES), min_length=1, description="Models to train, from: " + ", ".join(MODEL_NAMES) + "."
+    )
+    budgets: list[int] = Field([10, 30], description="Few-shot budgets: training examples per intent (each >= 1).")
+    include_full: bool = Field(True, description="Also train on the full training split.")
+    n_seeds: int = Field(5, ge=1, le=50, description="Seeds per budget (different few-shot draws and inits).")
+    epochs: int = Field(30, ge=1, le=1000, description="Maximum epochs of the Keras models.")
     batch_size: int = Field(32, ge=1, le=4096, description="Messages per gradient step.")
-    learning_rate: float = Field(0.003, gt=0.0, le=1.0, description="Adam learning rate.")
+    learning_rate: float = Field(0.003, gt=0.0, le=1.0, description="Adam learning rate of the Keras models.")
     patience: int = Field(3, ge=1, le=100, description="Epochs without validation improvement before stopping.")
+    finetune_budgets: list[int | Literal["full"]] = Field(
+        ["full"], description="Budgets at which the encoder is fine-tuned (expensive on a CPU)."
+    )
+    finetune_time_budget_s: float = Field(
+        420.0, gt=0.0, le=86400.0, description="Wall-clock seconds one fine-tuning run may train."
+    )
+    finetune_epochs: int = Field(2, ge=1, le=50, description="Maximum epochs of a fine-tuning run.")
+
+    @field_validator("budgets")
+    @classmethod
+    def _positive_sorted(cls, value: list[int]) -> list[int]:
+        if any(b < 1 for b in value):
+            raise ValueError("every budget must be at least 1 example per intent")
+        return sorted(set(value))
 
 
 class EvaluationParams(_Section):

@@ -109,3 +109,37 @@ def cost_per_contact(costs: pd.DataFrame) -> Figure:
     ax.set_title("Cost of one customer contact")
     fig.tight_layout()
     return fig
+
+
+FAMILY_ORDER = ("classical", "scratch", "frozen", "finetuned")
+
+
+def budget_axis(budget: str, full_examples: float) -> float:
+    """Examples per intent for the x-axis: the full budget sits at its mean examples per intent."""
+    return full_examples if budget == "full" else float(budget)
+
+
+def data_scaling(summary: pd.DataFrame, published: pd.DataFrame | None, full_examples: float) -> Figure:
+    """Accuracy against examples per intent (log scale), mean ± sd over seeds, one line per model."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 4.2))
+    palette = dict(zip(FAMILY_ORDER, sns.color_palette("colorblind", len(FAMILY_ORDER)), strict=True))
+    styles = ["-", "--", ":"]
+    for (family, model), group in summary.groupby(["family", "model"], sort=False):
+        x = group["budget"].map(lambda b: budget_axis(b, full_examples)).to_numpy()
+        order = np.argsort(x)
+        x, mean, sd = x[order], group["accuracy_mean"].to_numpy()[order], group["accuracy_sd"].to_numpy()[order]
+        style = styles[sorted(summary[summary["family"] == family]["model"].unique()).index(model) % 3]
+        ax.plot(x, mean, style, marker="o", color=palette.get(family), label=f"{family}: {model}")
+        ax.fill_between(x, mean - sd, mean + sd, color=palette.get(family), alpha=0.15)
+    if published is not None and not published.empty:
+        px = published["budget"].map(lambda b: budget_axis(b, full_examples))
+        ax.scatter(
+            px, published["accuracy"], marker="x", color="black", zorder=5, label="published (Casanueva et al., 2020)"
+        )
+    ax.set_xscale("log")
+    ax.set_xlabel("training examples per intent (log scale; rightmost = full training split)")
+    ax.set_ylabel("test accuracy (fraction)")
+    ax.set_title("Accuracy against label budget (mean ± sd over seeds)")
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    return fig

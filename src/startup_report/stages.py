@@ -53,15 +53,15 @@ STAGES: tuple[Stage, ...] = (
         notebook="02-model-build.ipynb",
         title="Model building",
         keys=("seed", "model"),
-        outputs=("vocabulary.json", "model.keras", "model_card.json"),
+        outputs=("model_card.json", "encoder.json"),
         upstream=("data-prep",),
     ),
     Stage(
         name="training",
         notebook="03-training.ipynb",
         title="Training",
-        keys=("seed", "training"),
-        outputs=("model.keras", "history.json"),
+        keys=("seed", "model", "training"),
+        outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json"),
         upstream=("data-prep", "model-build"),
     ),
     Stage(
@@ -70,7 +70,7 @@ STAGES: tuple[Stage, ...] = (
         title="Evaluation",
         keys=("seed", "evaluation"),
         outputs=("metrics.json", "predictions.parquet"),
-        upstream=("data-prep", "model-build", "training"),
+        upstream=("data-prep", "training"),
     ),
     Stage(
         name="market-analysis",
