@@ -25,8 +25,9 @@ def test_parameters_cell_equals_schema_defaults(stage):
     for node in ast.parse("".join(cells[0]["source"])).body:
         assert isinstance(node, ast.Assign), "the parameters cell holds assignments only"
         values[node.targets[0].id] = ast.literal_eval(node.value)
-    upstream, product = values.pop("upstream"), values.pop("product")
+    upstream, product, inputs = values.pop("upstream"), values.pop("product"), values.pop("inputs")
     assert values == flatten(Params(), stage.keys)
+    assert inputs == {p.name: p.relative_to(ROOT).as_posix() for p in stage.external_inputs(Params(), ROOT)}
     assert set(upstream) == set(stage.upstream)
     assert product == f"build/{stage.name}"
 

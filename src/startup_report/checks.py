@@ -14,7 +14,14 @@ def validate_inputs(params: Params, layout: Layout, stages: set[str]) -> None:
 
         splits = prepare(params.data, layout.root, params.seed)
         check_budgets(splits.train, params.training.budgets)
-    if "market-analysis" in stages:
-        from startup_report.marketdata import load_facts
+    if stages & {"evaluation", "market-analysis"}:
+        from startup_report.marketdata import MarketDataError, load_facts
 
-        load_facts(layout.root / params.market.facts_dir)
+        facts = load_facts(layout.root / params.market.facts_dir)
+        known = set(facts["llm_prices"]["model"]) if "llm_prices" in facts else set()
+        unknown = [name for name in params.evaluation.llm_models if name not in known]
+        if unknown:
+            raise MarketDataError(
+                f"evaluation.llm_models: {unknown} not found in the `model` column of llm_prices.csv; "
+                f"choose from: {', '.join(sorted(known))}."
+            )

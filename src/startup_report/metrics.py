@@ -81,3 +81,56 @@ def risk_coverage_curve(
     coverage = np.linspace(1 / len(order), 1.0, min(points, len(order)))
     index = np.clip(np.ceil(coverage * len(order)).astype(int) - 1, 0, len(order) - 1)
     return coverage, running[index]
+
+
+def _macro_f1_from_counts(tp: np.ndarray, pred: np.ndarray, true: np.ndarray) -> float:
+    denom = pred + true
+    f1 = np.divide(2 * tp, denom, out=np.zeros_like(tp, dtype=float), where=denom > 0)
+    return float(f1.mean())
+
+
+def bootstrap_ci(
+    y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, samples: int = 1000, seed: int = 0, level: float = 0.95
+) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals of accuracy and macro-F1 over resampled test messages."""
+    rng = np.random.default_rng(seed)
+    n = len(y_true)
+    accs, f1s = np.empty(samples), np.empty(samples)
+    for i in range(samples):
+        idx = rng.integers(0, n, n)
+        t, p = y_true[idx], y_pred[idx]
+        hit = t == p
+        accs[i] = hit.mean()
+        f1s[i] = _macro_f1_from_counts(
+            np.bincount(t[hit], minlength=n_classes),
+            np.bincount(p, minlength=n_classes),
+            np.bincount(t, minlength=n_classes),
+        )
+    tail = 100 * (1 - level) / 2
+    return {
+        name: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail)))
+        for name, v in (("accuracy", accs), ("macro_f1", f1s))
+    }
+
+
+def bootstrap_automation(
+    confidence: np.ndarray,
+    correct: np.ndarray,
+    threshold: float,
+    samples: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> dict[str, tuple[float, float]]:
+    """Intervals of coverage and precision at a fixed threshold, resampling test messages."""
+    rng = np.random.default_rng(seed)
+    n = len(confidence)
+    cover, prec = np.empty(samples), np.empty(samples)
+    for i in range(samples):
+        idx = rng.integers(0, n, n)
+        cover[i] = coverage_at(confidence[idx], threshold)
+        prec[i] = precision_at(confidence[idx], correct[idx], threshold)
+    tail = 100 * (1 - level) / 2
+    return {
+        name: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail)))
+        for name, v in (("coverage", cover), ("precision", prec))
+    }

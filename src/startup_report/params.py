@@ -94,12 +94,28 @@ class TrainingParams(_Section):
 
 
 class EvaluationParams(_Section):
-    """What the evaluation stage reports."""
+    """What the evaluation stage measures and at which operating point."""
 
     target_precision: float = Field(
         0.95, gt=0.0, le=1.0, description="Precision the auto-answered messages must reach."
     )
-    confusion_top_k: int = Field(15, ge=2, le=200, description="Intents shown in the confusion heatmap.")
+    confusion_top_k: int = Field(15, ge=2, le=200, description="Intents shown in the F1 figure and confusion heatmap.")
+    bootstrap_samples: int = Field(1000, ge=50, le=100000, description="Resamples for the 95% intervals.")
+    calibration_bins: int = Field(15, ge=2, le=100, description="Equal-width confidence bins of the ECE.")
+    out_of_scope_label: str | None = Field(
+        None, description="Label marking out-of-scope messages, if the dataset has one (BANKING77 has none)."
+    )
+    cpu_usd_per_hour: float = Field(
+        0.0816,
+        gt=0.0,
+        le=100.0,
+        description="Price of the 2-vCPU serving machine: AWS m7g.large on-demand, us-east-1, 2026 "
+        "(data/market/compute.csv, key aws_m7g_large_on_demand_usd_per_hour).",
+    )
+    llm_models: list[str] = Field(
+        ["GPT-5.4 mini", "GPT-4.1 nano", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],
+        description="API models (the `model` column of data/market/llm_prices.csv) priced against our own serving.",
+    )
 
 
 class MarketParams(_Section):
@@ -111,9 +127,6 @@ class MarketParams(_Section):
         description="Row key in contact_costs.csv giving the cost of a contact handled by a human agent.",
     )
     monthly_contacts: int = Field(100_000, ge=1, le=10**10, description="Assumption: customer contacts per month.")
-    automated_cost_per_contact_usd: float = Field(
-        0.02, ge=0.0, le=100.0, description="Assumption: serving cost of one automated contact (USD)."
-    )
     error_cost_usd: float = Field(
         5.0, ge=0.0, le=10_000.0, description="Assumption: cost of a wrong automatic answer that reaches a customer."
     )

@@ -56,7 +56,7 @@ def stage_inputs(stage: Stage, params: Params, layout: Layout) -> list[Path]:
 
 
 def _hash_files(files: list[Path], layout: Layout) -> list[mf.FileRecord]:
-    return [mf.FileRecord(path=layout.rel(path), sha256=mf.sha256_file(path)) for path in files if path.is_file()]
+    return [mf.FileRecord(path=layout.rel(path), sha256=mf.sha256_path(path)) for path in files if path.exists()]
 
 
 def decide(
@@ -88,15 +88,15 @@ def decide(
         recorded = {item.path: item.sha256 for item in record.inputs}
         for path in stage_inputs(stage, params, layout):
             rel = layout.rel(path)
-            if not path.is_file():
+            if not path.exists():
                 reasons.append(f"input missing: {rel}")
-            elif recorded.get(rel) != mf.sha256_file(path):
+            elif recorded.get(rel) != mf.sha256_path(path):
                 reasons.append(f"input changed: {rel}")
     for item in record.outputs:
         path = layout.root / item.path
-        if not path.is_file():
+        if not path.exists():
             reasons.append(f"output missing: {item.path}")
-        elif mf.sha256_file(path) != item.sha256:
+        elif mf.sha256_path(path) != item.sha256:
             reasons.append(f"output modified: {item.path}")
     return Decision(stage, tuple(reasons))
 
@@ -123,6 +123,7 @@ class StageFailed(RuntimeError):
 
 def _notebook_parameters(stage: Stage, params: Params, layout: Layout, product: Path) -> dict[str, object]:
     values = flatten(params, stage.keys)
+    values["inputs"] = {path.name: layout.rel(path) for path in stage.external_inputs(params, layout.root)}
     values["upstream"] = {name: layout.rel(layout.stage_dir(name)) for name in stage.upstream}
     values["product"] = layout.rel(product)
     return values
@@ -173,7 +174,7 @@ def execute(stage: Stage, params: Params, layout: Layout, progress: bool = True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    missing = [name for name in stage.outputs if not (staging / name).is_file()]
+    missing = [name for name in stage.outputs if not (staging / name).exists()]
     if missing:
         failed = layout.failed / stage.notebook
         failed.parent.mkdir(parents=True, exist_ok=True)

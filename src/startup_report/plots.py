@@ -143,3 +143,53 @@ def data_scaling(summary: pd.DataFrame, published: pd.DataFrame | None, full_exa
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def reliability_diagram(tables: Mapping[str, pd.DataFrame], ece: Mapping[str, float]) -> Figure:
+    """Accuracy against confidence per bin, before and after temperature scaling; the diagonal is honest."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH * 0.7, 4.2))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfectly calibrated")
+    for name, table in tables.items():
+        ax.plot(table["confidence"], table["accuracy"], marker="o", label=f"{name} (ECE {ece[name]:.3f})")
+    ax.set_xlabel("mean confidence in bin (top-class probability)")
+    ax.set_ylabel("accuracy in bin (fraction)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_title("Reliability diagram (test set)")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def confusion_heatmap(matrix: pd.DataFrame) -> Figure:
+    """Counts of true (rows) against predicted (columns) intents, restricted to the worst intents."""
+    size = max(4.0, 0.32 * len(matrix) + 2.5)
+    fig, ax = plt.subplots(figsize=(min(PAGE_WIDTH, size + 1.5), size))
+    sns.heatmap(
+        matrix,
+        annot=True,
+        fmt="d",
+        cmap="Reds",
+        cbar_kws={"label": "test messages (count)"},
+        ax=ax,
+        annot_kws={"fontsize": 7},
+    )
+    ax.set_xlabel("predicted intent")
+    ax.set_ylabel("true intent")
+    ax.tick_params(labelsize=7)
+    ax.set_title("Confusions among the worst intents")
+    fig.tight_layout()
+    return fig
+
+
+def serving_cost(table: pd.DataFrame) -> Figure:
+    """USD per million messages: our models on a rented CPU against LLM APIs (log scale)."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, max(3.0, 0.3 * len(table) + 1.2)))
+    sns.barplot(data=table, x="usd_per_million_messages", y="route", hue="kind", dodge=False, ax=ax, orient="h")
+    ax.set_xscale("log")
+    ax.set_xlabel("cost per million messages (USD, log scale)")
+    ax.set_ylabel("")
+    ax.set_title("Serving cost: own model on a CPU vs LLM API")
+    ax.legend(title="", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -22,6 +22,10 @@ def _market_files(params: Params, root: Path) -> list[Path]:
     return sorted((root / params.market.facts_dir).glob("*.csv"))
 
 
+def _llm_prices(params: Params, root: Path) -> list[Path]:
+    return [root / params.market.facts_dir / "llm_prices.csv"]
+
+
 def _no_files(params: Params, root: Path) -> list[Path]:
     return []
 
@@ -34,7 +38,7 @@ class Stage:
     notebook: str
     title: str
     keys: tuple[str, ...]
-    outputs: tuple[str, ...]
+    outputs: tuple[str, ...]  # files (or folders) the notebook must write into `product`
     upstream: tuple[str, ...] = ()
     external_inputs: Callable[[Params, Path], list[Path]] = field(default=_no_files, compare=False)
 
@@ -61,7 +65,7 @@ STAGES: tuple[Stage, ...] = (
         notebook="03-training.ipynb",
         title="Training",
         keys=("seed", "model", "training"),
-        outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json"),
+        outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json", "models"),
         upstream=("data-prep", "model-build"),
     ),
     Stage(
@@ -69,8 +73,9 @@ STAGES: tuple[Stage, ...] = (
         notebook="04-evaluation.ipynb",
         title="Evaluation",
         keys=("seed", "evaluation"),
-        outputs=("metrics.json", "predictions.parquet"),
+        outputs=("metrics.json", "predictions.parquet", "serving.csv"),
         upstream=("data-prep", "training"),
+        external_inputs=_llm_prices,
     ),
     Stage(
         name="market-analysis",

@@ -35,6 +35,10 @@ class _Frozen:
         self.n_classes = n_classes
         self.seconds_per_text = 0.0
 
+    def __getstate__(self) -> dict:
+        # The encoder (weights from its package, a cache connection) is re-attached by persist.load_model.
+        return {**self.__dict__, "encoder": None}
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.encoder.encode(texts)
 

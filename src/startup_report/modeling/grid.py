@@ -70,6 +70,7 @@ class Run:
     row: dict[str, object]
     val_probs: np.ndarray
     test_probs: np.ndarray
+    model: IntentModel | None = None  # kept for the best runs only, to be saved for serving
 
 
 @dataclass
@@ -145,7 +146,7 @@ def run_grid(
             f"acc={row['accuracy']:.3f}  train {train_seconds:.1f}s"
         )
         if budget == FULL and (name not in best or row["val_accuracy"] > best[name].row["val_accuracy"]):
-            best[name] = Run(row, val_probs, test_probs)
+            best[name] = Run(row, val_probs, test_probs, model)
             if getattr(model, "history", None):
                 histories[name] = model.history
     return GridResult(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), best, histories)

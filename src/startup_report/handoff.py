@@ -1,0 +1,65 @@
+"""The evaluation -> market hand-off: ``metrics.json``, validated on write and on read.
+
+The market stage reads only this file, so its schema is the contract between the two chapters:
+the production model's measured quality, automation and serving cost, and the same per family.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Fraction = Field(ge=0.0, le=1.0)
+
+
+class ModelMetrics(BaseModel):
+    """Measured on the test set and on this machine, for one model."""
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    model: str
+    family: str
+    accuracy: float = Fraction
+    accuracy_ci: tuple[float, float] = Field(description="Bootstrap 95% interval of accuracy.")
+    macro_f1: float = Fraction
+    macro_f1_ci: tuple[float, float]
+    ece: float = Field(ge=0.0, le=1.0, description="Expected calibration error after temperature scaling.")
+    ece_before: float = Field(ge=0.0, le=1.0, description="ECE of the raw probabilities.")
+    temperature: float = Field(gt=0.0)
+    target_precision: float = Fraction
+    threshold: float
+    automation_rate: float = Field(ge=0.0, le=1.0, description="Share of test messages answered automatically.")
+    automation_rate_ci: tuple[float, float]
+    automation_precision: float = Field(ge=0.0, le=1.0, description="Accuracy of the auto-answered messages.")
+    automation_precision_ci: tuple[float, float]
+    out_of_scope_let_through: int | None = None
+    latency_ms_p50: float = Field(gt=0.0)
+    latency_ms_p95: float = Field(gt=0.0)
+    throughput_per_s: float = Field(gt=0.0)
+    peak_memory_mb: float = Field(gt=0.0)
+    serving_cost_per_million_usd: float = Field(ge=0.0)
+
+    @classmethod
+    def from_parts(cls, quality: dict, serving: dict) -> ModelMetrics:
+        """Join the quality figures and the serving measurement of one model (extra serving keys dropped)."""
+        return cls(**quality, **{key: value for key, value in serving.items() if key in cls.model_fields})
+
+
+class EvaluationMetrics(ModelMetrics):
+    """The production model's figures at the top level, every family's best model under `families`."""
+
+    n_test: int = Field(gt=0)
+    cpu_usd_per_hour: float = Field(gt=0.0)
+    llm_tokens_per_message: float = Field(gt=0.0, description="Mean input tokens of an LLM classification call.")
+    llm_output_tokens: float = Field(gt=0.0)
+    families: dict[str, ModelMetrics]
+
+
+def write(metrics: EvaluationMetrics, path: Path) -> Path:
+    path.write_text(metrics.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def read(path: Path) -> EvaluationMetrics:
+    return EvaluationMetrics.model_validate_json(Path(path).read_text(encoding="utf-8"))

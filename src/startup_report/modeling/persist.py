@@ -1,0 +1,30 @@
+"""Save the trained models the evaluation stage measures, and load them back for serving.
+
+Pickle is enough here: the files are build products read back by the same environment. The
+shared sentence encoder is not pickled with the frozen models (it ships in a package); loading
+re-attaches it without the embedding cache, because a served message is new text.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from startup_report.modeling.base import IntentModel
+
+
+def save_model(model: IntentModel, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        pickle.dump(model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def load_model(path: Path) -> IntentModel:
+    with Path(path).open("rb") as handle:
+        model = pickle.load(handle)  # noqa: S301 - our own build product
+    if getattr(model, "family", "") == "frozen" and getattr(model, "encoder", None) is None:
+        from startup_report.modeling.encoder import SentenceEncoder
+
+        model.encoder = SentenceEncoder(cache=None)
+    return model

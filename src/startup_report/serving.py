@@ -1,0 +1,70 @@
+"""Serving measurements on this machine: single-message latency, batch throughput, peak memory.
+
+Each model is measured in a fresh subprocess, so peak memory (the child's maximum resident set size)
+belongs to that model alone and one model's warm caches do not flatter the next.
+Run as: python -m startup_report.serving MODEL.pkl MESSAGES.parquet OUT.json
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def measure(model, texts: list[str], singles: int = 100, batch_size: int = 32, batch_messages: int = 1024) -> dict:
+    """Latency of one message at a time (p50, p95) and messages per second when batched."""
+    model.predict_proba(texts[:batch_size])  # warm-up: first calls compile or allocate
+    latencies = []
+    for text in texts[:singles]:
+        start = time.perf_counter()
+        model.predict_proba([text])
+        latencies.append(1000.0 * (time.perf_counter() - start))
+    batch = (texts * (batch_messages // max(len(texts), 1) + 1))[:batch_messages]
+    start = time.perf_counter()
+    for i in range(0, len(batch), batch_size):
+        model.predict_proba(batch[i : i + batch_size])
+    seconds = time.perf_counter() - start
+    return {
+        "latency_ms_p50": float(np.percentile(latencies, 50)),
+        "latency_ms_p95": float(np.percentile(latencies, 95)),
+        "throughput_per_s": len(batch) / seconds,
+        "batch_size": batch_size,
+    }
+
+
+def measure_in_subprocess(model_path: Path, messages_path: Path, out_path: Path) -> dict:
+    subprocess.run(
+        [sys.executable, "-m", "startup_report.serving", str(model_path), str(messages_path), str(out_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out_path.read_text())
+
+
+def cost_per_million(throughput_per_s: float, cpu_usd_per_hour: float) -> float:
+    """USD to classify a million messages on a machine rented at ``cpu_usd_per_hour``, kept fully busy."""
+    hours = 1e6 / throughput_per_s / 3600.0
+    return hours * cpu_usd_per_hour
+
+
+def main(model_path: str, messages_path: str, out_path: str) -> None:
+    import pandas as pd
+
+    from startup_report.modeling.persist import load_model
+
+    model = load_model(Path(model_path))
+    texts = pd.read_parquet(messages_path)["text"].tolist()
+    figures = measure(model, texts)
+    figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    Path(out_path).write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
