@@ -25,3 +25,27 @@ def validate_inputs(params: Params, layout: Layout, stages: set[str]) -> None:
                 f"evaluation.llm_models: {unknown} not found in the `model` column of llm_prices.csv; "
                 f"choose from: {', '.join(sorted(known))}."
             )
+    if "market-analysis" in stages:
+        from startup_report.marketdata import MarketDataError, fact
+        from startup_report.montecarlo import check_names
+
+        market = params.market
+        for field, table in (
+            ("human_cost_key", "contact_costs"),
+            ("price_key", "contact_costs"),
+            ("tam_key", "market_size"),
+            ("gpu_hourly_key", "compute"),
+        ):
+            try:
+                fact(facts, table, getattr(market, field))
+            except MarketDataError as exc:
+                raise MarketDataError(f"market.{field}: {exc}") from None
+        if market.llm_model not in known:
+            raise MarketDataError(
+                f"market.llm_model: {market.llm_model!r} is not in llm_prices.csv; "
+                f"choose from: {', '.join(sorted(known))}."
+            )
+        try:
+            check_names(market.uncertainty)
+        except ValueError as exc:
+            raise MarketDataError(str(exc)) from None

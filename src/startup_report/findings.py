@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 PRETRAINED_FAMILIES = ("frozen", "finetuned")
@@ -60,3 +61,40 @@ def scaling_headlines(summary: pd.DataFrame, budgets: Sequence[int], n_models: i
         margin_verdict="larger than" if abs(margin) > noise else "within",
     )
     return values
+
+
+def bubble_or_gold_mine(p_npv_positive: float) -> str:
+    """The report's one-line answer, worded by thresholds on P(NPV > 0)."""
+    if p_npv_positive >= 0.6:
+        return "more gold mine than bubble"
+    if p_npv_positive < 0.4:
+        return "more bubble than gold mine"
+    return "a coin toss between bubble and gold mine"
+
+
+def plan_verdict(p_npv_positive: float, p_runway_short: float, npv_base: float, hurdle: float = 0.6) -> str:
+    """Whether the plan clears its hurdle: positive base NPV, P(NPV > 0) at least ``hurdle``, funding risk < 50%."""
+    if npv_base <= 0 or p_npv_positive < hurdle:
+        return "does not clear its hurdle: change the inputs that move NPV most before raising"
+    if p_runway_short >= 0.5:
+        return "creates value but runs out of cash in most draws: raise more or cut burn before scaling"
+    return "clears its hurdle: raise on this plan"
+
+
+def route_advice(volume: float, cheapest: str, own_wins_above: float, api_wins_above: float) -> str:
+    """Which route to run at the assumed volume, and where the cheapest route changes."""
+    parts = [f"at {volume:,.0f} contacts a month the cheapest route is {cheapest}"]
+    if np.isfinite(own_wins_above):
+        parts.append(f"our own model beats the LLM API above {own_wins_above:,.0f} contacts a month")
+    else:
+        parts.append("the LLM API stays cheaper than our own model at every volume")
+    if np.isfinite(api_wins_above):
+        parts.append(f"the LLM API beats human agents alone above {api_wins_above:,.0f}")
+    return "; ".join(parts)
+
+
+def money(usd: float) -> str:
+    """USD in millions or billions, for prose."""
+    if abs(usd) >= 1e9:
+        return f"${usd / 1e9:.1f} billion"
+    return f"${usd / 1e6:.1f} million"

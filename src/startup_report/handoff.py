@@ -53,6 +53,8 @@ class EvaluationMetrics(ModelMetrics):
     cpu_usd_per_hour: float = Field(gt=0.0)
     llm_tokens_per_message: float = Field(gt=0.0, description="Mean input tokens of an LLM classification call.")
     llm_output_tokens: float = Field(gt=0.0)
+    finetune_train_seconds: float | None = Field(None, description="CPU seconds of the best fine-tuning run.")
+    finetune_parameters: int | None = Field(None, description="Parameters trained end to end in that run.")
     families: dict[str, ModelMetrics]
 
 

@@ -112,3 +112,8 @@ def fact(facts: dict[str, pd.DataFrame], table: str, key: str) -> pd.Series:
 def citation(row: pd.Series) -> str:
     """'Publisher, "Title" (published), URL' for a figure caption or table."""
     return f'{row["publisher"]}, "{row["title"]}" ({row["published"]}), {row["url"]}'
+
+
+def value(facts: dict[str, pd.DataFrame], table: str, key: str) -> float:
+    """The numeric value of one sourced row."""
+    return float(fact(facts, table, key)["value"])

@@ -193,3 +193,133 @@ def serving_cost(table: pd.DataFrame) -> Figure:
     ax.legend(title="", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def market_estimates(sizes: pd.DataFrame) -> Figure:
+    """Published market-size estimates by segment and year, one marker per publisher (log scale)."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 4.4))
+    sns.scatterplot(data=sizes, x="year", y="value", hue="segment", style="segment", s=70, ax=ax)
+    for row in sizes.itertuples():
+        ax.annotate(
+            str(row.publisher)[:22], (row.year, row.value), fontsize=6, xytext=(4, 2), textcoords="offset points"
+        )
+    ax.set_yscale("log")
+    ax.set_xlabel("year the estimate refers to")
+    ax.set_ylabel("market size (USD billion, log scale)")
+    ax.set_title("Published market-size estimates disagree")
+    ax.legend(fontsize=7, title="segment", loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def price_landscape(prices: pd.DataFrame) -> Figure:
+    """List price per million input tokens against publication date, by vendor (log scale)."""
+    frame = prices[prices["direction"] == "input"].copy()
+    frame["date"] = pd.to_datetime(
+        frame["published"].str.pad(10, "right", "-").str.replace(r"-+$", "", regex=True),
+        format="mixed",
+        errors="coerce",
+    )
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
+    sns.scatterplot(data=frame.dropna(subset=["date"]), x="date", y="value", hue="vendor", s=60, ax=ax)
+    ax.set_yscale("log")
+    ax.set_xlabel("publication date of the price")
+    ax.set_ylabel("input price (USD per million tokens, log)")
+    ax.set_title("LLM API list prices by vendor and date")
+    ax.legend(fontsize=7, title="vendor")
+    fig.tight_layout()
+    return fig
+
+
+def break_even(volumes: np.ndarray, costs: Mapping[str, np.ndarray], marker: float | None = None) -> Figure:
+    """Monthly cost of each route against a client's monthly contacts (log-log); the lowest line wins."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
+    for name, values in costs.items():
+        ax.plot(volumes, values, label=name)
+    if marker is not None:
+        ax.axvline(marker, color="grey", linestyle=":", label="volume assumed in this report")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("customer contacts per month (log scale)")
+    ax.set_ylabel("cost per month (USD, log scale)")
+    ax.set_title("Which route is cheapest at which volume")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def build_vs_buy(sizes: np.ndarray, routes: Mapping[str, np.ndarray]) -> Figure:
+    """One-off or yearly cost of each route against model size (log-log)."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
+    for name, values in routes.items():
+        ax.plot(sizes, values, label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("model size (parameters, log scale)")
+    ax.set_ylabel("cost (USD, log scale)")
+    ax.set_title("Build, fine-tune or rent")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plan_lines(table: pd.DataFrame) -> Figure:
+    """Revenue, cost of revenue and opex per month, with cash on a second axis."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
+    for column, label in (("revenue", "revenue"), ("cost_of_revenue", "cost of revenue"), ("opex", "operating costs")):
+        ax.plot(table["month"], table[column] / 1e3, label=label)
+    ax.set_xlabel("month")
+    ax.set_ylabel("USD thousand per month")
+    cash_ax = ax.twinx()
+    cash_ax.plot(table["month"], table["cash"] / 1e6, color="black", linestyle="--", label="cash (right)")
+    cash_ax.set_ylabel("cash (USD million)")
+    cash_ax.grid(False)
+    handles = ax.get_legend_handles_labels()[0] + cash_ax.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], fontsize=8, loc="upper left")
+    ax.set_title("Five-year plan, base case")
+    fig.tight_layout()
+    return fig
+
+
+def cash_fan(fan_table: pd.DataFrame) -> Figure:
+    """Cash over time across Monte Carlo draws: median line, 50% and 90% bands."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.6))
+    m = fan_table["month"]
+    ax.fill_between(m, fan_table["q05"] / 1e6, fan_table["q95"] / 1e6, alpha=0.2, label="90% of draws")
+    ax.fill_between(m, fan_table["q25"] / 1e6, fan_table["q75"] / 1e6, alpha=0.4, label="50% of draws")
+    ax.plot(m, fan_table["q50"] / 1e6, color="black", label="median")
+    ax.axhline(0, color="red", linewidth=1)
+    ax.set_xlabel("month")
+    ax.set_ylabel("cash (USD million)")
+    ax.set_title("Cash across Monte Carlo draws")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
+
+
+def npv_histogram(npv_usd: np.ndarray) -> Figure:
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.2))
+    sns.histplot(npv_usd / 1e6, bins=60, ax=ax)
+    ax.axvline(0, color="red", linewidth=1)
+    ax.set_xlabel("net present value (USD million)")
+    ax.set_ylabel("draws (count)")
+    ax.set_title("Distribution of NPV across draws")
+    fig.tight_layout()
+    return fig
+
+
+def tornado(table: pd.DataFrame) -> Figure:
+    """NPV swing when one input moves from its low to its high end, others at base."""
+    base = table.attrs.get("base_npv", 0.0) / 1e6
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, max(3.0, 0.45 * len(table) + 1.2)))
+    y = np.arange(len(table))[::-1]
+    low, high = table["npv_at_low"] / 1e6, table["npv_at_high"] / 1e6
+    ax.barh(y, low - base, left=base, color="tab:red", label="input at its low end")
+    ax.barh(y, high - base, left=base, color="tab:green", label="input at its high end")
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_yticks(y, table["input"])
+    ax.set_xlabel("net present value (USD million); line = base case")
+    ax.set_title("What moves the NPV most")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -82,7 +82,7 @@ STAGES: tuple[Stage, ...] = (
         notebook="05-market-analysis.ipynb",
         title="Market analysis",
         keys=("market",),
-        outputs=("unit_economics.csv", "market.json"),
+        outputs=("unit_economics.csv", "plan.csv", "sensitivity.csv", "market.json"),
         upstream=("evaluation",),
         external_inputs=_market_files,
     ),
