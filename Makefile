@@ -9,8 +9,11 @@ PARAMS ?=
 RUN_ARGS ?=
 PARAMS_ARGS := $(if $(PARAMS),--params $(PARAMS))
 
+MATHJAX := build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
+VENDOR  := $(if $(shell command -v npm 2>/dev/null),$(MATHJAX))
+
 .DEFAULT_GOAL := help
-.PHONY: help setup book run status test test-fast bench lint lock clean
+.PHONY: help setup vendor book run status test test-fast bench lint lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,7 +27,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## Create .venv with the pinned dependencies and the package
 
-book: $(STAMP) ## Run the chain (PARAMS=file to overlay) and build the site into _build/html
+$(MATHJAX): book/mathjax/package.json book/mathjax/package-lock.json
+	@mkdir -p build/vendor
+	cp book/mathjax/package.json book/mathjax/package-lock.json build/vendor/
+	npm ci --prefix build/vendor --no-audit --no-fund --silent
+
+vendor: $(VENDOR) ## Fetch MathJax with npm so the site renders math offline (skipped without npm)
+
+book: $(STAMP) $(VENDOR) ## Run the chain (PARAMS=file to overlay) and build the site into _build/html
 	$(BIN)/startup-report run $(PARAMS_ARGS) $(RUN_ARGS)
 	$(BIN)/startup-report book
 
@@ -34,7 +44,7 @@ run: $(STAMP) ## Run the chain only
 status: $(STAMP) ## Show which stages would rerun and why
 	$(BIN)/startup-report status $(PARAMS_ARGS) $(RUN_ARGS)
 
-test: $(STAMP) ## Lint, unit tests, and a smoke end-to-end run with the book build
+test: $(STAMP) $(VENDOR) ## Lint, unit tests, a smoke end-to-end run with the book build, the browser test
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest -ra
 

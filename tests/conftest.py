@@ -1,6 +1,10 @@
-"""Shared test setup: Keras on jax, no model hub, and the project root."""
+"""Shared test setup: Keras on jax, no model hub, the project root, and one smoke build of the report."""
 
+import hashlib
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +14,48 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
+CLI = str(Path(sys.executable).with_name("startup-report"))
+SMOKE = ["--params", "params/smoke.yaml"]
 
 
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "STARTUP_REPORT_ROOT": str(project)}
+    return subprocess.run([CLI, *args], cwd=project, capture_output=True, text=True, env=env, timeout=1200)
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def ran(result: subprocess.CompletedProcess) -> list[str]:
+    return [line.split()[0] for line in result.stdout.splitlines() if "  ran (" in line]
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project, run with the smoke profile and built into a site, once per test session."""
+    from startup_report.stages import ALL
+
+    target = tmp_path_factory.mktemp("project")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, target / name)
+    for name in ("book", "notebooks", "params", "data"):
+        shutil.copytree(ROOT / name, target / name)
+    vendor = ROOT / "build" / "vendor"
+    if vendor.is_dir():  # MathJax fetched by `make vendor`, so the site works offline
+        shutil.copytree(vendor, target / "build" / "vendor")
+    first = cli(target, "run", *SMOKE)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert ran(first) == [s.name for s in ALL]
+    book = cli(target, "book")
+    assert book.returncode == 0, book.stdout + book.stderr
+    return target

@@ -1,57 +1,17 @@
 """The chain end to end on the smoke profile, in a copy of the project: what a user checks.
 
-One module-scoped run feeds several tests; each later test builds on the state the previous left,
-so they run in file order.
+The session-scoped `project` fixture (conftest.py) runs the chain and builds the book once; each test
+here builds on the state the previous one left, so they run in file order.
 """
 
-import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from startup_report.stages import STAGES
+from startup_report.stages import ALL, STAGES
+from tests.conftest import SMOKE, cli, ran, tree_hash
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[1]
-CLI = str(Path(sys.executable).with_name("startup-report"))
-SMOKE = ["--params", "params/smoke.yaml"]
-
-
-def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "STARTUP_REPORT_ROOT": str(project)}
-    return subprocess.run([CLI, *args], cwd=project, capture_output=True, text=True, env=env, timeout=900)
-
-
-def tree_hash(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def ran(result: subprocess.CompletedProcess) -> list[str]:
-    return [line.split()[0] for line in result.stdout.splitlines() if "  ran (" in line]
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("project")
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(ROOT / name, target / name)
-    for name in ("book", "notebooks", "params", "data"):
-        shutil.copytree(ROOT / name, target / name)
-    first = cli(target, "run", *SMOKE)
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert ran(first) == [s.name for s in STAGES]
-    book = cli(target, "book")
-    assert book.returncode == 0, book.stdout + book.stderr
-    return target
 
 
 def test_site_has_intro_and_five_executed_chapters(project):
@@ -82,13 +42,13 @@ def test_second_run_with_nothing_changed_reruns_nothing(project):
     again = cli(project, "run", *SMOKE)
     assert again.returncode == 0
     assert ran(again) == []
-    assert again.stdout.count("up to date") == len(STAGES)
+    assert again.stdout.count("up to date") == len(ALL)
 
 
 def test_one_market_parameter_reruns_only_the_market_stage(project):
     status = cli(project, "status", *SMOKE, "-p", "market.error_cost_usd=9")
     assert "market-analysis  would run (parameters changed: market.error_cost_usd)" in status.stdout
-    assert status.stdout.count("up to date") == len(STAGES) - 1
+    assert status.stdout.count("up to date") == len(ALL) - 1
     before = json.loads((project / "build/market-analysis/market.json").read_text())
     changed = cli(project, "run", *SMOKE, "-p", "market.error_cost_usd=9")
     assert ran(changed) == ["market-analysis"]

@@ -7,6 +7,7 @@ generated from the manifest) and built with warnings as errors; only a clean bui
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from startup_report import manifest as mf
 from startup_report.project import Layout
-from startup_report.stages import STAGES
+from startup_report.stages import ALL
 
 
 class BookError(RuntimeError):
@@ -67,7 +68,7 @@ def reproduce_page(manifest: mf.Manifest) -> str:
         "| stage | notebook | outcome of the last run | duration (s) | started (UTC) |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for stage in STAGES:
+    for stage in ALL:
         record = manifest.stages.get(stage.name)
         if record is None:
             continue
@@ -75,7 +76,7 @@ def reproduce_page(manifest: mf.Manifest) -> str:
             f"| {stage.name} | `{record.notebook}` | {record.outcome} | {record.duration_s} | {record.started} |"
         )
     lines += ["", "## Input data and outputs (SHA-256)", ""]
-    for stage in STAGES:
+    for stage in ALL:
         record = manifest.stages.get(stage.name)
         if record is None:
             continue
@@ -96,10 +97,87 @@ def reproduce_page(manifest: mf.Manifest) -> str:
     return "\n".join(lines)
 
 
+MATHJAX = Path("build/vendor/node_modules/mathjax/es5")
+
+
+def _vendor_mathjax(layout: Layout, target: Path) -> bool:
+    """Copy the npm-installed MathJax (``make vendor``) into the site, so math renders without a CDN."""
+    source = layout.root / MATHJAX
+    if not (source / "tex-mml-chtml.js").is_file():
+        return False
+    static = target / "_static" / "mathjax"
+    (static / "output" / "chtml").mkdir(parents=True)
+    shutil.copy2(source / "tex-mml-chtml.js", static / "tex-mml-chtml.js")
+    shutil.copytree(source / "output" / "chtml" / "fonts", static / "output" / "chtml" / "fonts")
+    return True
+
+
+def _configure(target: Path, mathjax: bool) -> None:
+    """Settings known only at build time: the bundled MathJax and the repository URL (CI sets it)."""
+    import yaml
+
+    config_path = target / "_config.yml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    if mathjax:
+        sphinx["mathjax_path"] = "mathjax/tex-mml-chtml.js"
+        config["sphinx"].setdefault("config", {})["html_static_path"] = ["_static"]
+    repository = os.environ.get("REPORT_REPOSITORY_URL")
+    if repository:
+        config["repository"] = {"url": repository, "path_to_book": ".", "branch": "main"}
+        config.setdefault("html", {})["use_repository_button"] = True
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+
+TOOLS = (
+    ("papermill", "executes each notebook with the stage's parameters; a failing cell stops the chain"),
+    ("jupyter-book", "compiles the executed notebooks and pages into this site (Sphinx, MyST, myst-nb glue)"),
+    ("keras", "defines and trains the from-scratch models and the frozen-encoder head, on the jax backend"),
+    ("jax", "the Keras backend: on this CPU it trains our small models about twice as fast as torch"),
+    ("torch", "runs the pretrained encoder and its fine-tuning (CPU build)"),
+    ("sentence-transformers", "loads all-MiniLM-L6-v2 from its package and embeds messages"),
+    ("scikit-learn", "TF-IDF + logistic regression, splits and metrics"),
+    ("pandas", "every table, from the dataset to the plan"),
+    ("seaborn", "figures (with matplotlib)"),
+    ("pydantic", "validates parameters, the manifest and the evaluation hand-off"),
+    ("pandera", "validates the sourced market files"),
+)
+
+
+def tools_page(manifest: mf.Manifest) -> str:
+    """'Tools and resources': what the project uses and why, with the versions of the recorded run."""
+    versions = manifest.run.packages if manifest.run else {}
+    rows = [f"| {name} | {versions.get(name, 'not installed')} | {why} |" for name, why in TOOLS]
+    return "\n".join(
+        [
+            "# Tools and resources",
+            "",
+            "What this report is built with, and why. Versions are those of the run that produced this site "
+            "(from `build/manifest.json`; see [Reproduce this report](reproduce.md)).",
+            "",
+            "| package | version | what it does here |",
+            "| --- | --- | --- |",
+            *rows,
+            "",
+            "## Reading list",
+            "",
+            "- The Transformer {cite}`Vaswani2017` and BERT {cite}`Devlin2019`: the architecture and the "
+            "pretrain-then-fine-tune recipe.",
+            "- Scaling laws {cite}`Kaplan2020,Hoffmann2022`: how parameters, data and compute trade off.",
+            "- Sentence-BERT {cite}`Reimers2019` and MiniLM {cite}`Wang2020MiniLM`: the encoder family we use.",
+            "- Calibration {cite}`Guo2017` and selective classification {cite}`Geifman2017`: when to let a model answer.",
+            "- BANKING77 and dual sentence encoders {cite}`Casanueva2020`: the dataset and the published baseline.",
+            "- Generative AI at work {cite}`Brynjolfsson2025`: measured productivity in customer support.",
+            "- Scikit-learn {cite}`Pedregosa2011` and Keras {cite}`Chollet2015`: the libraries.",
+            "",
+        ]
+    )
+
+
 def assemble(layout: Layout, target: Path) -> None:
     """Copy config, pages and executed notebooks into ``target``, the book's source folder."""
     manifest = mf.load(layout.manifest)
-    missing = [s.name for s in STAGES if not (layout.stage_dir(s.name) / s.notebook).is_file()]
+    missing = [s.name for s in ALL if not (layout.stage_dir(s.name) / s.notebook).is_file()]
     if missing:
         raise BookError(f"No executed notebook for {missing}: run `startup-report run` before building the book.")
     if target.exists():
@@ -109,9 +187,11 @@ def assemble(layout: Layout, target: Path) -> None:
         shutil.copy2(layout.root / name, target / name)
     shutil.copytree(layout.root / "book", target / "book")
     (target / "notebooks").mkdir()
-    for stage in STAGES:
-        shutil.copy2(layout.stage_dir(stage.name) / stage.notebook, target / "notebooks" / stage.notebook)
+    for stage in ALL:  # executed copies replace the output-free sources
+        shutil.copy2(layout.stage_dir(stage.name) / stage.notebook, target / stage.folder / stage.notebook)
     (target / "book" / "reproduce.md").write_text(reproduce_page(manifest), encoding="utf-8")
+    (target / "book" / "tools.md").write_text(tools_page(manifest), encoding="utf-8")
+    _configure(target, _vendor_mathjax(layout, target))
 
 
 def build(layout: Layout, echo=print) -> Path:

@@ -117,3 +117,43 @@ def citation(row: pd.Series) -> str:
 def value(facts: dict[str, pd.DataFrame], table: str, key: str) -> float:
     """The numeric value of one sourced row."""
     return float(fact(facts, table, key)["value"])
+
+
+def formatted(row: pd.Series) -> str:
+    """A sourced value written for prose, by its unit: 66%, $0.32, $644 billion, 700."""
+    value, unit = float(row["value"]), str(row["unit"])
+    if unit == "percent":
+        return f"{value:g}%"
+    if unit == "USD billion":
+        return f"${value:,.0f} billion"
+    if unit == "USD million":
+        return f"${value:,.0f} million"
+    if unit.startswith("USD"):
+        amount = f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
+        per = unit.removeprefix("USD").strip()
+        return f"{amount} {per}".strip()
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:g} {unit}"
+
+
+def evidence(facts: dict[str, pd.DataFrame], keys: dict[str, tuple[str, str]]) -> tuple[dict[str, str], pd.DataFrame]:
+    """Glue values and a source table for named facts: {glue_name: (file stem, key)}."""
+    rows = {name: fact(facts, table, key) for name, (table, key) in keys.items()}
+    values = {name: formatted(row) for name, row in rows.items()}
+    table = pd.DataFrame(
+        [
+            {
+                "figure": name,
+                "value": values[name],
+                "year": row["year"],
+                "publisher": row["publisher"],
+                "title": row["title"],
+                "published": row["published"],
+                "url": row["url"],
+                "secondary": row["secondary"],
+            }
+            for name, row in rows.items()
+        ]
+    )
+    return values, table

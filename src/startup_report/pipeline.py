@@ -17,7 +17,7 @@ from pathlib import Path
 from startup_report import manifest as mf
 from startup_report.params import Params, changed_keys, flatten, section_values
 from startup_report.project import Layout
-from startup_report.stages import STAGE_BY_NAME, STAGES, Stage
+from startup_report.stages import ALL, STAGE_BY_NAME, Stage
 
 Echo = Callable[[str], None]
 
@@ -69,12 +69,12 @@ def decide(
 ) -> Decision:
     """Compare the stage's current fingerprint with the one recorded for its last good outputs."""
     record = manifest.stages.get(stage.name)
-    if record is None or not record.outputs:
+    if record is None or (stage.outputs and not record.outputs):
         return Decision(stage, ("never run",))
     reasons: list[str] = []
     if record.outcome == "failed":
         reasons.append("last attempt failed")
-    if mf.sha256_file(layout.notebooks / stage.notebook) != record.notebook_sha256:
+    if mf.sha256_file(layout.root / stage.source) != record.notebook_sha256:
         reasons.append("notebook changed")
     keys = changed_keys(record.params, section_values(params, stage.keys))
     if keys:
@@ -106,7 +106,7 @@ def plan(params: Params, layout: Layout, manifest: mf.Manifest, force: bool = Fa
     code_sha = mf.code_hash()
     rerunning: set[str] = set()
     decisions = []
-    for stage in STAGES:
+    for stage in ALL:
         if force:
             decision = Decision(stage, ("forced",))
         else:
@@ -154,7 +154,7 @@ def execute(stage: Stage, params: Params, layout: Layout, progress: bool = True)
         os.environ.setdefault(key, value)
     try:
         pm.execute_notebook(
-            str(layout.notebooks / stage.notebook),
+            str(layout.root / stage.source),
             str(executed),
             parameters=_notebook_parameters(stage, params, layout, staging),
             cwd=str(layout.root),
@@ -201,10 +201,10 @@ def run(
     manifest.run = run_record
     manifest.params = params.model_dump(mode="json")
     code_sha = mf.code_hash()
-    width = max(len(stage.name) for stage in STAGES)
+    width = max(len(stage.name) for stage in ALL)
     started_run = time.perf_counter()
     ok = True
-    for stage in STAGES:
+    for stage in ALL:
         decision = Decision(stage, ("forced",)) if force else decide(stage, params, layout, manifest, code_sha)
         record = manifest.stages.get(stage.name)
         if not ok:
@@ -238,7 +238,7 @@ def run(
                 if record is not None
                 else mf.StageRecord(
                     name=stage.name,
-                    notebook=f"notebooks/{stage.notebook}",
+                    notebook=stage.source,
                     params=section_values(params, stage.keys),
                     inputs=inputs,
                     outputs=[],
@@ -254,12 +254,12 @@ def run(
         outputs = _hash_files([layout.stage_dir(stage.name) / name for name in stage.outputs], layout)
         manifest.stages[stage.name] = mf.StageRecord(
             name=stage.name,
-            notebook=f"notebooks/{stage.notebook}",
+            notebook=stage.source,
             executed_notebook=layout.rel(executed),
             params=section_values(params, stage.keys),
             inputs=inputs,
             outputs=outputs,
-            notebook_sha256=mf.sha256_file(layout.notebooks / stage.notebook),
+            notebook_sha256=mf.sha256_file(layout.root / stage.source),
             code_sha256=code_sha,
             started=started,
             duration_s=duration,

@@ -41,6 +41,11 @@ class Stage:
     outputs: tuple[str, ...]  # files (or folders) the notebook must write into `product`
     upstream: tuple[str, ...] = ()
     external_inputs: Callable[[Params, Path], list[Path]] = field(default=_no_files, compare=False)
+    folder: str = "notebooks"  # where the source notebook lives; book chapters that compute live in book/
+
+    @property
+    def source(self) -> str:
+        return f"{self.folder}/{self.notebook}"
 
 
 STAGES: tuple[Stage, ...] = (
@@ -88,4 +93,10 @@ STAGES: tuple[Stage, ...] = (
     ),
 )
 
-STAGE_BY_NAME: dict[str, Stage] = {stage.name: stage for stage in STAGES}
+# Book chapters that compute what they show (worked math) but feed no stage: run like stages, after them.
+CHAPTERS: tuple[Stage, ...] = (
+    Stage(name="math", notebook="math.ipynb", title="The math, worked and checked", keys=(), outputs=(), folder="book"),
+)
+
+ALL: tuple[Stage, ...] = STAGES + CHAPTERS
+STAGE_BY_NAME: dict[str, Stage] = {stage.name: stage for stage in ALL}
