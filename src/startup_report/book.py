@@ -165,7 +165,7 @@ def tools_page(manifest: mf.Manifest) -> str:
             "pretrain-then-fine-tune recipe.",
             "- Scaling laws {cite}`Kaplan2020,Hoffmann2022`: how parameters, data and compute trade off.",
             "- Sentence-BERT {cite}`Reimers2019` and MiniLM {cite}`Wang2020MiniLM`: the encoder family we use.",
-            "- Calibration {cite}`Guo2017` and selective classification {cite}`Geifman2017`: when to let a model answer.",
+            "- Calibration {cite}`Guo2017` and selective classification {cite}`Geifman2017`: when a model may answer.",
             "- BANKING77 and dual sentence encoders {cite}`Casanueva2020`: the dataset and the published baseline.",
             "- Generative AI at work {cite}`Brynjolfsson2025`: measured productivity in customer support.",
             "- Scikit-learn {cite}`Pedregosa2011` and Keras {cite}`Chollet2015`: the libraries.",
