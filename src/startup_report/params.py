@@ -81,9 +81,15 @@ class TrainingParams(_Section):
         ["full"], description="Budgets at which the encoder is fine-tuned (expensive on a CPU)."
     )
     finetune_time_budget_s: float = Field(
-        420.0, gt=0.0, le=86400.0, description="Wall-clock seconds one fine-tuning run may train."
+        300.0,
+        gt=0.0,
+        le=86400.0,
+        description="Wall-clock seconds one fine-tuning run may train (a safety net: 3 epochs take ~160 s here).",
     )
-    finetune_epochs: int = Field(2, ge=1, le=50, description="Maximum epochs of a fine-tuning run.")
+    finetune_epochs: int = Field(3, ge=1, le=50, description="Maximum epochs of a fine-tuning run.")
+    finetune_max_steps: int | None = Field(
+        None, ge=1, le=10**7, description="Optional cap on optimiser steps: a machine-independent bound."
+    )
 
     @field_validator("budgets")
     @classmethod

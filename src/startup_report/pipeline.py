@@ -129,6 +129,18 @@ def _notebook_parameters(stage: Stage, params: Params, layout: Layout, product: 
     return values
 
 
+def _fold_parameter_cells(path: Path) -> None:
+    """Collapse the defaults cell and papermill's injected cell in the book: one click shows the run's values."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        tags = cell.metadata.get("tags", [])
+        if {"parameters", "injected-parameters"} & set(tags) and "hide-input" not in tags:
+            cell.metadata["tags"] = [*tags, "hide-input"]
+    nbformat.write(notebook, path)
+
+
 def _promote(staging: Path, final: Path) -> None:
     """Swap the staging folder into place; the old outputs survive until the new ones are in."""
     old = final.with_name(f".{final.name}.old")
@@ -174,6 +186,7 @@ def execute(stage: Stage, params: Params, layout: Layout, progress: bool = True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _fold_parameter_cells(executed)
     missing = [name for name in stage.outputs if not (staging / name).exists()]
     if missing:
         failed = layout.failed / stage.notebook

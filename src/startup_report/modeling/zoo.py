@@ -46,7 +46,9 @@ def factories(
             n_classes,
             time_budget_s=training.finetune_time_budget_s,
             max_epochs=training.finetune_epochs,
+            max_steps=training.finetune_max_steps,
             batch_size=training.batch_size,
+            log_every=0,  # the grid prints one line per run; per-step lines would flood the notebook
         )
 
     available: dict[str, ModelFactory] = {
