@@ -107,3 +107,43 @@ def test_failing_stage_keeps_last_good_outputs_and_site_then_resumes(project):
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert ran(fixed) == ["evaluation", "market-analysis"]
     assert not (project / "build/failed/04-evaluation.ipynb").exists()
+
+
+BAD_DATASETS = {
+    "unseen test label": (
+        "text,category\nhi there,greet\nhello you,greet\nbye now,leave\nsee you,leave\n",
+        "text,category\nwhat,unknown_intent\n",
+        "never seen in training",
+    ),
+    "whitespace-only text": (
+        "text,category\nhi there,greet\n   ,greet\nbye now,leave\nsee you,leave\n",
+        None,
+        "whitespace-only",
+    ),
+    "empty label": ("text,category\nhi there,greet\nhello,\nbye now,leave\nsee you,leave\n", None, "empty labels"),
+    "undecodable text": (b"text,category\n\xff\xfe hi,greet\nbye,leave\n", None, "not valid UTF-8"),
+    "too few for the budget": (
+        "text,category\n" + "".join(f"msg {i},a\nother {i},b\n" for i in range(8)),
+        None,
+        "training.budgets asks for",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_DATASETS, ids=list(BAD_DATASETS))
+def test_each_bad_dataset_exits_2_with_its_error_and_build_unchanged(project, tmp_path, case):
+    train_text, test_text, message = BAD_DATASETS[case]
+    train = tmp_path / "train.csv"
+    train.write_bytes(train_text if isinstance(train_text, bytes) else train_text.encode())
+    args = ["run", *SMOKE, "-p", f"data.train={train}", "-p", "data.sample_fraction=1.0"]
+    if test_text:
+        (tmp_path / "test.csv").write_text(test_text)
+        args += ["-p", f"data.test={tmp_path / 'test.csv'}"]
+    else:
+        args += ["-p", "data.test=null"]
+    before = tree_hash(project / "build")
+    result = cli(project, *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert "ran (" not in result.stdout
+    assert tree_hash(project / "build") == before

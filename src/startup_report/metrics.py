@@ -5,6 +5,7 @@ Plain scikit-learn where it has the metric; our own code only for selective pred
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -89,28 +90,40 @@ def _macro_f1_from_counts(tp: np.ndarray, pred: np.ndarray, true: np.ndarray) ->
     return float(f1.mean())
 
 
+def _bootstrap(
+    n: int, statistics: dict[str, Callable[[np.ndarray], float]], samples: int, seed: int, level: float
+) -> dict[str, tuple[float, float]]:
+    """Percentile intervals of each statistic over ``samples`` resamples (with replacement) of n rows."""
+    rng = np.random.default_rng(seed)
+    values = {name: np.empty(samples) for name in statistics}
+    for i in range(samples):
+        idx = rng.integers(0, n, n)
+        for name, statistic in statistics.items():
+            values[name][i] = statistic(idx)
+    tail = 100 * (1 - level) / 2
+    return {name: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail))) for name, v in values.items()}
+
+
 def bootstrap_ci(
     y_true: np.ndarray, y_pred: np.ndarray, n_classes: int, samples: int = 1000, seed: int = 0, level: float = 0.95
 ) -> dict[str, tuple[float, float]]:
-    """Percentile bootstrap intervals of accuracy and macro-F1 over resampled test messages."""
-    rng = np.random.default_rng(seed)
-    n = len(y_true)
-    accs, f1s = np.empty(samples), np.empty(samples)
-    for i in range(samples):
-        idx = rng.integers(0, n, n)
+    """Intervals of accuracy and macro-F1 over resampled test messages (macro-F1 from bincounts: fast)."""
+
+    def macro(idx: np.ndarray) -> float:
         t, p = y_true[idx], y_pred[idx]
-        hit = t == p
-        accs[i] = hit.mean()
-        f1s[i] = _macro_f1_from_counts(
-            np.bincount(t[hit], minlength=n_classes),
+        return _macro_f1_from_counts(
+            np.bincount(t[t == p], minlength=n_classes),
             np.bincount(p, minlength=n_classes),
             np.bincount(t, minlength=n_classes),
         )
-    tail = 100 * (1 - level) / 2
-    return {
-        name: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail)))
-        for name, v in (("accuracy", accs), ("macro_f1", f1s))
-    }
+
+    return _bootstrap(
+        len(y_true),
+        {"accuracy": lambda idx: float(np.mean(y_true[idx] == y_pred[idx])), "macro_f1": macro},
+        samples,
+        seed,
+        level,
+    )
 
 
 def bootstrap_automation(
@@ -122,15 +135,13 @@ def bootstrap_automation(
     level: float = 0.95,
 ) -> dict[str, tuple[float, float]]:
     """Intervals of coverage and precision at a fixed threshold, resampling test messages."""
-    rng = np.random.default_rng(seed)
-    n = len(confidence)
-    cover, prec = np.empty(samples), np.empty(samples)
-    for i in range(samples):
-        idx = rng.integers(0, n, n)
-        cover[i] = coverage_at(confidence[idx], threshold)
-        prec[i] = precision_at(confidence[idx], correct[idx], threshold)
-    tail = 100 * (1 - level) / 2
-    return {
-        name: (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail)))
-        for name, v in (("coverage", cover), ("precision", prec))
-    }
+    return _bootstrap(
+        len(confidence),
+        {
+            "coverage": lambda idx: coverage_at(confidence[idx], threshold),
+            "precision": lambda idx: precision_at(confidence[idx], correct[idx], threshold),
+        },
+        samples,
+        seed,
+        level,
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 
-def measure(model, texts: list[str], singles: int = 100, batch_size: int = 32, batch_messages: int = 1024) -> dict:
+def measure(model, texts: list[str], singles: int = 60, batch_size: int = 32, batch_messages: int = 512) -> dict:
     """Latency of one message at a time (p50, p95) and messages per second when batched."""
     model.predict_proba(texts[:batch_size])  # warm-up: first calls compile or allocate
     latencies = []

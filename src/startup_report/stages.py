@@ -22,6 +22,14 @@ def _market_files(params: Params, root: Path) -> list[Path]:
     return sorted((root / params.market.facts_dir).glob("*.csv"))
 
 
+LITERATURE = "data/literature/banking77_casanueva2020.csv"
+
+
+def _literature(params: Params, root: Path) -> list[Path]:
+    """Published BANKING77 results, an input only when the report runs on BANKING77."""
+    return [root / LITERATURE] if "banking77" in Path(params.data.train).parts else []
+
+
 def _llm_prices(params: Params, root: Path) -> list[Path]:
     return [root / params.market.facts_dir / "llm_prices.csv"]
 
@@ -72,6 +80,7 @@ STAGES: tuple[Stage, ...] = (
         keys=("seed", "model", "training"),
         outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json", "models"),
         upstream=("data-prep", "model-build"),
+        external_inputs=_literature,
     ),
     Stage(
         name="evaluation",
