@@ -53,7 +53,9 @@ def test_one_market_parameter_reruns_only_the_market_stage(project):
     changed = cli(project, "run", *SMOKE, "-p", "market.error_cost_usd=9")
     assert ran(changed) == ["market-analysis"]
     after = json.loads((project / "build/market-analysis/market.json").read_text())
-    assert after["error_cost_usd"] == 9 and after["automated_usd"] > before["automated_usd"]
+    # A dearer error makes the model route dearer per contact; the human route does not move.
+    assert after["own_usd_per_contact"] > before["own_usd_per_contact"]
+    assert after["human_usd_per_contact"] == before["human_usd_per_contact"]
 
 
 def test_bad_parameters_exit_2_and_leave_build_untouched(project):
@@ -123,7 +125,7 @@ BAD_DATASETS = {
     "empty label": ("text,category\nhi there,greet\nhello,\nbye now,leave\nsee you,leave\n", None, "empty labels"),
     "undecodable text": (b"text,category\n\xff\xfe hi,greet\nbye,leave\n", None, "not valid UTF-8"),
     "too few for the budget": (
-        "text,category\n" + "".join(f"msg {i},a\nother {i},b\n" for i in range(8)),
+        "text,category\n" + "".join(f"msg {i},a\nother {i},b\n" for i in range(5)),
         None,
         "training.budgets asks for",
     ),

@@ -12,12 +12,14 @@ import types
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 import keras  # noqa: E402
+import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy.special import log_softmax, logsumexp  # noqa: E402
+
+matplotlib.use("Agg")  # in this process only: an MPLBACKEND variable would leak into the chain's kernels
 from scipy.special import softmax as scipy_softmax  # noqa: E402
 
 from startup_report import worked  # noqa: E402

@@ -83,7 +83,7 @@ def plan_verdict(p_npv_positive: float, p_runway_short: float, npv_base: float, 
 
 def route_advice(volume: float, cheapest: str, own_wins_above: float, api_wins_above: float) -> str:
     """Which route to run at the assumed volume, and where the cheapest route changes."""
-    parts = [f"at {volume:,.0f} contacts a month the cheapest route is {cheapest}"]
+    parts = [f"At {volume:,.0f} contacts a month the cheapest route is {cheapest}"]
     if np.isfinite(own_wins_above):
         parts.append(f"our own model beats the LLM API above {own_wins_above:,.0f} contacts a month")
     else:

@@ -164,6 +164,8 @@ def execute(stage: Stage, params: Params, layout: Layout, progress: bool = True)
     executed = staging / stage.notebook
     for key, value in KERNEL_ENV.items():
         os.environ.setdefault(key, value)
+    # Glued figures need the inline backend's PNG formatter; an inherited MPLBACKEND=Agg would drop them.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     try:
         pm.execute_notebook(
             str(layout.root / stage.source),

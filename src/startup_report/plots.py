@@ -38,10 +38,11 @@ def class_distribution(counts: pd.DataFrame) -> Figure:
 def text_lengths(frames: Mapping[str, pd.Series]) -> Figure:
     """Distribution of message length in words, per split."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.0))
+    longest = max(int(texts.str.split().str.len().max()) for texts in frames.values())
+    bins = np.arange(0, longest + 3, 2)  # explicit edges: a dataset of equal-length messages still plots
     for name, texts in frames.items():
-        sns.histplot(
-            texts.str.split().str.len(), binwidth=2, stat="density", element="step", fill=False, label=name, ax=ax
-        )
+        lengths = texts.str.split().str.len()
+        sns.histplot(lengths, bins=bins, stat="density", element="step", fill=False, label=name, ax=ax)
     ax.set_xlabel("message length (words)")
     ax.set_ylabel("share of messages (density)")
     ax.set_title("Message length per split")
