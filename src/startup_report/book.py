@@ -8,6 +8,7 @@ generated from the manifest) and built with warnings as errors; only a clean bui
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -101,15 +102,38 @@ MATHJAX = Path("build/vendor/node_modules/mathjax/es5")
 
 
 def _vendor_mathjax(layout: Layout, target: Path) -> bool:
-    """Copy the npm-installed MathJax (``make vendor``) into the site, so math renders without a CDN."""
+    """Copy the npm-installed MathJax (``make vendor``) into the site, so math renders without a CDN.
+
+    It goes to an extra path, not ``_static``: Jupyter Book adds every .js file under ``_static`` to every
+    page, which would load MathJax (and its font table) twice.
+    """
     source = layout.root / MATHJAX
     if not (source / "tex-mml-chtml.js").is_file():
         return False
-    static = target / "_static" / "mathjax"
-    (static / "output" / "chtml").mkdir(parents=True)
-    shutil.copy2(source / "tex-mml-chtml.js", static / "tex-mml-chtml.js")
-    shutil.copytree(source / "output" / "chtml" / "fonts", static / "output" / "chtml" / "fonts")
+    vendor = target / "_vendor" / "mathjax"
+    (vendor / "output" / "chtml").mkdir(parents=True)
+    shutil.copy2(source / "tex-mml-chtml.js", vendor / "tex-mml-chtml.js")
+    shutil.copytree(source / "output" / "chtml" / "fonts", vendor / "output" / "chtml" / "fonts")
     return True
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def _drop_duplicate_inline_scripts(site: Path) -> None:
+    """Jupyter Book 1 emits some extensions' inline scripts twice (sphinx-thebe's `const THEBE_JS_URL`
+    among them), which a browser reports as a redeclaration error; keep the first copy of each."""
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        seen: set[str] = set()
+        parts, last = [], 0
+        for match in _INLINE_SCRIPT.finditer(html):
+            if match.group(1) in seen:
+                parts.append(html[last : match.start()])
+                last = match.end()
+            seen.add(match.group(1))
+        if parts:
+            page.write_text("".join(parts) + html[last:], encoding="utf-8")
 
 
 def _configure(target: Path, mathjax: bool) -> None:
@@ -120,8 +144,8 @@ def _configure(target: Path, mathjax: bool) -> None:
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     if mathjax:
-        sphinx["mathjax_path"] = "mathjax/tex-mml-chtml.js"
-        config["sphinx"].setdefault("config", {})["html_static_path"] = ["_static"]
+        sphinx["mathjax_path"] = "../mathjax/tex-mml-chtml.js"  # relative to _static: the site's mathjax/
+        sphinx["html_extra_path"] = ["_vendor"]
     repository = os.environ.get("REPORT_REPOSITORY_URL")
     if repository:
         config["repository"] = {"url": repository, "path_to_book": ".", "branch": "main"}
@@ -217,6 +241,7 @@ def build(layout: Layout, echo=print) -> Path:
     if done.returncode != 0 or not (built / "index.html").is_file():
         log = (done.stdout + done.stderr).strip().splitlines()
         raise BookError("Jupyter Book build failed; the previous site is untouched.\n" + "\n".join(log[-40:]))
+    _drop_duplicate_inline_scripts(built)
     site = layout.site
     site.parent.mkdir(parents=True, exist_ok=True)
     old = site.with_name("html.old")
