@@ -35,6 +35,12 @@ def test_contribution_margin_and_break_even():
 def test_fallback_cost_per_contact_by_hand():
     # 0.01 + 0.4 * 8 + 0.6 * 0.1 * 5 = 3.51
     assert finance.fallback_cost_per_contact(0.6, 0.9, 0.01, 8.0, 5.0) == pytest.approx(3.51)
+    # 60% automated at 90% precision: 0.05 + 0.4 * 8 + 0.6 * 0.1 * 5 = 3.55; saving (8 - 3.55) / 8.
+    cost = finance.fallback_cost_per_contact(0.6, 0.9, 0.05, 8.0, 5.0)
+    assert cost == pytest.approx(3.55)
+    assert finance.contribution_margin(8.0, cost) == pytest.approx((8 - 3.55) / 8)
+    # Nothing automated: every contact costs a human.
+    assert finance.fallback_cost_per_contact(0.0, 1.0, 0.0, 8.0, 5.0) == pytest.approx(8.0)
 
 
 def _inputs(**changes):

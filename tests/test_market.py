@@ -3,21 +3,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from startup_report.market import cost_per_contact
 from startup_report.marketdata import MarketDataError, fact, load_facts, read_facts
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def test_cost_per_contact_by_hand():
-    # 60% automated at 90% precision: 0.05 + 0.4 * 8 + 0.6 * 0.1 * 5 = 3.55
-    costs = cost_per_contact(
-        human_usd=8.0, serving_usd=0.05, error_cost_usd=5.0, automation_rate=0.6, automation_precision=0.9
-    )
-    assert costs.automated_usd == pytest.approx(3.55)
-    assert costs.saving_share == pytest.approx((8 - 3.55) / 8)
-    nothing = cost_per_contact(8.0, 0.0, 5.0, 0.0, 1.0)
-    assert nothing.automated_usd == pytest.approx(8.0)
 
 
 def test_shipped_market_files_validate_and_hold_the_keys_code_uses():

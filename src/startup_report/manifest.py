@@ -117,10 +117,6 @@ def sha256_path(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sha256_json(data: Any) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
 def code_hash() -> str:
     """Hash of every source file of this package: a code change can change any stage's results."""
     package = Path(__file__).resolve().parent

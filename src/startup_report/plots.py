@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -51,37 +51,6 @@ def text_lengths(frames: Mapping[str, pd.Series]) -> Figure:
     return fig
 
 
-def training_history(history: Mapping[str, Sequence[float]]) -> Figure:
-    """Loss and accuracy per epoch, training against validation."""
-    fig, axes = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 3.0))
-    epochs = np.arange(1, len(history["loss"]) + 1)
-    panels = ((axes[0], "loss", "cross-entropy loss (nats)"), (axes[1], "accuracy", "accuracy (fraction)"))
-    for ax, metric, label in panels:
-        ax.plot(epochs, history[metric], marker="o", label="train")
-        ax.plot(epochs, history[f"val_{metric}"], marker="o", label="validation")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.legend()
-    fig.suptitle("Learning curves")
-    fig.tight_layout()
-    return fig
-
-
-def per_class_f1(report: pd.DataFrame, n: int = 15) -> Figure:
-    """The intents the model handles worst and best, by F1 on the test set."""
-    ranked = report.sort_values("f1")
-    shown = pd.concat([ranked.head(n), ranked.tail(min(n, max(len(ranked) - n, 0)))]).drop_duplicates()
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, max(3.0, 0.18 * len(shown) + 1)))
-    sns.barplot(data=shown, x="f1", y="label", hue="group", dodge=False, ax=ax, orient="h")
-    ax.set_xlabel("F1 on the test set (fraction)")
-    ax.set_ylabel("intent")
-    ax.set_xlim(0, 1)
-    ax.set_title(f"Worst and best {n} intents by F1")
-    ax.tick_params(axis="y", labelsize=7)
-    fig.tight_layout()
-    return fig
-
-
 def risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: float | None = None) -> Figure:
     """Accuracy of the auto-answered messages against the share answered, one line per model."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.4))
@@ -94,20 +63,6 @@ def risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: f
     ax.set_xlim(0, 1)
     ax.set_title("Coverage against precision (test set)")
     ax.legend(loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
-def cost_per_contact(costs: pd.DataFrame) -> Figure:
-    """Cost of one customer contact per route, in USD."""
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 2.8))
-    sns.barplot(data=costs, x="cost_usd", y="route", hue="route", legend=False, ax=ax, orient="h")
-    for container in ax.containers:
-        ax.bar_label(container, fmt="$%.2f", padding=3)
-    ax.set_xlabel("cost per contact (USD)")
-    ax.set_ylabel("")
-    ax.set_xlim(0, costs["cost_usd"].max() * 1.2)
-    ax.set_title("Cost of one customer contact")
     fig.tight_layout()
     return fig
 

@@ -16,15 +16,6 @@ from startup_report.modeling.train import fit
 from startup_report.text import Vocabulary
 
 
-def _compile(model: keras.Model, learning_rate: float) -> keras.Model:
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
-    return model
-
-
 def build_pooling_model(
     vocab_size: int,
     sequence_length: int,
@@ -32,7 +23,6 @@ def build_pooling_model(
     embedding_dim: int = 64,
     hidden_units: int = 128,
     dropout: float = 0.2,
-    learning_rate: float = 1e-3,
 ) -> keras.Model:
     """(batch, sequence_length) int ids -> (batch, n_classes) probabilities."""
     ids = keras.Input(shape=(sequence_length,), dtype="int32", name="token_ids")
@@ -42,7 +32,7 @@ def build_pooling_model(
         x = layers.Dense(hidden_units, activation="relu", name="hidden")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
     probs = layers.Dense(n_classes, activation="softmax", name="intent")(x)
-    return _compile(keras.Model(ids, probs, name="scratch_pooling"), learning_rate)
+    return keras.Model(ids, probs, name="scratch_pooling")  # compiled by train.fit
 
 
 @keras.saving.register_keras_serializable(package="startup_report")
@@ -71,7 +61,6 @@ def build_transformer_model(
     heads: int = 2,
     ff_units: int = 128,
     dropout: float = 0.1,
-    learning_rate: float = 1e-3,
 ) -> keras.Model:
     """One Transformer encoder block: (batch, L) ids -> (batch, L, d) -> self-attention -> pool -> softmax."""
     ids = keras.Input(shape=(sequence_length,), dtype="int32", name="token_ids")
@@ -90,7 +79,7 @@ def build_transformer_model(
     pooled = keras.ops.sum(x * weights, axis=1) / keras.ops.maximum(keras.ops.sum(weights, axis=1), 1.0)
     pooled = layers.Dropout(dropout, name="dropout")(pooled)
     probs = layers.Dense(n_classes, activation="softmax", name="intent")(pooled)
-    return _compile(keras.Model(ids, probs, name="scratch_transformer"), learning_rate)
+    return keras.Model(ids, probs, name="scratch_transformer")  # compiled by train.fit
 
 
 BUILDERS = {"embedding-pooling": build_pooling_model, "transformer-encoder": build_transformer_model}
