@@ -52,7 +52,7 @@ test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 	$(BIN)/python -m pytest -ra -m "not e2e and not browser"
 
 bench: $(STAMP) ## Print cold-chain and no-change rerun times (PARAMS=file to overlay)
-	$(BIN)/python -m startup_report.bench $(PARAMS_ARGS)
+	$(BIN)/python -m startup_report.devtools.bench $(PARAMS_ARGS)
 
 lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks
 	$(BIN)/ruff check src tests
@@ -61,7 +61,7 @@ lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks
 lock: $(STAMP) ## Recompile requirements.lock from requirements.in and regenerate environment.yml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.lock requirements.in
 	sed -i 's/^torch==\(.*\)+cpu/torch==\1/' requirements.lock
-	$(BIN)/python -m startup_report.lockfile requirements.lock > environment.yml
+	$(BIN)/python -m startup_report.devtools.lockfile requirements.lock > environment.yml
 
 clean: ## Remove build products (build/, _build/), keep .venv
 	rm -rf build _build

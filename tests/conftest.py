@@ -43,7 +43,7 @@ def ran(result: subprocess.CompletedProcess) -> list[str]:
 @pytest.fixture(scope="session")
 def project(tmp_path_factory) -> Path:
     """A copy of the project, run with the smoke profile and built into a site, once per test session."""
-    from startup_report.stages import ALL
+    from startup_report.chain import ALL
 
     target = tmp_path_factory.mktemp("project")
     for name in ("_config.yml", "_toc.yml"):

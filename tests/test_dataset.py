@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from startup_report.dataset import DataError, data_card, prepare
+from startup_report.data.dataset import DataError, data_card, prepare
 from startup_report.params import DataParams
 
 

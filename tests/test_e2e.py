@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from startup_report.stages import ALL, STAGES
+from startup_report.chain import ALL, STAGES
 from tests.conftest import SMOKE, cli, ran, tree_hash
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from startup_report import finance
+from startup_report.market import finance
 
 
 def test_npv_by_hand():

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from startup_report import findings
+from startup_report.report import findings
 
 
 def test_bubble_or_gold_mine_thresholds():

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from startup_report.dataset import prepare
+from startup_report.data.dataset import prepare
 from startup_report.modeling import grid
 from startup_report.modeling.classical import TfidfLogReg
 from startup_report.modeling.scratch import KerasScratch

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import yaml
 
-from startup_report.lockfile import canonical, pins, read_lock
+from startup_report.devtools.lockfile import canonical, pins, read_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 

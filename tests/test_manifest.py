@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from startup_report import manifest as mf
+from startup_report.engine import manifest as mf
 
 ROOT = Path(__file__).resolve().parents[1]
 

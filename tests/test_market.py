@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from startup_report.marketdata import MarketDataError, fact, load_facts, read_facts
+from startup_report.market.facts import MarketDataError, fact, load_facts, read_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
-from startup_report import metrics
+from startup_report.evaluation import metrics
 
 
 def test_accuracy_and_macro_f1_match_scikit_learn():
@@ -59,7 +59,7 @@ def test_bootstrap_intervals_contain_the_estimate_and_are_reproducible():
 
 
 def test_expected_calibration_error_by_hand():
-    from startup_report.calibration import expected_calibration_error, fit_temperature
+    from startup_report.evaluation.calibration import expected_calibration_error, fit_temperature
 
     # Two bins (0-0.5, 0.5-1): [0.2, 0.4] with 1 of 2 right -> |0.5 - 0.3| = 0.2; [0.9, 0.9] both right -> 0.1.
     confidence = np.array([0.2, 0.4, 0.9, 0.9])

@@ -2,8 +2,8 @@ import keras
 import numpy as np
 
 from startup_report.modeling.scratch import build_pooling_model
+from startup_report.modeling.text import Vocabulary
 from startup_report.modeling.train import fit
-from startup_report.text import Vocabulary
 
 
 def _data():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from startup_report.chain import STAGES
 from startup_report.params import Params, flatten
-from startup_report.stages import STAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ from scipy.special import log_softmax, logsumexp  # noqa: E402
 matplotlib.use("Agg")  # in this process only: an MPLBACKEND variable would leak into the chain's kernels
 from scipy.special import softmax as scipy_softmax  # noqa: E402
 
-from startup_report import worked  # noqa: E402
+from startup_report.report import worked  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "math.ipynb"
 

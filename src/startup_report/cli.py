@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from startup_report import manifest as mf
+from startup_report.engine import manifest as mf
+from startup_report.engine.layout import Layout, ProjectNotFound, find_root
 from startup_report.params import ParamsError, dump, load_params, schema_json
-from startup_report.project import Layout, ProjectNotFound, find_root
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -49,14 +49,14 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage.")] = False,
 ) -> None:
     """Run the stages whose notebook, parameters, inputs or code changed."""
-    from startup_report import pipeline
-    from startup_report.checks import validate_inputs
-    from startup_report.dataset import DataError
-    from startup_report.marketdata import MarketDataError
+    from startup_report.data.dataset import DataError
+    from startup_report.engine import runner
+    from startup_report.engine.preflight import validate_inputs
+    from startup_report.market.facts import MarketDataError
     from startup_report.modeling.grid import BudgetError
 
     layout, params = _setup(param_files, overrides)
-    stale = {d.stage.name for d in pipeline.plan(params, layout, mf.load(layout.manifest), force) if d.stale}
+    stale = {d.stage.name for d in runner.plan(params, layout, mf.load(layout.manifest), force) if d.stale}
     try:
         validate_inputs(params, layout, stale)
     except (DataError, BudgetError, MarketDataError) as exc:
@@ -67,7 +67,7 @@ def run(
         list(overrides or []),
         layout.root,
     )
-    ok = pipeline.run(params, layout, record, force=force, echo=typer.echo)
+    ok = runner.run(params, layout, record, force=force, echo=typer.echo)
     if not ok:
         raise _fail("run failed: the previous outputs of the failed stage and the site are unchanged.", 1)
     typer.echo(f"manifest: {layout.rel(layout.manifest)}")
@@ -76,10 +76,10 @@ def run(
 @app.command()
 def status(param_files: ParamFiles = None, overrides: Overrides = None) -> None:
     """Show which stages would rerun and why; runs nothing."""
-    from startup_report import pipeline
+    from startup_report.engine import runner
 
     layout, params = _setup(param_files, overrides)
-    decisions = pipeline.plan(params, layout, mf.load(layout.manifest))
+    decisions = runner.plan(params, layout, mf.load(layout.manifest))
     width = max(len(d.stage.name) for d in decisions)
     for decision in decisions:
         state = f"would run ({decision.reason})" if decision.stale else "up to date"
@@ -89,7 +89,7 @@ def status(param_files: ParamFiles = None, overrides: Overrides = None) -> None:
 @app.command()
 def book() -> None:
     """Build the site from the executed notebooks into _build/html."""
-    from startup_report.book import BookError, build
+    from startup_report.site.book import BookError, build
 
     try:
         layout = Layout(find_root())

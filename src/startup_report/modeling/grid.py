@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from startup_report.dataset import LABEL, TEXT
-from startup_report.metrics import accuracy, macro_f1
+from startup_report.data.dataset import LABEL, TEXT
+from startup_report.evaluation.metrics import accuracy, macro_f1
 from startup_report.modeling.base import IntentModel
 
 FULL = "full"

@@ -12,8 +12,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from startup_report.modeling.text import Vocabulary
 from startup_report.modeling.train import fit
-from startup_report.text import Vocabulary
 
 
 def build_pooling_model(

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from startup_report import manifest as mf
-from startup_report.project import Layout
-from startup_report.stages import ALL
+from startup_report.chain import ALL
+from startup_report.engine import manifest as mf
+from startup_report.engine.layout import Layout
 
 
 class BookError(RuntimeError):

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from startup_report import manifest as mf
+from startup_report.chain import ALL, STAGE_BY_NAME, Stage
+from startup_report.engine import manifest as mf
+from startup_report.engine.layout import Layout
 from startup_report.params import Params, changed_keys, flatten, section_values
-from startup_report.project import Layout
-from startup_report.stages import ALL, STAGE_BY_NAME, Stage
 
 Echo = Callable[[str], None]
 

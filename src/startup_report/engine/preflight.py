@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+from startup_report.engine.layout import Layout
 from startup_report.params import Params
-from startup_report.project import Layout
 
 
 def validate_inputs(params: Params, layout: Layout, stages: set[str]) -> None:
     """Raise DataError / BudgetError / MarketDataError for the inputs of the stages about to run."""
     if stages & {"data-prep", "training"}:
-        from startup_report.dataset import prepare
+        from startup_report.data.dataset import prepare
         from startup_report.modeling.grid import check_budgets
 
         splits = prepare(params.data, layout.root, params.seed)
         check_budgets(splits.train, params.training.budgets)
     if stages & {"evaluation", "market-analysis"}:
-        from startup_report.marketdata import MarketDataError, load_facts
+        from startup_report.market.facts import MarketDataError, load_facts
 
         facts = load_facts(layout.root / params.market.facts_dir)
         known = set(facts["llm_prices"]["model"]) if "llm_prices" in facts else set()
@@ -26,8 +26,8 @@ def validate_inputs(params: Params, layout: Layout, stages: set[str]) -> None:
                 f"choose from: {', '.join(sorted(known))}."
             )
     if "market-analysis" in stages:
-        from startup_report.marketdata import MarketDataError, fact
-        from startup_report.montecarlo import check_names
+        from startup_report.market.facts import MarketDataError, fact
+        from startup_report.market.montecarlo import check_names
 
         market = params.market
         for field, table in (

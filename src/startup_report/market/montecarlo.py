@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from startup_report.finance import PlanInputs, PlanResult, run_plan
+from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 from startup_report.params import Uncertain
 
 

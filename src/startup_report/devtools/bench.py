@@ -1,7 +1,7 @@
 """`make bench`: run the chain cold, rerun it unchanged, change one market value, and print the figures
 the issues set as targets. Prints; never asserts: speed targets live here, not in timed tests.
 
-Usage: python -m startup_report.bench [--params FILE] [-p key=value ...]
+Usage: python -m startup_report.devtools.bench [--params FILE] [-p key=value ...]
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from startup_report.project import Layout, find_root
+from startup_report.engine.layout import Layout, find_root
 
 
 def _timed(args: list[str]) -> float:

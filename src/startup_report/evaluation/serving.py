@@ -2,7 +2,7 @@
 
 Each model is measured in a fresh subprocess, so peak memory (the child's maximum resident set size)
 belongs to that model alone and one model's warm caches do not flatter the next.
-Run as: python -m startup_report.serving MODEL.pkl MESSAGES.parquet OUT.json
+Run as: python -m startup_report.evaluation.serving MODEL.pkl MESSAGES.parquet OUT.json
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def measure(model, texts: list[str], singles: int = 60, batch_size: int = 32, ba
 
 def measure_in_subprocess(model_path: Path, messages_path: Path, out_path: Path) -> dict:
     subprocess.run(
-        [sys.executable, "-m", "startup_report.serving", str(model_path), str(messages_path), str(out_path)],
+        [sys.executable, "-m", "startup_report.evaluation.serving", str(model_path), str(messages_path), str(out_path)],
         check=True,
         capture_output=True,
         text=True,

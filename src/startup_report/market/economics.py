@@ -42,7 +42,7 @@ def finetune_cost_scaled(
 
 def plan_inputs(config, measured, price_usd: float):
     """The five-year plan's base inputs: parameters (assumptions) plus measured model figures."""
-    from startup_report.finance import PlanInputs
+    from startup_report.market.finance import PlanInputs
 
     return PlanInputs(
         months=config.months,

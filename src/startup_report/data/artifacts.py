@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from startup_report.dataset import Splits, data_card
+from startup_report.data.dataset import Splits, data_card
 
 
 def write_json(path: Path, data: Any) -> Path:

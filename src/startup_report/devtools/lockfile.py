@@ -43,5 +43,5 @@ def environment_yaml(lock: dict[str, str]) -> str:
     )
 
 
-if __name__ == "__main__":  # python -m startup_report.lockfile requirements.lock > environment.yml
+if __name__ == "__main__":  # python -m startup_report.devtools.lockfile requirements.lock > environment.yml
     sys.stdout.write(environment_yaml(read_lock(Path(sys.argv[1]))))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from startup_report import calibration, metrics
+from startup_report.evaluation import calibration, metrics
 from startup_report.params import EvaluationParams
 
 
