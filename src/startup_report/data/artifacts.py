@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +9,7 @@ import numpy as np
 import pandas as pd
 
 from startup_report.data.dataset import Splits, data_card
-
-
-def write_json(path: Path, data: Any) -> Path:
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
-
-
-def read_json(path: Path) -> Any:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+from startup_report.engine.files import write_json
 
 
 def save_splits(splits: Splits, product: Path) -> list[Path]:

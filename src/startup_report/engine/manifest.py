@@ -13,13 +13,14 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from startup_report.engine.files import write_text
 
 SCHEMA_VERSION = 1
 
@@ -179,17 +180,10 @@ def load(path: Path) -> Manifest:
         return Manifest()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
 
 
 def save(manifest: Manifest, path: Path) -> None:
-    write_atomic(path, manifest.model_dump_json(indent=2) + "\n")
+    write_text(path, manifest.model_dump_json(indent=2) + "\n")
 
 
 def schema_json() -> str:

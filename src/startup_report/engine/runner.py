@@ -16,6 +16,7 @@ from pathlib import Path
 
 from startup_report.chain import ALL, STAGE_BY_NAME, Stage
 from startup_report.engine import manifest as mf
+from startup_report.engine.files import replace_dir
 from startup_report.engine.layout import Layout
 from startup_report.params import Params, changed_keys, flatten, section_values
 
@@ -141,18 +142,6 @@ def _fold_parameter_cells(path: Path) -> None:
     nbformat.write(notebook, path)
 
 
-def _promote(staging: Path, final: Path) -> None:
-    """Swap the staging folder into place; the old outputs survive until the new ones are in."""
-    old = final.with_name(f".{final.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def execute(stage: Stage, params: Params, layout: Layout, progress: bool = True) -> Path:
     """Run one notebook into staging and promote it; return the executed notebook's final path."""
     import papermill as pm  # imported here: `status` and `params` stay fast
@@ -198,7 +187,7 @@ def execute(stage: Stage, params: Params, layout: Layout, progress: bool = True)
         raise StageFailed(
             f"the notebook did not write its declared outputs {missing} into `product`; see {layout.rel(failed)}"
         )
-    _promote(staging, layout.stage_dir(stage.name))
+    replace_dir(staging, layout.stage_dir(stage.name))
     (layout.failed / stage.notebook).unlink(missing_ok=True)
     return layout.stage_dir(stage.name) / stage.notebook
 
