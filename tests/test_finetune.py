@@ -1,4 +1,4 @@
-"""Fine-tuned MiniLM family on a tiny BANKING77 slice: interface, determinism, time budget, and real learning.
+"""Fine-tuned MiniLM family on a tiny BANKING77 slice: interface, determinism across threads, and real learning.
 
 Kept fast (well under a minute on 2 CPU cores): 5 intents x 8 messages, a handful of optimiser steps,
 one torch thread (two threads slow down badly when another process shares the cores).
@@ -27,7 +27,7 @@ def tiny(request) -> tuple[list[str], np.ndarray]:
 
 
 def _model(**kwargs) -> FineTunedEncoder:
-    settings = {"batch_size": 8, "max_epochs": 100, "time_budget_s": None, "threads": 1, "log_every": 0}
+    settings = {"batch_size": 8, "max_epochs": 100, "threads": 1, "log_every": 0}
     settings.update(kwargs)
     return FineTunedEncoder(N_CLASSES, **settings)
 
@@ -72,11 +72,14 @@ def test_same_seed_gives_identical_probabilities(tiny):
     np.testing.assert_array_equal(first, second)
 
 
-def test_time_budget_stops_training(tiny):
-    model = _fit(_model(time_budget_s=2.0, max_epochs=10_000), tiny)
-    assert model.stopped_by == "time_budget"
-    assert model.steps > 0
-    assert 2.0 <= model.train_seconds < 20.0  # one step plus the final validation pass past the budget
+def test_one_and_two_threads_train_the_same_model_up_to_float_noise(tiny):
+    """Machine independence: the thread count only reorders float sums. Tolerance: 1e-3 on probabilities
+    after 6 steps (measured differences are about 1e-6); the predicted intents must be identical."""
+    texts, _ = tiny
+    one = _fit(_model(max_steps=6, threads=1), tiny, seed=3).predict_proba(texts)
+    two = _fit(_model(max_steps=6, threads=2), tiny, seed=3).predict_proba(texts)
+    np.testing.assert_allclose(one, two, atol=1e-3)
+    assert (one.argmax(axis=1) == two.argmax(axis=1)).all()
 
 
 def test_epoch_limit_and_cost_accounting(tiny):

@@ -1,4 +1,4 @@
-"""The experiment grid: budgets drawn per intent, deterministic by seed, one row per trained model."""
+"""The experiment grid: budgets drawn per intent, runs keyed by content and reused, the same table every time."""
 
 from pathlib import Path
 
@@ -6,12 +6,13 @@ import pandas as pd
 import pytest
 
 from startup_report.data.dataset import prepare
-from startup_report.modeling import grid
-from startup_report.modeling.classical import TfidfLogReg
-from startup_report.modeling.scratch import KerasScratch
-from startup_report.params import DataParams
+from startup_report.modeling import grid, sampling
+from startup_report.modeling.runcache import RunCache
+from startup_report.modeling.runs import RunData
+from startup_report.params import DataParams, ModelParams, TrainingParams
 
 DATA = Path(__file__).parent / "data"
+SCORES = ["family", "model", "budget", "seed", "accuracy", "macro_f1", "val_accuracy"]
 
 
 @pytest.fixture(scope="module")
@@ -20,40 +21,62 @@ def splits():
     return prepare(params, DATA, seed=0)
 
 
+@pytest.fixture(scope="module")
+def data(splits) -> RunData:
+    return RunData(splits.train, splits.validation, splits.test, tuple(splits.labels))
+
+
+MODEL = ModelParams(sequence_length=12, embedding_dim=16, hidden_units=16)
+
+
+def _training(**changes) -> TrainingParams:
+    base = {"models": ["tfidf-logreg", "embedding-pooling"], "budgets": [5], "n_seeds": 1, "epochs": 2}
+    return TrainingParams(**{**base, **changes})
+
+
 def test_budget_draws_k_per_intent_reproducibly(splits):
-    a = grid.sample_budget(splits.train, 5, seed=1)
+    a = sampling.sample_budget(splits.train, 5, seed=1)
     assert a["label"].value_counts().eq(5).all()
-    pd.testing.assert_frame_equal(a, grid.sample_budget(splits.train, 5, seed=1))
-    assert not a.equals(grid.sample_budget(splits.train, 5, seed=2))
-    assert grid.sample_budget(splits.train, "full", seed=1) is splits.train
-    with pytest.raises(grid.BudgetError, match="training.budgets asks for 500"):
-        grid.sample_budget(splits.train, 500, seed=1)
+    pd.testing.assert_frame_equal(a, sampling.sample_budget(splits.train, 5, seed=1))
+    assert not a.equals(sampling.sample_budget(splits.train, 5, seed=2))
+    assert sampling.sample_budget(splits.train, "full", seed=1) is splits.train
+    with pytest.raises(sampling.BudgetError, match="training.budgets asks for 500"):
+        sampling.sample_budget(splits.train, 500, seed=1)
 
 
-def test_same_parameters_and_seed_give_the_same_results_table(splits):
-    factories = {
-        "tfidf-logreg": lambda: TfidfLogReg(len(splits.labels)),
-        "embedding-pooling": lambda: KerasScratch(
-            "embedding-pooling", len(splits.labels), epochs=3, sequence_length=12
-        ),
-    }
+def test_plan_runs_deterministic_models_once_at_full_and_finetuning_at_its_budgets():
+    training = TrainingParams(budgets=[10], n_seeds=3, finetune_n_seeds=1)
+    specs = grid.plan_runs(ModelParams(), training, seed=7)
+    runs = {(s.model, s.budget): [x.seed for x in specs if (x.model, x.budget) == (s.model, s.budget)] for s in specs}
+    assert runs[("tfidf-logreg", "10")] == [7, 8, 9] and runs[("tfidf-logreg", "full")] == [7]
+    assert runs[("transformer-encoder", "full")] == [7, 8, 9]
+    assert ("minilm-finetuned", "10") not in runs and runs[("minilm-finetuned", "full")] == [7]
+    finetune = next(s for s in specs if s.model == "minilm-finetuned")
+    assert finetune.config["precision"] in ("fp32", "bf16") and finetune.config["max_epochs"] == 2
 
-    def once() -> pd.DataFrame:
-        result = grid.run_grid(
-            splits.train,
-            splits.validation,
-            splits.test,
-            splits.labels,
-            factories,
-            budgets=[5],
-            include_full=True,
-            seeds=[0, 1],
-            log=lambda _: None,
-        )
-        return result.results[["family", "model", "budget", "seed", "accuracy", "macro_f1", "val_accuracy"]]
 
-    first = once()
-    assert len(first) == 2 * 2 * 2  # (5-shot, full) x 2 seeds x 2 models
-    pd.testing.assert_frame_equal(first, once())
-    summary = grid.summarize(first.assign(train_seconds=0.0, ms_per_message=0.0))
-    assert set(summary["budget"]) == {"5", "full"} and (summary["seeds"] == 2).all()
+def test_same_parameters_and_seed_give_the_same_results_table(data):
+    specs = grid.plan_runs(MODEL, _training(), seed=0)
+    first = grid.run_grid(specs, data, log=lambda _: None).results
+    assert len(first) == 2 * 2  # (5-shot, full) x 2 models, one seed
+    pd.testing.assert_frame_equal(first[SCORES], grid.run_grid(specs, data, log=lambda _: None).results[SCORES])
+    summary = grid.summarize(first)
+    assert set(summary["budget"]) == {"5", "full"}
+
+
+def test_run_cache_trains_only_what_is_new(data, tmp_path):
+    cache = RunCache(tmp_path / "runs")
+    lines: list[str] = []
+    first = grid.run_grid(grid.plan_runs(MODEL, _training(), seed=0), data, cache, log=lines.append)
+    assert first.trained == 4 and first.cached == 0
+    again = grid.run_grid(grid.plan_runs(MODEL, _training(), seed=0), data, cache, log=lines.append)
+    assert again.trained == 0 and again.cached == 4
+    pd.testing.assert_frame_equal(first.results, again.results)  # the stored rows, timings included
+    assert set(again.best) == {"tfidf-logreg", "embedding-pooling"} and again.best["tfidf-logreg"].model is not None
+    more = grid.run_grid(grid.plan_runs(MODEL, _training(budgets=[5, 6]), seed=0), data, cache, log=lines.append)
+    assert more.trained == 2 and more.cached == 4  # only the budget-6 runs of both models
+    tuned = grid.run_grid(
+        grid.plan_runs(MODEL.model_copy(update={"logreg_c": 1.0}), _training(), seed=0), data, cache, log=lines.append
+    )
+    assert tuned.trained == 2  # tf-idf's own runs; the pooling model's runs do not depend on logreg_c
+    assert any(" cached " in line for line in lines) and any(" trained " in line for line in lines)

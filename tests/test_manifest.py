@@ -25,5 +25,7 @@ def test_unreadable_manifest_means_nothing_ran(tmp_path):
     assert mf.load(path).stages == {}
 
 
-def test_code_hash_is_stable():
-    assert mf.code_hash() == mf.code_hash()
+def test_a_run_records_the_cpu_and_its_bf16_support(tmp_path):
+    record = mf.new_run(["startup-report", "run"], [], [], tmp_path)
+    assert record.cpu and isinstance(record.native_bf16, bool)
+    assert record.packages["keras"]

@@ -26,6 +26,7 @@ def test_parameters_cell_equals_schema_defaults(stage):
         assert isinstance(node, ast.Assign), "the parameters cell holds assignments only"
         values[node.targets[0].id] = ast.literal_eval(node.value)
     upstream, product, inputs = values.pop("upstream"), values.pop("product"), values.pop("inputs")
+    assert values.pop("cache", None) == ("build/cache" if stage.cache else None)
     assert values == flatten(Params(), stage.keys)
     assert inputs == {p.name: p.relative_to(ROOT).as_posix() for p in stage.external_inputs(Params(), ROOT)}
     assert set(upstream) == set(stage.upstream)

@@ -6,10 +6,12 @@ the output folders of its upstream stages), so the runner can tell exactly what 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from startup_report.data.dataset import preflight as check_dataset
+from startup_report.engine.stage import Stage
+from startup_report.market.checks import check_llm_models, check_market_keys
+from startup_report.modeling.sampling import preflight as check_budgets
 from startup_report.params import Params
 
 
@@ -34,33 +36,11 @@ def _llm_prices(params: Params, root: Path) -> list[Path]:
     return [root / params.market.facts_dir / "llm_prices.csv"]
 
 
-def _no_files(params: Params, root: Path) -> list[Path]:
-    return []
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One notebook of the chain and its contract with the runner."""
-
-    name: str
-    notebook: str
-    title: str
-    keys: tuple[str, ...]
-    outputs: tuple[str, ...]  # files (or folders) the notebook must write into `product`
-    upstream: tuple[str, ...] = ()
-    external_inputs: Callable[[Params, Path], list[Path]] = field(default=_no_files, compare=False)
-    folder: str = "notebooks"  # where the source notebook lives; book chapters that compute live in book/
-
-    @property
-    def source(self) -> str:
-        return f"{self.folder}/{self.notebook}"
-
-
 STAGES: tuple[Stage, ...] = (
     Stage(
         name="data-prep",
         notebook="01-data-prep.ipynb",
-        title="Data preparation",
+        preflight=(check_dataset,),
         keys=("seed", "data"),
         outputs=("train.parquet", "validation.parquet", "test.parquet", "labels.json", "data_card.json"),
         external_inputs=_data_files,
@@ -68,7 +48,6 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="model-build",
         notebook="02-model-build.ipynb",
-        title="Model building",
         keys=("seed", "model"),
         outputs=("model_card.json", "encoder.json"),
         upstream=("data-prep",),
@@ -76,7 +55,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="training",
         notebook="03-training.ipynb",
-        title="Training",
+        preflight=(check_dataset, check_budgets),
+        cache=True,
         keys=("seed", "model", "training"),
         outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json", "models"),
         upstream=("data-prep", "model-build"),
@@ -85,7 +65,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="evaluation",
         notebook="04-evaluation.ipynb",
-        title="Evaluation",
+        preflight=(check_llm_models,),
         keys=("seed", "evaluation"),
         outputs=("metrics.json", "predictions.parquet", "serving.csv"),
         upstream=("data-prep", "training"),
@@ -94,7 +74,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="market-analysis",
         notebook="05-market-analysis.ipynb",
-        title="Market analysis",
+        preflight=(check_market_keys,),
         keys=("market",),
         outputs=("unit_economics.csv", "plan.csv", "sensitivity.csv", "market.json"),
         upstream=("evaluation",),
@@ -104,7 +84,7 @@ STAGES: tuple[Stage, ...] = (
 
 # Book chapters that compute what they show (worked math) but feed no stage: run like stages, after them.
 CHAPTERS: tuple[Stage, ...] = (
-    Stage(name="math", notebook="math.ipynb", title="The math, worked and checked", keys=(), outputs=(), folder="book"),
+    Stage(name="math", notebook="math.ipynb", keys=(), outputs=(), folder="book"),
 )
 
 ALL: tuple[Stage, ...] = STAGES + CHAPTERS

@@ -6,13 +6,13 @@ Exit codes: 0 success, 1 a stage or the book build failed, 2 bad parameters or i
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout, ProjectNotFound, find_root
 from startup_report.params import ParamsError, dump, load_params, schema_json
 
@@ -25,6 +25,18 @@ ParamFiles = Annotated[
 Overrides = Annotated[
     list[str] | None,
     typer.Option("-p", "--set", help="Override one value: dotted.key=value (value read as YAML)."),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        envvar="STARTUP_REPORT_SCHEDULER",
+        help="Send training runs to this Dask scheduler (tcp://HOST:PORT); workers need this environment.",
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="Run training runs on a local Dask cluster of N worker processes."),
 ]
 
 
@@ -47,27 +59,31 @@ def run(
     param_files: ParamFiles = None,
     overrides: Overrides = None,
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage.")] = False,
+    scheduler: Scheduler = None,
+    workers: Workers = None,
 ) -> None:
-    """Run the stages whose notebook, parameters, inputs or code changed."""
-    from startup_report.data.dataset import DataError
-    from startup_report.engine import runner
-    from startup_report.engine.preflight import validate_inputs
-    from startup_report.market.facts import MarketDataError
-    from startup_report.modeling.grid import BudgetError
+    """Run the stages whose notebook, parameters, inputs, code or packages changed."""
+    from startup_report.chain import ALL
+    from startup_report.engine import manifest as mf
+    from startup_report.engine import tasks
+    from startup_report.engine.runner import run_chain
+    from startup_report.engine.stage import InputError
 
     layout, params = _setup(param_files, overrides)
-    stale = {d.stage.name for d in runner.plan(params, layout, mf.load(layout.manifest), force) if d.stale}
-    try:
-        validate_inputs(params, layout, stale)
-    except (DataError, BudgetError, MarketDataError) as exc:
-        raise _fail(f"error: {exc}", 2) from None
+    os.environ.pop(tasks.SCHEDULER_ENV, None)
+    os.environ.pop(tasks.WORKERS_ENV, None)
+    if scheduler:
+        os.environ[tasks.SCHEDULER_ENV] = scheduler  # the kernels inherit it
+    elif workers:
+        os.environ[tasks.WORKERS_ENV] = str(workers)
     record = mf.new_run(
-        ["startup-report", *sys.argv[1:]],
-        [str(p) for p in param_files or []],
-        list(overrides or []),
-        layout.root,
+        ["startup-report", *sys.argv[1:]], [str(p) for p in param_files or []], list(overrides or []), layout.root
     )
-    ok = runner.run(params, layout, record, force=force, echo=typer.echo)
+    record.task_pool = scheduler or (f"local Dask cluster, {workers} workers" if workers else "in-process")
+    try:
+        ok = run_chain(ALL, params, layout, record, force=force, echo=typer.echo)
+    except InputError as exc:
+        raise _fail(f"error: {exc}", 2) from None
     if not ok:
         raise _fail("run failed: the previous outputs of the failed stage and the site are unchanged.", 1)
     typer.echo(f"manifest: {layout.rel(layout.manifest)}")
@@ -75,11 +91,13 @@ def run(
 
 @app.command()
 def status(param_files: ParamFiles = None, overrides: Overrides = None) -> None:
-    """Show which stages would rerun and why; runs nothing."""
-    from startup_report.engine import runner
+    """Show which stages would rerun and why (what `run` would do); runs nothing."""
+    from startup_report.chain import ALL
+    from startup_report.engine import manifest as mf
+    from startup_report.engine.plan import plan
 
     layout, params = _setup(param_files, overrides)
-    decisions = runner.plan(params, layout, mf.load(layout.manifest))
+    decisions = plan(ALL, params, layout, mf.load(layout.manifest))
     width = max(len(d.stage.name) for d in decisions)
     for decision in decisions:
         state = f"would run ({decision.reason})" if decision.stale else "up to date"
@@ -89,11 +107,13 @@ def status(param_files: ParamFiles = None, overrides: Overrides = None) -> None:
 @app.command()
 def book() -> None:
     """Build the site from the executed notebooks into _build/html."""
+    from startup_report.engine.lock import project_lock
     from startup_report.site.book import BookError, build
 
     try:
         layout = Layout(find_root())
-        build(layout, echo=typer.echo)
+        with project_lock(layout.lock, typer.echo):
+            build(layout, echo=typer.echo)
     except ProjectNotFound as exc:
         raise _fail(f"error: {exc}", 2) from None
     except BookError as exc:

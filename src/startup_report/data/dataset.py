@@ -12,13 +12,14 @@ from pathlib import Path
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
+from startup_report.engine.stage import InputError
 from startup_report.params import DataParams
 
 TEXT = "text"
 LABEL = "label"
 
 
-class DataError(ValueError):
+class DataError(InputError):
     """A dataset problem a user must fix; the message says where and how."""
 
 
@@ -192,3 +193,8 @@ def split_table(splits: Splits) -> pd.DataFrame:
         for name in ("train", "validation", "test")
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+def preflight(params, root: Path) -> None:
+    """Read and check the dataset before any stage runs (raises DataError naming file, column and rows)."""
+    prepare(params.data, root, params.seed)

@@ -41,8 +41,13 @@ class Layout:
         return self.build / "manifest.json"
 
     @property
-    def notebooks(self) -> Path:
-        return self.root / "notebooks"
+    def lock(self) -> Path:
+        return self.build / ".lock"
+
+    @property
+    def cache(self) -> Path:
+        """Content-addressed results shared by every run and scenario of this checkout (training runs)."""
+        return self.build / "cache"
 
     @property
     def failed(self) -> Path:

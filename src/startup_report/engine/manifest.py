@@ -20,9 +20,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from startup_report.engine import machine
 from startup_report.engine.files import write_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 REPORTED_PACKAGES = (
     "startup-report",
@@ -61,7 +62,10 @@ class StageRecord(BaseModel):
     inputs: list[FileRecord] = Field(description="Raw inputs and upstream outputs it read.")
     outputs: list[FileRecord] = Field(description="Declared outputs of the last good run.")
     notebook_sha256: str
-    code_sha256: str = Field(description="Hash of the startup_report package sources.")
+    code: dict[str, str] = Field(
+        default_factory=dict, description="Package modules the notebook reaches through imports, with SHA-256."
+    )
+    environment_sha256: str = Field("", description="Hash of the installed distributions and their versions.")
     started: str | None = Field(description="ISO 8601 UTC start of the last attempt.")
     duration_s: float | None
     outcome: Literal["ran", "up to date", "failed", "not run"]
@@ -82,6 +86,9 @@ class RunRecord(BaseModel):
     python: str
     platform: str
     keras_backend: str
+    cpu: str = Field("", description="CPU model name (timings and bf16 support depend on it).")
+    native_bf16: bool = Field(False, description="Whether the CPU computes bfloat16 natively (AVX512-BF16/AMX).")
+    task_pool: str = Field("in-process", description="Where independent tasks ran: in-process or a Dask cluster.")
     git_commit: str | None
     git_dirty: bool | None
     packages: dict[str, str]
@@ -115,16 +122,6 @@ def sha256_path(path: Path) -> str:
     digest = hashlib.sha256()
     for item in sorted(p for p in path.rglob("*") if p.is_file()):
         digest.update(f"{item.relative_to(path).as_posix()}\0{sha256_file(item)}\n".encode())
-    return digest.hexdigest()
-
-
-def code_hash() -> str:
-    """Hash of every source file of this package: a code change can change any stage's results."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -164,6 +161,8 @@ def new_run(command: list[str], param_files: list[str], overrides: list[str], ro
         python=sys.version.split()[0],
         platform=platform.platform(),
         keras_backend=os.environ.get("KERAS_BACKEND", "jax"),
+        cpu=machine.cpu_name(),
+        native_bf16=machine.native_bf16(),
         git_commit=commit,
         git_dirty=dirty,
         packages=package_versions(),
@@ -178,8 +177,6 @@ def load(path: Path) -> Manifest:
     except ValueError:
         # An unreadable or older manifest only means every stage is treated as never run.
         return Manifest()
-
-
 
 
 def save(manifest: Manifest, path: Path) -> None:

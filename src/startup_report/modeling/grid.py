@@ -2,24 +2,27 @@
 
 Budgets are few-shot training sets of k examples per intent, drawn stratified and deterministically
 from the training split, plus the full training split. Early stopping and model selection use the
-validation split only; the test set is scored once per trained model.
+validation split only; the test set is scored once per trained model. Each run is a task keyed by its
+content (``runs.run_key``): stored runs are reused, the others go to the task pool (in-process, or
+Dask workers), and the table is assembled in plan order whatever order the tasks finish in.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from startup_report.data.dataset import LABEL, TEXT
-from startup_report.evaluation.metrics import accuracy, macro_f1
-from startup_report.modeling.base import IntentModel
+from startup_report.engine.tasks import Pool, task_pool
+from startup_report.modeling import zoo
+from startup_report.modeling.runcache import RunCache
+from startup_report.modeling.runs import RunData, RunOutcome, RunSpec, execute_run, rows_sha256, run_key
+from startup_report.modeling.sampling import FULL, sample_budget
+from startup_report.params import ModelParams, TrainingParams
 
-FULL = "full"
 RESULT_COLUMNS = (
     "family",
     "model",
@@ -34,122 +37,108 @@ RESULT_COLUMNS = (
     "size_bytes",
     "flops_per_message",
     "train_examples",
+    "precision",
 )
 
 
-class BudgetError(ValueError):
-    """A label budget asks for more examples of an intent than the training split holds."""
-
-
-def check_budgets(train: pd.DataFrame, budgets: Sequence[int]) -> None:
-    if not budgets:
-        return
-    counts = train[LABEL].value_counts()
-    short = counts[counts < max(budgets)]
-    if not short.empty:
-        examples = ", ".join(f"{label} ({count})" for label, count in short.head(5).items())
-        raise BudgetError(
-            f"training.budgets asks for {max(budgets)} examples per intent, but {len(short)} intents have fewer "
-            f"in the training split: {examples}. Lower training.budgets or raise data.sample_fraction."
-        )
-
-
-def sample_budget(train: pd.DataFrame, budget: int | str, seed: int) -> pd.DataFrame:
-    """k examples per intent (stratified, reproducible by seed); the whole split for ``full``."""
-    if budget == FULL:
-        return train
-    check_budgets(train, [int(budget)])
-    parts = [group.sample(n=int(budget), random_state=seed) for _, group in train.groupby(LABEL, sort=True)]
-    return pd.concat(parts).sort_index()
-
-
-@dataclass
-class Run:
-    """One trained model's scores, plus its probabilities for model selection and evaluation."""
-
-    row: dict[str, object]
-    val_probs: np.ndarray
-    test_probs: np.ndarray
-    model: IntentModel | None = None  # kept for the best runs only, to be saved for serving
+def terminal(message: str) -> None:
+    """One line to the terminal that runs the chain (a kernel's original stderr), besides the notebook."""
+    print(message, flush=True)
+    stream = sys.__stderr__
+    if stream is not None and stream is not sys.stdout:
+        print(message, file=stream, flush=True)
 
 
 @dataclass
 class GridResult:
     results: pd.DataFrame
-    best: dict[str, Run] = field(default_factory=dict)  # per model: best full-budget run by validation accuracy
-    histories: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    best: dict[str, RunOutcome] = field(default_factory=dict)  # per model: best full-budget run on validation
+    trained: int = 0
+    cached: int = 0
 
 
-ModelFactory = Callable[[], IntentModel]
-
-
-def _ms_per_message(model: IntentModel, texts: Sequence[str]) -> float:
-    start = time.perf_counter()
-    model.predict_proba(texts)
-    seconds = time.perf_counter() - start
-    extra = getattr(model, "seconds_per_text", 0.0)  # encoder cost hidden by the embedding cache
-    return 1000.0 * (seconds / max(len(texts), 1) + extra)
+def plan_runs(model: ModelParams, training: TrainingParams, seed: int) -> list[RunSpec]:
+    """Every (budget, seed, model) the parameters ask for, in the order of results.csv."""
+    configs = {name: zoo.model_config(name, model, training) for name in training.models}
+    return [
+        RunSpec(name, str(budget), s, configs[name])
+        for budget in zoo.all_budgets(training)
+        for name in training.models
+        for s in zoo.seeds_for(name, budget, training, seed)
+    ]
 
 
 def run_grid(
-    train: pd.DataFrame,
-    validation: pd.DataFrame,
-    test: pd.DataFrame,
-    labels: Sequence[str],
-    factories: dict[str, ModelFactory],
-    budgets: Sequence[int],
-    include_full: bool,
-    seeds: Sequence[int],
-    seeds_for: Callable[[str, int | str], Sequence[int]] | None = None,
-    log: Callable[[str], None] = lambda message: print(message, file=sys.stderr, flush=True),
+    specs: Sequence[RunSpec],
+    data: RunData,
+    cache: RunCache | None = None,
+    seconds_per_text: float = 0.0,
+    pool: Pool | None = None,
+    log: Callable[[str], None] = terminal,
 ) -> GridResult:
-    """Train and score every (budget, seed, model); ``seeds_for`` may thin the seeds of a model/budget."""
-    label_id = {label: i for i, label in enumerate(labels)}
-    y_val = validation[LABEL].map(label_id).to_numpy()
-    y_test = test[LABEL].map(label_id).to_numpy()
-    all_budgets: list[int | str] = [*budgets, *([FULL] if include_full else [])]
-    plan = [
-        (b, s, name)
-        for b in all_budgets
-        for s in seeds
-        for name in factories
-        if seeds_for is None or s in seeds_for(name, b)
-    ]
-    rows, best, histories = [], {}, {}
-    for index, (budget, seed, name) in enumerate(plan, start=1):
-        subset = sample_budget(train, budget, seed)
-        model = factories[name]()
-        start = time.perf_counter()
-        model.fit(subset[TEXT].tolist(), subset[LABEL].map(label_id).to_numpy(), validation[TEXT].tolist(), y_val, seed)
-        train_seconds = time.perf_counter() - start + len(subset) * getattr(model, "seconds_per_text", 0.0)
-        val_probs = model.predict_proba(validation[TEXT].tolist())
-        test_probs = model.predict_proba(test[TEXT].tolist())
-        y_pred = test_probs.argmax(axis=1)
-        row = {
-            "family": model.family,
-            "model": model.name,
-            "budget": str(budget),
-            "seed": seed,
-            "accuracy": accuracy(y_test, y_pred),
-            "macro_f1": macro_f1(y_test, y_pred, labels=np.arange(len(labels))),
-            "val_accuracy": accuracy(y_val, val_probs.argmax(axis=1)),
-            "train_seconds": round(train_seconds, 3),
-            "ms_per_message": round(_ms_per_message(model, test[TEXT].tolist()[:256]), 4),
-            "parameters": model.n_parameters(),
-            "size_bytes": model.size_bytes(),
-            "flops_per_message": model.flops_per_message(),
-            "train_examples": len(subset),
-        }
-        rows.append(row)
+    """Reuse stored runs, train the rest in the pool, and pick each model's best full-budget run."""
+    val_sha, test_sha = rows_sha256(data.validation), rows_sha256(data.test)
+    subsets: dict[tuple[str, int], str] = {}
+    keys = []
+    for spec in specs:
+        draw = (spec.budget, spec.seed if spec.budget != FULL else 0)
+        if draw not in subsets:
+            subsets[draw] = rows_sha256(sample_budget(data.train, spec.budget, spec.seed))
+        keys.append(run_key(spec, subsets[draw], val_sha, test_sha, data.labels))
+    outcomes: dict[int, RunOutcome] = {}
+    width = max((len(s.model) for s in specs), default=0)
+    done = 0
+
+    def report(index: int, how: str) -> None:
+        nonlocal done
+        done += 1
+        spec, row = specs[index], outcomes[index].row
         log(
-            f"[{index}/{len(plan)}] {name:<20} budget={budget!s:<5} seed={seed}  "
-            f"acc={row['accuracy']:.3f}  train {train_seconds:.1f}s"
+            f"  [{done}/{len(specs)}] {spec.model:<{width}} budget={spec.budget:<4} seed={spec.seed:<3} {how:<7} "
+            f"acc={row['accuracy']:.3f}  train {row['train_seconds']:.1f} s"
         )
-        if budget == FULL and (name not in best or row["val_accuracy"] > best[name].row["val_accuracy"]):
-            best[name] = Run(row, val_probs, test_probs, model)
-            if getattr(model, "history", None):
-                histories[name] = model.history
-    return GridResult(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), best, histories)
+
+    missing = []
+    for index, key in enumerate(keys):
+        stored = cache.get(key) if cache is not None else None
+        if stored is None:
+            missing.append(index)
+        else:
+            outcomes[index] = stored
+            report(index, "cached")
+    if missing:
+        index_of = {id(specs[i]): i for i in missing}
+        with task_pool() if pool is None else nullcontext(pool) as active:
+            log(f"  training {len(missing)} of {len(specs)} runs ({active.description})")
+            todo = [specs[i] for i in missing]
+            for spec, outcome in active.map(execute_run, todo, data=data, seconds_per_text=seconds_per_text):
+                index = index_of[id(spec)]
+                outcomes[index] = outcome
+                if cache is not None:
+                    cache.put(keys[index], outcome)
+                report(index, "trained")
+    rows = [outcomes[i].row for i in range(len(specs))]
+    best = _best_runs(specs, keys, outcomes, cache)
+    return GridResult(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), best, len(missing), len(specs) - len(missing))
+
+
+def _best_runs(
+    specs: Sequence[RunSpec], keys: Sequence[str], outcomes: dict[int, RunOutcome], cache: RunCache | None
+) -> dict[str, RunOutcome]:
+    """Per model, the full-budget run with the best validation accuracy (ties: the first seed)."""
+    best: dict[str, int] = {}
+    for i, spec in enumerate(specs):
+        if spec.budget == FULL:
+            current = best.get(spec.model)
+            if current is None or outcomes[i].row["val_accuracy"] > outcomes[current].row["val_accuracy"]:
+                best[spec.model] = i
+    chosen = {}
+    for name, i in best.items():
+        outcome = outcomes[i]
+        if outcome.model is None and cache is not None:
+            outcome.model = cache.model(keys[i])
+        chosen[name] = outcome
+    return chosen
 
 
 def summarize(results: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import numpy as np
 from keras import layers
 
 from startup_report.modeling.text import Vocabulary
-from startup_report.modeling.train import fit
+from startup_report.modeling.train import fit, seeded
 
 
 def build_pooling_model(
@@ -117,15 +117,15 @@ class KerasScratch:
     def fit(
         self, texts: Sequence[str], labels: np.ndarray, val_texts: Sequence[str], val_labels: np.ndarray, seed: int
     ) -> None:
-        keras.utils.set_random_seed(seed)
-        self.vocabulary = Vocabulary.fit(texts, self.max_tokens)
-        self.model = BUILDERS[self.name](
-            len(self.vocabulary),
-            self.sequence_length,
-            self.n_classes,
-            embedding_dim=self.embedding_dim,
-            **self.architecture,
-        )
+        with seeded(seed):
+            self.vocabulary = Vocabulary.fit(texts, self.max_tokens)
+            self.model = BUILDERS[self.name](
+                len(self.vocabulary),
+                self.sequence_length,
+                self.n_classes,
+                embedding_dim=self.embedding_dim,
+                **self.architecture,
+            )
         x, x_val = self._encode(texts), self._encode(val_texts)
         self.history, _ = fit(
             self.model,

@@ -1,27 +1,23 @@
-"""Model factories built from the parameters: one callable per model name in ``training.models``."""
+"""Models built from the parameters: each model's hyperparameters, written out, and a fresh instance from them.
+
+Every value a model trains with comes from a parameter (no hidden overrides), and the per-model
+configuration is a plain dict, so it can key the run cache and travel to a Dask worker.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from startup_report.modeling.classical import TfidfLogReg
-from startup_report.modeling.encoder import SentenceEncoder
-from startup_report.modeling.frozen import FrozenKerasHead, FrozenLogReg
-from startup_report.modeling.grid import FULL, ModelFactory
-from startup_report.modeling.scratch import KerasScratch
+from startup_report.modeling import precision as precision_
+from startup_report.modeling.catalog import MODELS
 from startup_report.params import ModelParams, TrainingParams
 
-PRETRAINED = ("minilm-logreg", "minilm-keras-head", "minilm-finetuned")
+FULL = "full"
 
 
-def factories(
-    model: ModelParams,
-    training: TrainingParams,
-    n_classes: int,
-    encoder: SentenceEncoder | None,
-    seconds_per_text: float = 0.0,
-) -> dict[str, ModelFactory]:
-    """Fresh, untrained models for every requested name; the encoder is shared by the frozen models."""
+def model_config(name: str, model: ModelParams, training: TrainingParams) -> dict[str, Any]:
+    """The hyperparameters ``name`` trains with (the fine-tuning precision resolved for this CPU)."""
     keras_fit = {
         "epochs": training.epochs,
         "batch_size": training.batch_size,
@@ -32,70 +28,80 @@ def factories(
         "max_tokens": model.max_tokens,
         "sequence_length": model.sequence_length,
         "embedding_dim": model.embedding_dim,
-        **keras_fit,
     }
+    configs: dict[str, dict[str, Any]] = {
+        "tfidf-logreg": {"c": model.logreg_c},
+        "embedding-pooling": {**scratch, **keras_fit, "hidden_units": model.hidden_units, "dropout": model.dropout},
+        "transformer-encoder": {
+            **scratch,
+            **keras_fit,
+            "learning_rate": training.transformer_learning_rate,
+            "heads": model.transformer_heads,
+            "ff_units": model.transformer_ff_units,
+            "dropout": model.transformer_dropout,
+        },
+        "minilm-logreg": {"c": model.logreg_c},
+        "minilm-keras-head": {
+            "hidden_units": model.head_hidden_units,
+            "dropout": model.head_dropout,
+            "epochs": training.head_epochs,
+            "batch_size": training.batch_size,
+            "learning_rate": training.learning_rate,
+            "patience": training.head_patience,
+        },
+        "minilm-finetuned": {
+            "max_epochs": training.finetune_epochs,
+            "max_steps": training.finetune_max_steps,
+            "batch_size": training.batch_size,
+            "learning_rate": training.finetune_learning_rate,
+            "max_seq_length": training.finetune_sequence_length,
+            "precision": precision_.resolve(training.precision),
+        },
+    }
+    return configs[name]
 
-    def frozen(instance):
-        instance.seconds_per_text = seconds_per_text
-        return instance
 
-    def finetuned():
+def build(name: str, n_classes: int, config: dict[str, Any], encoder: Any = None) -> Any:
+    """A fresh, untrained model; the pretrained families read ``encoder`` (a SentenceEncoder)."""
+    if name == "tfidf-logreg":
+        from startup_report.modeling.classical import TfidfLogReg
+
+        return TfidfLogReg(n_classes, **config)
+    if name in ("embedding-pooling", "transformer-encoder"):
+        from startup_report.modeling.scratch import KerasScratch
+
+        return KerasScratch(name, n_classes, **config)
+    if name == "minilm-logreg":
+        from startup_report.modeling.frozen import FrozenLogReg
+
+        return FrozenLogReg(encoder, n_classes, **config)
+    if name == "minilm-keras-head":
+        from startup_report.modeling.frozen import FrozenKerasHead
+
+        return FrozenKerasHead(encoder, n_classes, **config)
+    if name == "minilm-finetuned":
         from startup_report.modeling.finetune import FineTunedEncoder
 
-        return FineTunedEncoder(
-            n_classes,
-            time_budget_s=training.finetune_time_budget_s,
-            max_epochs=training.finetune_epochs,
-            max_steps=training.finetune_max_steps,
-            batch_size=training.batch_size,
-            log_every=0,  # the grid prints one line per run; per-step lines would flood the notebook
-        )
-
-    available: dict[str, ModelFactory] = {
-        "tfidf-logreg": lambda: TfidfLogReg(n_classes, c=model.logreg_c),
-        "embedding-pooling": lambda: KerasScratch(
-            "embedding-pooling", n_classes, hidden_units=model.hidden_units, dropout=model.dropout, **scratch
-        ),
-        "transformer-encoder": lambda: KerasScratch(
-            "transformer-encoder",
-            n_classes,
-            heads=model.transformer_heads,
-            ff_units=model.transformer_ff_units,
-            dropout=model.dropout / 2,
-            **{**scratch, "learning_rate": min(training.learning_rate, 1e-3)},
-        ),
-        "minilm-logreg": lambda: frozen(FrozenLogReg(encoder, n_classes, c=model.logreg_c)),
-        "minilm-keras-head": lambda: frozen(
-            FrozenKerasHead(
-                encoder,
-                n_classes,
-                hidden_units=model.head_hidden_units,
-                dropout=model.dropout / 2,
-                epochs=max(training.epochs, 50),
-                batch_size=training.batch_size,
-                learning_rate=training.learning_rate,
-                patience=training.patience + 2,
-            )
-        ),
-        "minilm-finetuned": finetuned,
-    }
-    return {name: available[name] for name in training.models}
+        # One progress line per run comes from the grid; per-step lines would flood the notebook.
+        return FineTunedEncoder(n_classes, log_every=0, **config)
+    raise KeyError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
 
 
-DETERMINISTIC = ("tfidf-logreg", "minilm-logreg")
-
-
-def seed_plan(training: TrainingParams, seed: int):
-    """Seeds per (model, budget): the full budget of a deterministic model runs once, fine-tuning only
-    at its budgets and once per budget (CPU cost); everything else at every seed."""
+def seeds_for(name: str, budget: int | str, training: TrainingParams, seed: int) -> list[int]:
+    """Seeds of one (model, budget): fine-tuning only at its budgets and with its own seed count (CPU cost);
+    a deterministic model once at the full budget (every seed gives the same model); the rest at every seed."""
     seeds = [seed + i for i in range(training.n_seeds)]
-    finetune_budgets = {str(b) for b in training.finetune_budgets}
+    if MODELS[name].torch:
+        budgets = {str(b) for b in training.finetune_budgets}
+        return [seed + i for i in range(training.finetune_n_seeds)] if str(budget) in budgets else []
+    if str(budget) == FULL and MODELS[name].deterministic:
+        return seeds[:1]
+    return seeds
 
-    def seeds_for(name: str, budget: int | str) -> Sequence[int]:
-        if name == "minilm-finetuned":
-            return seeds[:1] if str(budget) in finetune_budgets else []
-        if budget == FULL and name in DETERMINISTIC:
-            return seeds[:1]
-        return seeds
 
-    return seeds, seeds_for
+def all_budgets(training: TrainingParams) -> list[int | str]:
+    return [*training.budgets, *([FULL] if training.include_full else [])]
+
+
+def uses_encoder(names: Sequence[str]) -> bool:
+    return any(MODELS[name].pretrained for name in names)

@@ -1,0 +1,109 @@
+"""Which stages must run and why: the one decision that both `status` and `run` act on.
+
+A stage is stale when it never ran, its last attempt failed, or anything its results depend on changed:
+its notebook, its parameter slice, the package modules its notebook reaches, the installed packages, its
+input files, or its outputs were touched. A stale stage makes every stage downstream of it stale too,
+so what `status` prints is exactly what `run` will do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from startup_report.engine import fingerprint
+from startup_report.engine import manifest as mf
+from startup_report.engine.layout import Layout
+from startup_report.engine.stage import Stage
+from startup_report.params import changed_keys, section_values
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a stage must run, and the human-readable reasons."""
+
+    stage: Stage
+    reasons: tuple[str, ...]
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def stage_inputs(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> list[Path]:
+    """Raw input files, then the declared outputs of its upstream stages."""
+    by_name = {s.name: s for s in chain}
+    files = list(stage.external_inputs(params, layout.root))
+    for name in stage.upstream:
+        files += [layout.stage_dir(name) / output for output in by_name[name].outputs]
+    return files
+
+
+def _short(names: list[str], limit: int = 3) -> str:
+    shown = [name.removeprefix("startup_report.") for name in names[:limit]]
+    return ", ".join(shown) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def decide(
+    stage: Stage,
+    chain: Sequence[Stage],
+    params: Any,
+    layout: Layout,
+    manifest: mf.Manifest,
+    rerunning: set[str] | frozenset[str] = frozenset(),
+) -> Decision:
+    """Compare the stage's current fingerprint with the one recorded for its last good outputs."""
+    record = manifest.stages.get(stage.name)
+    if record is None or (stage.outputs and not record.outputs):
+        return Decision(stage, ("never run",))
+    reasons: list[str] = []
+    if record.outcome == "failed":
+        reasons.append("last attempt failed")
+    if mf.sha256_file(layout.root / stage.source) != record.notebook_sha256:
+        reasons.append("notebook changed")
+    keys = changed_keys(record.params, section_values(params, stage.keys))
+    if keys:
+        reasons.append("parameters changed: " + ", ".join(keys))
+    modules = fingerprint.changed(record.code, fingerprint.notebook_code(layout.root / stage.source))
+    if modules:
+        reasons.append("code changed: " + _short(modules))
+    if record.environment_sha256 != fingerprint.environment_sha256():
+        reasons.append("installed packages changed")
+    upstream = [name for name in stage.upstream if name in rerunning]
+    if upstream:
+        reasons.append("upstream reruns: " + ", ".join(upstream))
+    else:
+        recorded = {item.path: item.sha256 for item in record.inputs}
+        for path in stage_inputs(stage, chain, params, layout):
+            rel = layout.rel(path)
+            if not path.exists():
+                reasons.append(f"input missing: {rel}")
+            elif recorded.get(rel) != mf.sha256_path(path):
+                reasons.append(f"input changed: {rel}")
+    for item in record.outputs:
+        path = layout.root / item.path
+        if not path.exists():
+            reasons.append(f"output missing: {item.path}")
+        elif mf.sha256_path(path) != item.sha256:
+            reasons.append(f"output modified: {item.path}")
+    return Decision(stage, tuple(reasons))
+
+
+def plan(
+    chain: Sequence[Stage], params: Any, layout: Layout, manifest: mf.Manifest, force: bool = False
+) -> list[Decision]:
+    """Every stage with the reasons it must run, propagating down the chain."""
+    rerunning: set[str] = set()
+    decisions = []
+    for stage in chain:
+        decision = Decision(stage, ("forced",)) if force else decide(stage, chain, params, layout, manifest, rerunning)
+        if decision.stale:
+            rerunning.add(stage.name)
+        decisions.append(decision)
+    return decisions

@@ -1,0 +1,42 @@
+"""A stage's contract with the engine: a notebook, the parameter sections it sees, what it reads and writes.
+
+The engine runs any chain of these; it knows no stage by name. Domain checks that must pass before any
+notebook starts (a dataset without its text column, an unknown market key) are the stage's ``preflight``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Files = Callable[[Any, Path], list[Path]]
+Check = Callable[[Any, Path], None]
+
+
+class InputError(ValueError):
+    """Bad input found before any stage ran (exit code 2): the message names the file or key and the fix."""
+
+
+def no_files(params: Any, root: Path) -> list[Path]:
+    return []
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One notebook of the chain (or a book chapter that computes) and its contract with the runner."""
+
+    name: str
+    notebook: str
+    keys: tuple[str, ...]  # parameter sections (or top-level keys) the notebook receives
+    outputs: tuple[str, ...]  # files (or folders) the notebook must write into `product`
+    upstream: tuple[str, ...] = ()
+    external_inputs: Files = field(default=no_files, compare=False)
+    preflight: tuple[Check, ...] = field(default=(), compare=False)  # raise InputError on bad input
+    folder: str = "notebooks"  # where the source notebook lives; computing book chapters live in book/
+    cache: bool = False  # the notebook receives `cache`, a folder of content-addressed results shared by runs
+
+    @property
+    def source(self) -> str:
+        return f"{self.folder}/{self.notebook}"

@@ -1,0 +1,34 @@
+"""A stage's code key: the package modules its notebook reaches through imports, and nothing else."""
+
+import json
+
+from startup_report.engine import fingerprint
+
+
+def test_imports_are_followed_transitively_from_a_notebook(tmp_path):
+    notebook = tmp_path / "nb.ipynb"
+    cells = [{"cell_type": "code", "source": ["from startup_report.report import plots\n", "import numpy\n"]}]
+    notebook.write_text(json.dumps({"cells": cells}))
+    code = fingerprint.notebook_code(notebook)
+    assert "startup_report.report.plots" in code and "startup_report.report" in code
+    assert not any(name.startswith("startup_report.modeling") for name in code)
+
+
+def test_lazy_imports_inside_functions_count():
+    reached = fingerprint.closure(["startup_report.modeling.zoo"])
+    assert "startup_report.modeling.finetune" in reached  # imported inside zoo.build
+
+
+def test_symbols_are_not_mistaken_for_modules():
+    found = fingerprint.imports_in_source("from startup_report.engine.layout import Layout\n")
+    assert found == {"startup_report.engine.layout"}
+
+
+def test_changed_names_modules_added_removed_or_edited():
+    assert fingerprint.changed({"a": "1", "b": "2"}, {"a": "1", "b": "3", "c": "4"}) == ["b", "c"]
+    assert fingerprint.changed({"a": "1"}, {"a": "1"}) == []
+
+
+def test_environment_lists_installed_distributions_but_not_this_project():
+    env = fingerprint.environment()
+    assert "keras" in env and "numpy" in env and "startup-report" not in env
