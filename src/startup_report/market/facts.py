@@ -18,6 +18,8 @@ UNITS = (
     "USD per contact",
     "USD per resolution",
     "USD per conversation",
+    "USD per action",
+    "USD per seat-month",
     "USD per hour",
     "USD per year",
     "USD per million tokens",
