@@ -232,9 +232,7 @@ class MarketParams(_Section):
     llm_prompt_caching: bool = Field(
         True, description="Assumption: the intent-list prompt prefix is billed at the cached-input price."
     )
-    llm_batch: bool = Field(
-        False, description="Use batch prices (answers within hours: fits email, not live chat)."
-    )
+    llm_batch: bool = Field(False, description="Use batch prices (answers within hours: fits email, not live chat).")
     as_of: str = Field(
         "2026-11-26",
         pattern=r"^\d{4}-\d{2}-\d{2}$",

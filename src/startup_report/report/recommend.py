@@ -77,8 +77,8 @@ def data_moat(table: pd.DataFrame, horizon_months: float = 12.0) -> str:
     if math.isfinite(payback) and payback <= horizon_months:
         return (
             "**Label more data: it is the moat.** Ten more examples per intent cost "
-            f"{row['labelling cost (USD)']:,.0f} USD and pay back in {payback:.1f} months across today's clients; it would stop paying above "
-            f"{horizon_months:.0f} months, with fewer clients or a flatter learning curve."
+            f"{row['labelling cost (USD)']:,.0f} USD and pay back in {payback:.1f} months across today's clients; "
+            f"it would stop paying above {horizon_months:.0f} months, with fewer clients or a flatter learning curve."
         )
     shown = f"{payback:.0f} months" if math.isfinite(payback) else "never"
     return (
