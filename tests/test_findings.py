@@ -5,7 +5,6 @@ import pandas as pd
 
 from startup_report.report import findings
 
-
 T = findings.Thresholds(gold_mine=0.6, bubble=0.4, max_failure=0.2)
 
 
