@@ -61,3 +61,11 @@ def test_scaling_headlines_compare_pretrained_with_baselines():
     assert values["pretrained_low_model"] == "minilm-logreg"
     assert values["margin_low"] == "+12.0 points" and values["margin_verdict"] == "larger than"
     assert values["frozen_full"] == "93.0%" and values["finetuned_full"] == "(not trained in this run)"
+
+
+def test_base_case_story_rules():
+    assert "lasts the whole 60-month plan" in findings.base_case_story(61, 60, 0.0, 0.0, 0.5)
+    raised = findings.base_case_story(13, 60, 5e6, 0.2, 0.5)
+    assert "month 13" in raised and "$5.0 million" in raised and "for 20% of the company" in raised
+    stopped = findings.base_case_story(13, 60, 5e7, float("nan"), 0.5)
+    assert "more than 50% of the company" in stopped and "never reaches the exit" in stopped

@@ -112,6 +112,13 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "npv_base_no_exit": money(float(o.base.npv_no_exit_usd[0])),
         "funding_need_base": money(float(o.base.funding_need_usd[0])),
         "min_cash": money(float(o.base.min_cash_usd[0])),
+        "base_story": findings.base_case_story(
+            float(o.base.runway_months[0]),
+            c.months,
+            float(o.base.funding_need_usd[0]),
+            float(o.base.dilution[0]),
+            c.max_dilution,
+        ),
         "discount_rate": f"{c.discount_rate_annual:.0%}",
         "gross_margin_last": f"{last['gross_margin_pct']:.0f}%",
         "draws": f"{c.draws:,}",

@@ -40,7 +40,8 @@ def competitor_table(competitors: pd.DataFrame, our_cost_per_resolution: float, 
             },
         ]
     )
-    return pd.concat([table, ours], ignore_index=True).sort_values(["basis", "price"]).reset_index(drop=True)
+    frame = pd.concat([table, ours], ignore_index=True).sort_values(["basis", "price"]).reset_index(drop=True)
+    return frame.assign(price=frame["price"].round(2)).fillna("")
 
 
 def learning_curve(results: pd.DataFrame, model: str) -> tuple[float, float]:

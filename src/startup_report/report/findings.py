@@ -95,6 +95,19 @@ def verdict(p_no_exit: float, p_with_exit: float, p_fail: float, t: Thresholds) 
     return f"{label} ({numbers})"
 
 
+def base_case_story(runway_months: float, months: int, need: float, dilution: float, max_dilution: float) -> str:
+    """What happens to the base case's cash: enough, a raise at a stated dilution, or a stop for lack of money."""
+    if need <= 0:
+        return f"In the base case the starting cash lasts the whole {months}-month plan, so no raise is needed."
+    start = f"In the base case cash runs out in month {runway_months:.0f} and the company needs {money(need)} more"
+    if np.isnan(dilution):
+        return (
+            f"{start}; raising it at the stated pre-money rule would cost more than {max_dilution:.0%} of the "
+            "company, so the plan stops there and never reaches the exit."
+        )
+    return f"{start}, raised for {dilution:.0%} of the company; today's owners keep the rest of the exit."
+
+
 def verdict_label(text: str) -> str:
     """The verdict without its numbers, for a headline."""
     return text.split(" (")[0]
