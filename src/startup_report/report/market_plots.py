@@ -22,8 +22,9 @@ def cost_per_contact(
         ax.plot(volumes, np.asarray(values) / volumes, label=name)
     ax.scatter([point[0]], [point[1]], color="black", zorder=5, label=point_label)
     ax.set_xscale("log")
+    ax.set_yscale("log")
     ax.set_xlabel("customer contacts per month of one client (log scale)")
-    ax.set_ylabel("cost per contact (USD)")
+    ax.set_ylabel("cost per contact (USD, log scale)")
     ax.set_title("Cost of handling one contact, by route and volume")
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -31,13 +32,14 @@ def cost_per_contact(
 
 
 def npv_with_without_exit(no_exit: np.ndarray, with_exit: np.ndarray) -> Figure:
-    """NPV across draws without and with the exit value, money charged for in both."""
+    """NPV across draws without and with the exit value, money charged for in both (1st-99th percentile shown)."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.4))
-    bins = np.histogram_bin_edges(np.concatenate([no_exit, with_exit]) / 1e6, bins=60)
+    both = np.concatenate([no_exit, with_exit]) / 1e6
+    bins = np.histogram_bin_edges(both, bins=60, range=tuple(np.percentile(both, [1, 99])))
     sns.histplot(no_exit / 1e6, bins=bins, color="tab:blue", alpha=0.5, label="without exit", ax=ax)
     sns.histplot(with_exit / 1e6, bins=bins, color="tab:orange", alpha=0.5, label="with exit", ax=ax)
     ax.axvline(0, color="red", linewidth=1)
-    ax.set_xlabel("net present value to today's owners (USD million)")
+    ax.set_xlabel("net present value to today's owners (USD million; 1st-99th percentile)")
     ax.set_ylabel("draws (count)")
     ax.set_title("NPV across draws, with and without the exit")
     ax.legend(fontsize=8)
