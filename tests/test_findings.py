@@ -69,3 +69,19 @@ def test_base_case_story_rules():
     assert "month 13" in raised and "$5.0 million" in raised and "for 20% of the company" in raised
     stopped = findings.base_case_story(13, 60, 5e7, float("nan"), 0.5)
     assert "more than 50% of the company" in stopped and "never reaches the exit" in stopped
+
+
+def test_benchmark_note_names_what_lies_outside():
+    checks = pd.DataFrame(
+        {
+            "metric": ["annual logo churn (%)", "gross margin (%)"],
+            "ours": [21.5, 60.0],
+            "benchmark low": [7.0, 41.0],
+            "benchmark high": [10.0, 78.0],
+            "benchmark": ["SaaS median", "ICONIQ"],
+            "outside": [True, False],
+        }
+    )
+    note = findings.benchmark_note(checks)
+    assert note == "Outside the sourced benchmarks: annual logo churn (%) is 21.5 against 7-10 (SaaS median)."
+    assert findings.benchmark_note(checks.assign(outside=False)).startswith("Every checked figure")

@@ -29,7 +29,11 @@ class Inputs:
 
 
 def load(config: MarketParams, evaluation_dir: str | Path, root: Path = Path(".")) -> Inputs:
-    """Read and validate the inputs (the same checks as the preflight, so a direct run fails early too)."""
+    """Read and validate the inputs; the preflight runs again here so that a direct notebook run fails early too."""
+    from startup_report.market.preflight import preflight
+    from startup_report.params import Params
+
+    preflight(Params(market=config), root)
     folder = Path(evaluation_dir)
     return Inputs(
         config=config,

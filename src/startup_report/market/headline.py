@@ -180,7 +180,12 @@ def result(inp: Inputs, o: Outcome, seed: int) -> handoff.MarketResult:
 
 
 def strategy_values(
-    competitors: pd.DataFrame, moat: pd.DataFrame, gtm: pd.DataFrame, team: pd.DataFrame, recs: list[str]
+    competitors: pd.DataFrame,
+    moat: pd.DataFrame,
+    gtm: pd.DataFrame,
+    team: pd.DataFrame,
+    recs: list[str],
+    checks: pd.DataFrame | None = None,
 ) -> dict[str, object]:
     """The strategy chapter's numbers and its recommendations (rec_1 ... rec_n), formatted for prose."""
     ours = competitors[competitors["vendor"] == "us"].set_index("product")["price"]
@@ -206,5 +211,6 @@ def strategy_values(
         "team_monthly": f"${team.attrs['total']:,.0f}",
         "team_share": f"{team.attrs['share_of_opex']:.0%}",
         "n_recommendations": len(recs),
+        "benchmark_note": findings.benchmark_note(checks) if checks is not None else "",
         **{f"rec_{i}": text for i, text in enumerate(recs, start=1)},
     }

@@ -108,6 +108,18 @@ def base_case_story(runway_months: float, months: int, need: float, dilution: fl
     return f"{start}, raised for {dilution:.0%} of the company; today's owners keep the rest of the exit."
 
 
+def benchmark_note(checks: pd.DataFrame) -> str:
+    """A visible note naming every plan figure that lies outside its sourced benchmark range."""
+    outside = checks[checks["outside"]]
+    if outside.empty:
+        return "Every checked figure lies within its sourced benchmark range."
+    parts = [
+        f"{r['metric']} is {r['ours']:g} against {r['benchmark low']:g}-{r['benchmark high']:g} ({r['benchmark']})"
+        for _, r in outside.iterrows()
+    ]
+    return "Outside the sourced benchmarks: " + "; ".join(parts) + "."
+
+
 def verdict_label(text: str) -> str:
     """The verdict without its numbers, for a headline."""
     return text.split(" (")[0]
