@@ -114,7 +114,7 @@ def benchmark_note(checks: pd.DataFrame) -> str:
     if outside.empty:
         return "Every checked figure lies within its sourced benchmark range."
     parts = [
-        f"{r['metric']} is {r['ours']:g} against {r['benchmark low']:g}-{r['benchmark high']:g} ({r['benchmark']})"
+        f"{r['metric']} is {r['ours']:.1f} against {r['benchmark low']:g}-{r['benchmark high']:g} ({r['benchmark']})"
         for _, r in outside.iterrows()
     ]
     return "Outside the sourced benchmarks: " + "; ".join(parts) + "."
