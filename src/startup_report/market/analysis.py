@@ -185,7 +185,7 @@ def competitors(inp: Inputs, ours: product.Shares, price_usd: float) -> pd.DataF
 
 def moat(inp: Inputs, ours: product.Shares, price_usd: float, customers: float) -> pd.DataFrame:
     """What more labelled examples per intent are worth, from the published learning curve."""
-    a, b = strategy.learning_curve(inp.facts["banking77_results"], "BERT-TUNED")
+    a, b = strategy.learning_curve(inp.facts["banking77_results"], inp.config.learning_curve_model)
     mix = product.class_mix(inp.predictions["label"], inp.classes, inp.config.default_intent_class)
     return strategy.data_moat(
         a,

@@ -256,6 +256,11 @@ class MarketParams(_Section):
     label_cost_usd: float = Field(
         0.5, ge=0.0, le=1_000.0, description="Assumption: cost of one labelled customer message (data moat)."
     )
+    learning_curve_model: str = Field(
+        "BERT-TUNED",
+        description="Model in banking77_results.csv whose published learning curve (few-shot and full data) "
+        "prices the data moat; our own curve is not in the evaluation hand-off.",
+    )
     examples_per_intent: float = Field(
         130.0,
         gt=0.0,
