@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from startup_report.market import economics, llm, product
+from startup_report.market import economics, llm, product, strategy
 from startup_report.market.facts import MarketDataError, fact, load_facts
 from startup_report.market.montecarlo import check_names
 from startup_report.params import Params
@@ -59,6 +59,10 @@ def preflight(params: Params, root: Path) -> None:
         )
     llm.check_not_retired(prices, market.llm_model, market.as_of)
     product.read_intent_classes(root / market.intent_classes_file)
+    try:
+        strategy.learning_curve(facts["banking77_results"], market.learning_curve_model)
+    except ValueError as exc:
+        raise MarketDataError(f"market.learning_curve_model: {exc}") from None
     try:
         check_names(market.uncertainty)
     except ValueError as exc:
