@@ -145,3 +145,8 @@ def test_break_evens_of_three_routes():
     assert found["api_beats_human_above"] == pytest.approx(3000.0)
     assert found["own_beats_human_above"] == pytest.approx(2000.0 / 1.5)
     assert found["own_beats_api_above"] == 0.0  # own has the lower fixed and the lower variable cost
+
+
+def test_no_revenue_means_no_margin_not_minus_infinity():
+    yearly = finance.yearly(finance.run_plan(_inputs(automation_rate=0.0)).table())
+    assert yearly["gross_margin_pct"].isna().all()

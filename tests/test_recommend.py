@@ -51,7 +51,7 @@ def test_data_moat_rules():
         _moat(3.0)
     )
     assert recommend.data_moat(_moat(30.0)).startswith("Do not buy labels yet.")
-    assert "never" in recommend.data_moat(_moat(np.inf))
+    assert "never pay back" in recommend.data_moat(_moat(np.inf))
 
 
 def test_funding_rules():
@@ -76,6 +76,7 @@ def _checks(ours):
 def test_margin_rules():
     assert recommend.margin(_checks(20.0)).startswith("Cut the cost to serve")
     assert recommend.margin(_checks(60.0)).startswith("Gross margin is not the constraint.")
+    assert recommend.margin(_checks(float("nan"))).startswith("Find something to bill")
 
 
 def test_exit_dependence_rules():

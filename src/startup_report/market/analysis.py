@@ -177,9 +177,8 @@ def outcome_table(base_result: finance.PlanResult, odds: dict) -> pd.DataFrame:
 def competitors(inp: Inputs, ours: product.Shares, price_usd: float) -> pd.DataFrame:
     """The competitor table with our cost per resolution (cost to serve one client / its resolutions)."""
     v = inp.config.monthly_contacts
-    own_cost = (inp.config.own_fixed_usd_per_month + v * inp.measured.serving_cost_per_million_usd / 1e6) / max(
-        v * ours.resolved, 1e-9
-    )
+    cost = inp.config.own_fixed_usd_per_month + v * inp.measured.serving_cost_per_million_usd / 1e6
+    own_cost = cost / (v * ours.resolved) if ours.resolved > 0 else float("nan")
     return strategy.competitor_table(inp.facts["competitors"], own_cost, price_usd)
 
 

@@ -260,7 +260,8 @@ def yearly(table: pd.DataFrame) -> pd.DataFrame:
         cash=("cash", "last"),
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        frame["gross_margin_pct"] = 100.0 * frame["gross_margin"] / frame["revenue"]
+        share = 100.0 * frame["gross_margin"] / frame["revenue"]
+    frame["gross_margin_pct"] = share.where(frame["revenue"] > 0)  # no revenue: no margin (NaN), not -inf
     return frame
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from startup_report.market import facts, handoff
@@ -120,7 +121,7 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
             c.max_dilution,
         ),
         "discount_rate": f"{c.discount_rate_annual:.0%}",
-        "gross_margin_last": f"{last['gross_margin_pct']:.0f}%",
+        "gross_margin_last": f"{last['gross_margin_pct']:.0f}%" if pd.notna(last["gross_margin_pct"]) else "n/a",
         "draws": f"{c.draws:,}",
         "p_npv_positive": f"{o.odds['p_npv_positive']:.0%}",
         "p_npv_positive_no_exit": f"{o.odds['p_npv_positive_no_exit']:.0%}",
@@ -194,20 +195,27 @@ def strategy_values(
     one = moat.set_index("extra examples per intent").loc[1]
     best = gtm.iloc[0]
 
+    def months(value: float) -> str:
+        return f"{value:.1f} months" if np.isfinite(value) else "never"
+
     def named(row: pd.Series) -> str:
         return f"{row['vendor']} {row['product']} at ${row['price']:.2f}"
 
     return {
-        "our_cost_per_resolution": f"${ours['intent router: cost to serve']:.2f}",
+        "our_cost_per_resolution": (
+            f"${ours['intent router: cost to serve']:.2f}"
+            if np.isfinite(ours["intent router: cost to serve"])
+            else "undefined (nothing is resolved)"
+        ),
         "our_price_per_resolution": f"${ours['intent router: our price']:.2f}",
         "cheapest_competitor": named(others.iloc[0]),
         "priciest_competitor": named(others.iloc[-1]),
         "moat_one_revenue": f"${one['extra revenue per month (USD)']:,.0f}",
         "moat_one_automation": f"{one['accuracy gain (points)']:.2f} points",
         "moat_ten_cost": f"${ten['labelling cost (USD)']:,.0f}",
-        "moat_ten_payback": f"{ten['payback (months)']:.1f} months",
+        "moat_ten_payback": months(ten["payback (months)"]),
         "gtm_best": best["option"],
-        "gtm_best_payback": f"{best['CAC payback (months)']:.0f} months",
+        "gtm_best_payback": months(best["CAC payback (months)"]),
         "team_monthly": f"${team.attrs['total']:,.0f}",
         "team_share": f"{team.attrs['share_of_opex']:.0%}",
         "n_recommendations": len(recs),

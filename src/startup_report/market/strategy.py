@@ -41,7 +41,8 @@ def competitor_table(competitors: pd.DataFrame, our_cost_per_resolution: float, 
         ]
     )
     frame = pd.concat([table, ours], ignore_index=True).sort_values(["basis", "price"]).reset_index(drop=True)
-    return frame.assign(price=frame["price"].round(2)).fillna("")
+    text = [c for c in frame.columns if c != "price"]
+    return frame.assign(price=frame["price"].astype(float).round(2)).fillna({c: "" for c in text})
 
 
 def learning_curve(results: pd.DataFrame, model: str) -> tuple[float, float]:

@@ -80,10 +80,10 @@ def data_moat(table: pd.DataFrame, horizon_months: float = 12.0) -> str:
             f"{row['labelling cost (USD)']:,.0f} USD and pay back in {payback:.1f} months across today's clients; "
             f"it would stop paying above {horizon_months:.0f} months, with fewer clients or a flatter learning curve."
         )
-    shown = f"{payback:.0f} months" if math.isfinite(payback) else "never"
+    shown = f"pay back in {payback:.0f} months" if math.isfinite(payback) else "never pay back"
     return (
-        f"Do not buy labels yet. Ten more examples per intent pay back in {shown}, longer than "
-        f"{horizon_months:.0f} months; more clients or cheaper labels would change it."
+        f"Do not buy labels yet. Ten more examples per intent {shown}, beyond {horizon_months:.0f} months; "
+        "more clients or cheaper labels would change it."
     )
 
 
@@ -104,6 +104,11 @@ def funding(odds: dict, base_need: float, months: int) -> str:
 def margin(checks: pd.DataFrame) -> str:
     """Whether the cost of revenue needs work: last-year gross margin against the sourced AI and SaaS range."""
     row = checks.set_index("metric").loc["gross margin, last plan year (%)"]
+    if math.isnan(row["ours"]):
+        return (
+            "Find something to bill before anything else. The plan earns no revenue in its last year, so it has "
+            "no gross margin; resolvable intents, a seat price or a platform fee would change it."
+        )
     if row["ours"] < row["benchmark low"]:
         return (
             f"Cut the cost to serve a client before scaling. The plan's last-year gross margin is "
