@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from startup_report.evaluation import handoff as evaluation_handoff
@@ -120,6 +121,27 @@ def route_comparison(
     return Routes(routes, table.round(4), finance.break_evens(routes), finance.cheapest_route(routes, v))
 
 
+def cost_curves(routes: Routes, volume: float) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]:
+    """Monthly cost of each route over 100 to 10 million contacts, and our route's point at the assumed volume."""
+    volumes = np.logspace(2, 7, 200)
+    costs = {r.name: np.asarray(r.monthly_cost(volumes)) for r in routes.routes}
+    return volumes, costs, (volume, float(routes.routes[2].monthly_cost(volume)) / volume)
+
+
+def size_estimates(inp: Inputs) -> pd.DataFrame:
+    """The market-size rows of the segments a customer-service router competes in, for the figure."""
+    segments = ["ai_customer_service", "call_center_ai", "chatbot", "conversational_ai"]
+    sizes = inp.facts["market_size"]
+    return sizes[sizes["segment"].isin(segments)]
+
+
+def build_or_buy(inp: Inputs, llm_usd: float) -> tuple[pd.DataFrame, float]:
+    """Cost against model size of pretraining, fine-tuning and a year of API calls; and a 70B pretraining run."""
+    api_year = llm_usd * inp.config.monthly_contacts * 12
+    table = economics.build_vs_buy(inp.facts, inp.config.gpu_hourly_key, inp.measured, api_year)
+    return table, economics.pretrain_cost(inp.facts, inp.config.gpu_hourly_key, 70e9)
+
+
 def prices(inp: Inputs) -> tuple[pd.Series, float, float]:
     """The market price per resolution we match (less our discount) and the seat price for seat pricing."""
     row = facts.fact(inp.facts, "contact_costs", inp.config.price_key)
@@ -197,48 +219,6 @@ def moat(inp: Inputs, ours: product.Shares, price_usd: float, customers: float) 
         len(inp.classes),
         inp.config.label_cost_usd,
         float(mix["template"]),
-    )
-
-
-EVIDENCE = {
-    "klarna_share": ("contact_costs", "klarna_ai_share_of_cs_chats"),
-    "klarna_fte": ("contact_costs", "klarna_ai_fte_equivalent"),
-    "klarna_cost_before": ("contact_costs", "klarna_cs_cost_per_transaction_2023q1"),
-    "klarna_cost_after": ("contact_costs", "klarna_cs_cost_per_transaction_2025q1"),
-    "agent_gain": ("contact_costs", "brynjolfsson_productivity_gain_qje"),
-    "agent_gain_low_skill": ("contact_costs", "brynjolfsson_productivity_gain_low_skill_qje"),
-    "self_service_resolution": ("contact_costs", "gartner_2019_self_service_full_resolution_rate"),
-    "gartner_2029": ("contact_costs", "gartner_agentic_ai_common_issue_resolution_2029"),
-    "gartner_cost_2030": ("contact_costs", "gartner_genai_cost_per_resolution_2030"),
-    "savings_share": ("contact_costs", "ai_index_service_ops_cost_savings_share"),
-    "llm_price_2021": ("compute", "llmflation_mmlu42_price_2021"),
-    "llm_price_2024": ("compute", "llmflation_mmlu42_price_2024"),
-    "gpu_2023": ("compute", "h100_rent_2023_peak_low"),
-    "gpu_on_demand_2026": ("compute", "h100_rent_usd_per_gpu_hour"),
-    "gpu_contract_2025": ("compute", "h100_1yr_contract_2025_10"),
-    "gpu_contract_2026": ("compute", "h100_1yr_contract_2026_06"),
-    "training_cost_growth": ("compute", "frontier_training_cost_growth_per_year"),
-    "genai_spending_2025": ("market_size", "gartner_genai_spending_2025"),
-    "webchats_with_bots": ("routing", "contactbabel_uk_webchats_with_bots"),
-    "transfer_rate": ("routing", "sqm_transfer_rate"),
-    "transfer_fcr_penalty": ("routing", "sqm_transfer_fcr_penalty"),
-}
-
-
-def evidence(inp: Inputs) -> tuple[dict[str, str], pd.DataFrame]:
-    """Published figures the applications and trends chapters quote, each with its source."""
-    return facts.evidence(inp.facts, EVIDENCE)
-
-
-def assumptions(config: MarketParams) -> pd.DataFrame:
-    """Every market parameter without a source (its description starts with 'Assumption'), with its value."""
-    dumped = config.model_dump(mode="json")
-    return pd.DataFrame(
-        [
-            {"parameter": f"market.{name}", "value": str(dumped[name]), "meaning": field.description}
-            for name, field in MarketParams.model_fields.items()
-            if (field.description or "").startswith("Assumption")
-        ]
     )
 
 
