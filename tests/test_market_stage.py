@@ -171,3 +171,30 @@ def test_preflight_names_the_field_and_the_fix(override, message):
 
 def test_preflight_accepts_the_defaults():
     preflight(Params(), ROOT)
+
+
+def test_curves_estimates_evidence_and_assumptions(evaluation):
+    from startup_report.market import sources
+
+    config = MarketParams(draws=200)
+    inp = analysis.load(config, evaluation, ROOT)
+    ours, theirs, _ = analysis.router_shares(inp)
+    human, _ = analysis.human_costs(inp)
+    _, llm_usd = analysis.llm_prices(inp)
+    routes = analysis.route_comparison(inp, float(human["value"]), ours, theirs, llm_usd)
+    volumes, costs, point = analysis.cost_curves(routes, 20_000)
+    assert costs["human agents only"][0] == pytest.approx(100 * float(human["value"]))
+    assert point[1] == pytest.approx(routes.table["USD per contact at assumed volume"].iloc[2])
+    assert set(analysis.size_estimates(inp)["segment"]) <= {
+        "ai_customer_service",
+        "call_center_ai",
+        "chatbot",
+        "conversational_ai",
+    }
+    table, pretrain = analysis.build_or_buy(inp, llm_usd)
+    assert pretrain > 1e6 and table["fine-tune (our CPU run, scaled)"].isna().all()  # no fine-tuning run here
+    values, evidence = sources.evidence(inp)
+    assert set(values) == set(sources.EVIDENCE) and evidence["url"].str.startswith("http").all()
+    listed = sources.assumptions(config)
+    assert "market.intent_classes_file" in set(listed["parameter"])
+    assert listed["meaning"].str.startswith("Assumption").all()
