@@ -70,6 +70,12 @@ def recommendations(
     ]
 
 
+def llm_source(results: pd.DataFrame, key: str) -> str:
+    """Which published measurement the LLM route's accuracy is: model, shots, method, who and when."""
+    row = results.set_index("key").loc[key]
+    return f"{row['model']}, {row['shots']}-shot, {row['method']} ({row['publisher']}, {row['published']})"
+
+
 def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
     """Every number the market chapter, the strategy chapter and the summary glue, formatted for prose."""
     c, f = inp.config, inp.facts
@@ -89,6 +95,7 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "llm_model": c.llm_model,
         "llm_per_million": f"${o.llm_usd * 1e6:,.0f}",
         "llm_accuracy": f"{o.theirs.resolved_precision:.0%}",
+        "llm_accuracy_source": llm_source(f["banking77_results"], c.llm_accuracy_key),
         "our_accuracy": f"{inp.measured.accuracy:.1%}",
         "resolved_share": f"{o.ours.resolved:.0%}",
         "resolved_precision": f"{o.ours.resolved_precision:.1%}",
