@@ -5,24 +5,42 @@ import pandas as pd
 
 from startup_report.report import findings
 
-
-def test_bubble_or_gold_mine_thresholds():
-    assert findings.bubble_or_gold_mine(0.8) == "more gold mine than bubble"
-    assert findings.bubble_or_gold_mine(0.5) == "a coin toss between bubble and gold mine"
-    assert findings.bubble_or_gold_mine(0.2) == "more bubble than gold mine"
+T = findings.Thresholds(gold_mine=0.6, bubble=0.4, max_failure=0.2)
 
 
-def test_plan_verdict_rules():
-    assert findings.plan_verdict(0.9, 0.1, 1e6).startswith("clears")
-    assert findings.plan_verdict(0.9, 0.7, 1e6).startswith("creates value but runs out of cash")
-    assert findings.plan_verdict(0.9, 0.1, -1.0).startswith("does not clear")
-    assert findings.plan_verdict(0.4, 0.1, 1e6).startswith("does not clear")
+def test_verdict_gold_mine_needs_no_exit_odds_and_low_funding_risk():
+    text = findings.verdict(0.7, 0.9, 0.1, T)
+    assert text.startswith("more gold mine than bubble") and "70% without the exit and 90% with it" in text
+    # Same odds, but a third of draws cannot raise: not a gold mine any more.
+    assert findings.verdict(0.7, 0.9, 0.3, T).startswith("a business that pays for itself but may not survive")
+
+
+def test_verdict_bubble_rules():
+    assert findings.verdict(0.1, 0.3, 0.0, T).startswith("more bubble")  # even the exit does not rescue it
+    assert findings.verdict(0.3, 0.5, 0.5, T).startswith("more bubble")  # bad odds and bad funding risk
+
+
+def test_verdict_bet_on_the_exit():
+    text = findings.verdict(0.3, 0.8, 0.1, T)
+    assert text.startswith("a bet on the exit") and findings.verdict_label(text) == (
+        "a bet on the exit rather than a business that pays for itself"
+    )
+
+
+def test_verdict_moves_with_its_thresholds():
+    strict = findings.Thresholds(gold_mine=0.8, bubble=0.4, max_failure=0.2)
+    assert findings.verdict(0.7, 0.9, 0.1, strict).startswith("a bet on the exit")
+
+
+def test_money_formats_sign_and_scale():
+    assert findings.money(-3.4e6) == "-$3.4 million" and findings.money(2.5e9) == "$2.5 billion"
 
 
 def test_route_advice_names_the_break_evens():
     text = findings.route_advice(20_000, "LLM API", 118_000.4, 455.0)
     assert "cheapest route is LLM API" in text and "above 118,000" in text and "above 455" in text
     assert "at every volume" in findings.route_advice(20_000, "LLM API", np.inf, 455.0)
+    assert "cheaper than the LLM API at every volume" in findings.route_advice(20_000, "own", 0.0, 455.0)
 
 
 def test_scaling_headlines_compare_pretrained_with_baselines():
@@ -43,3 +61,27 @@ def test_scaling_headlines_compare_pretrained_with_baselines():
     assert values["pretrained_low_model"] == "minilm-logreg"
     assert values["margin_low"] == "+12.0 points" and values["margin_verdict"] == "larger than"
     assert values["frozen_full"] == "93.0%" and values["finetuned_full"] == "(not trained in this run)"
+
+
+def test_base_case_story_rules():
+    assert "lasts the whole 60-month plan" in findings.base_case_story(61, 60, 0.0, 0.0, 0.5)
+    raised = findings.base_case_story(13, 60, 5e6, 0.2, 0.5)
+    assert "month 13" in raised and "$5.0 million" in raised and "for 20% of the company" in raised
+    stopped = findings.base_case_story(13, 60, 5e7, float("nan"), 0.5)
+    assert "more than 50% of the company" in stopped and "never reaches the exit" in stopped
+
+
+def test_benchmark_note_names_what_lies_outside():
+    checks = pd.DataFrame(
+        {
+            "metric": ["annual logo churn (%)", "gross margin (%)"],
+            "ours": [21.5, 60.0],
+            "benchmark low": [7.0, 41.0],
+            "benchmark high": [10.0, 78.0],
+            "benchmark": ["SaaS median", "ICONIQ"],
+            "outside": [True, False],
+        }
+    )
+    note = findings.benchmark_note(checks)
+    assert note == "Outside the sourced benchmarks: annual logo churn (%) is 21.5 against 7-10 (SaaS median)."
+    assert findings.benchmark_note(checks.assign(outside=False)).startswith("Every checked figure")

@@ -58,3 +58,37 @@ def test_secondary_flag_is_read_from_its_text():
     facts = load_facts(ROOT / "data/market")
     flags = pd.concat([frame["secondary"] for frame in facts.values()])
     assert flags.dtype == bool and flags.any() and not flags.all()
+
+
+def test_defaults_come_from_named_sources_only():
+    from startup_report.market.economics import source_problem
+    from startup_report.params import MarketParams
+
+    facts = load_facts(ROOT / "data/market")
+    config = MarketParams()
+    sizes = facts["market_size"].set_index("key")
+    for key in [config.tam_key, *config.tam_range_keys]:
+        assert source_problem(sizes.loc[key].to_dict() | {"key": key}) is None, key
+    assert source_problem(sizes.loc["conv_ai_market_2026_grokipedia"].to_dict() | {"key": "g"}) is not None
+    assert fact(facts, "routing", config.transfer_rate_key)["source_kind"] == "research_firm"
+
+
+def test_channel_matched_human_cost_is_the_newest_for_the_channel():
+    from startup_report.market.economics import channel_costs, human_cost
+
+    costs = load_facts(ROOT / "data/market")["channel_costs"]
+    chat = human_cost(costs, "chat", None)
+    assert chat["key"] == "chat_uk_2024" and chat["channel"] == "chat"
+    assert human_cost(costs, "email", None)["value"] > chat["value"]
+    assert list(channel_costs(costs, "chat")["year"]) == sorted(channel_costs(costs, "chat")["year"], reverse=True)
+    with pytest.raises(MarketDataError, match="no sourced human cost for channel 'messaging'"):
+        human_cost(costs, "messaging", None)
+
+
+def test_sizing_range_by_hand():
+    from startup_report.market.economics import sizing
+
+    sizes = pd.DataFrame({"key": ["a", "b", "c"], "value": [10.0, 40.0, 20.0]})
+    sized = sizing(sizes, "c", ["a", "b"], sam_share=0.5, som_share=0.1)
+    assert sized["low"]["tam_usd"] == 10e9 and sized["high"]["tam_usd"] == 40e9
+    assert sized["central"]["som_usd"] == pytest.approx(20e9 * 0.5 * 0.1)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from startup_report.data.dataset import preflight as check_dataset
 from startup_report.engine.stage import Stage
-from startup_report.market.checks import check_llm_models, check_market_keys
+from startup_report.market.checks import check_llm_models
+from startup_report.market.preflight import preflight as check_market
 from startup_report.modeling.sampling import preflight as check_budgets
 from startup_report.params import Params
 
@@ -21,7 +22,8 @@ def _data_files(params: Params, root: Path) -> list[Path]:
 
 
 def _market_files(params: Params, root: Path) -> list[Path]:
-    return sorted((root / params.market.facts_dir).glob("*.csv"))
+    """Every sourced market table, and the labelled assumption of which intents a template resolves."""
+    return sorted((root / params.market.facts_dir).glob("*.csv")) + [root / params.market.intent_classes_file]
 
 
 LITERATURE = "data/literature/banking77_casanueva2020.csv"
@@ -74,8 +76,8 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="market-analysis",
         notebook="05-market-analysis.ipynb",
-        preflight=(check_market_keys,),
-        keys=("market",),
+        preflight=(check_market,),
+        keys=("seed", "market"),
         outputs=("unit_economics.csv", "plan.csv", "sensitivity.csv", "market.json"),
         upstream=("evaluation",),
         external_inputs=_market_files,

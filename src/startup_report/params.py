@@ -15,6 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from startup_report.market.config import GtmOption, MarketParams, TeamRole, Uncertain  # noqa: F401 (re-exported)
 from startup_report.modeling.catalog import MODELS
 
 
@@ -139,125 +140,6 @@ class EvaluationParams(_Section):
         ["GPT-5.4 mini", "GPT-4.1 nano", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],
         description="API models (the `model` column of data/market/llm_prices.csv) priced against our own serving.",
     )
-
-
-class Uncertain(_Section):
-    """A range for one uncertain plan input; the Monte Carlo draws from it, the base value is the mode."""
-
-    low: float = Field(description="Lowest plausible value.")
-    high: float = Field(description="Highest plausible value.")
-    dist: Literal["triangular", "uniform"] = Field("triangular", description="Shape of the draw.")
-
-    @field_validator("high")
-    @classmethod
-    def _ordered(cls, high: float, info) -> float:
-        if "low" in info.data and high < info.data["low"]:
-            raise ValueError("high must be at least low")
-        return high
-
-
-class MarketParams(_Section):
-    """The market model. Sourced figures come from ``data/market``; everything here without a source is
-    an assumption, and the book labels it so."""
-
-    facts_dir: str = Field("data/market", description="Folder of sourced market CSV files.")
-    human_cost_key: str = Field(
-        "human_cost_per_contact_live",
-        description="Row key in contact_costs.csv giving the cost of a contact handled by a human agent.",
-    )
-    price_key: str = Field(
-        "intercom_fin_price_per_resolution",
-        description="Row key in contact_costs.csv of the competitor price per automated resolution we match.",
-    )
-    price_discount: float = Field(
-        0.0, ge=0.0, lt=1.0, description="Assumption: discount on that market price we must give to win clients."
-    )
-    monthly_contacts: int = Field(
-        20_000, ge=1, le=10**10, description="Assumption: customer contacts per month of one typical client."
-    )
-    error_cost_usd: float = Field(
-        5.0, ge=0.0, le=10_000.0, description="Assumption: cost of a wrong automatic answer that reaches a customer."
-    )
-    llm_model: str = Field(
-        "GPT-4.1 nano", description="API model of the 'LLM API with human fallback' route (llm_prices.csv `model`)."
-    )
-    llm_automation_rate: float = Field(
-        0.85, ge=0.0, le=1.0, description="Assumption: share of contacts an LLM API route answers alone."
-    )
-    llm_precision: float = Field(0.95, ge=0.0, le=1.0, description="Assumption: precision of those LLM answers.")
-    own_fixed_usd_per_month: float = Field(
-        12_000.0, ge=0.0, le=1e8, description="Assumption: running our own model for one client (ML ops share)."
-    )
-    llm_fixed_usd_per_month: float = Field(
-        3_000.0, ge=0.0, le=1e8, description="Assumption: integrating and monitoring an LLM API for one client."
-    )
-    tam_key: str = Field(
-        "conv_ai_market_2026_grokipedia",
-        description="Row key in market_size.csv used as the top-down total addressable market.",
-    )
-    sam_share: float = Field(
-        0.3,
-        gt=0.0,
-        le=1.0,
-        description="Assumption: share of that market that is "
-        "customer-service intent routing and resolution (serviceable market).",
-    )
-    som_share: float = Field(
-        0.01, gt=0.0, le=1.0, description="Assumption: share of the serviceable market we could win in five years."
-    )
-    target_companies: int = Field(
-        20_000,
-        ge=1,
-        le=10**8,
-        description="Assumption: companies with a contact centre large enough to buy (bottom-up sizing).",
-    )
-    months: int = Field(60, ge=12, le=240, description="Plan horizon in months.")
-    starting_cash_usd: float = Field(4_000_000.0, ge=0.0, le=1e11, description="Assumption: cash raised at month 0.")
-    initial_customers: float = Field(2.0, ge=0.0, le=1e6, description="Assumption: paying clients at month 0.")
-    new_customers_per_month: float = Field(
-        1.0, ge=0.0, le=1e5, description="Assumption: clients won per month in year one."
-    )
-    sales_growth_annual: float = Field(
-        0.5, ge=-0.9, le=10.0, description="Assumption: yearly growth of new clients won per month."
-    )
-    churn_monthly: float = Field(0.02, ge=0.0, le=1.0, description="Assumption: share of clients lost per month.")
-    opex_usd_per_month: float = Field(
-        180_000.0, ge=0.0, le=1e9, description="Assumption: team and overhead per month in year one."
-    )
-    opex_growth_annual: float = Field(0.3, ge=-0.9, le=10.0, description="Assumption: yearly growth of opex.")
-    cac_usd: float = Field(
-        150_000.0,
-        ge=0.0,
-        le=1e8,
-        description="Assumption: sales and marketing cost to win "
-        "one client (about 12-20 months of its gross margin, the SaaS CAC-payback range in "
-        "data/market/benchmarks.csv).",
-    )
-    discount_rate_annual: float = Field(0.3, ge=0.0, le=2.0, description="Assumption: venture discount rate.")
-    exit_revenue_multiple: float = Field(
-        4.0,
-        ge=0.0,
-        le=100.0,
-        description="Assumption: value at the horizon as a multiple of the last twelve months' revenue.",
-    )
-    draws: int = Field(10_000, ge=100, le=1_000_000, description="Monte Carlo draws.")
-    runway_alarm_months: int = Field(
-        18, ge=1, le=240, description="Runway below this many months counts as a funding risk."
-    )
-    uncertainty: dict[str, Uncertain] = Field(
-        default_factory=lambda: {
-            "new_customers_per_month": Uncertain(low=0.3, high=2.5),
-            "churn_monthly": Uncertain(low=0.005, high=0.05),
-            "price_per_resolution_usd": Uncertain(low=0.3, high=1.5),
-            "automation_rate": Uncertain(low=0.5, high=0.95),
-            "contacts_per_customer_month": Uncertain(low=5_000, high=80_000),
-            "opex_usd_per_month": Uncertain(low=120_000, high=280_000),
-            "exit_revenue_multiple": Uncertain(low=1.0, high=10.0),
-            "cac_usd": Uncertain(low=50_000, high=300_000),
-        },
-        description="Ranges of the uncertain plan inputs (names of finance.PlanInputs fields).",
-    )
-    gpu_hourly_key: str = Field("h100_rent_usd_per_gpu_hour", description="compute.csv key of the GPU rental price.")
 
 
 class Params(_Section):

@@ -1,11 +1,11 @@
-"""Checks of the market inputs that run before any stage: every key the parameters name must exist."""
+"""The evaluation stage's check of the market files it reads: every API model it prices must be listed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from startup_report.engine.stage import InputError
-from startup_report.market.facts import MarketDataError, fact, load_facts
+from startup_report.market.facts import MarketDataError, load_facts
 
 
 def _facts(params, root: Path) -> dict:
@@ -29,30 +29,3 @@ def check_llm_models(params, root: Path) -> None:
             f"evaluation.llm_models: {unknown} not found in the `model` column of llm_prices.csv; "
             f"choose from: {', '.join(sorted(known))}."
         )
-
-
-def check_market_keys(params, root: Path) -> None:
-    """Every fact key, the LLM route's model and the uncertain inputs the market parameters name."""
-    from startup_report.market.montecarlo import check_names
-
-    facts = _facts(params, root)
-    market = params.market
-    for field, table in (
-        ("human_cost_key", "contact_costs"),
-        ("price_key", "contact_costs"),
-        ("tam_key", "market_size"),
-        ("gpu_hourly_key", "compute"),
-    ):
-        try:
-            fact(facts, table, getattr(market, field))
-        except MarketDataError as exc:
-            raise InputError(f"market.{field}: {exc}") from None
-    known = known_llm_models(params, root)
-    if market.llm_model not in known:
-        raise InputError(
-            f"market.llm_model: {market.llm_model!r} is not in llm_prices.csv; choose from: {', '.join(sorted(known))}."
-        )
-    try:
-        check_names(market.uncertainty)
-    except ValueError as exc:
-        raise InputError(str(exc)) from None

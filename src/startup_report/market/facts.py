@@ -13,11 +13,15 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from startup_report.engine.stage import InputError
+
 UNITS = (
     "USD",
     "USD per contact",
     "USD per resolution",
     "USD per conversation",
+    "USD per action",
+    "USD per seat-month",
     "USD per hour",
     "USD per year",
     "USD per million tokens",
@@ -56,7 +60,7 @@ SCHEMA = pa.DataFrameSchema(
 )
 
 
-class MarketDataError(ValueError):
+class MarketDataError(InputError):
     """A market file breaks the schema; the message names file, row and column."""
 
 

@@ -1,7 +1,8 @@
-"""The financial model: unit economics, break-even, a five-year plan, NPV and runway.
+"""The financial model: per-contact route costs, break-even, a five-year plan, NPV, funding and dilution.
 
 Every function works on numpy arrays, so the same code computes one scenario (scalars) or ten
-thousand Monte Carlo draws at once (arrays of shape (draws, 1) broadcast against months).
+thousand Monte Carlo draws at once (arrays of shape (draws, 1) broadcast against months). The route
+comparison and the plan share one cost model: serving every contact plus a fixed cost per client.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 ArrayLike = float | np.ndarray
+PRICING = ("per_resolution", "per_seat", "platform_fee")
 
 
 def npv(cashflows: np.ndarray, annual_rate: float, periods_per_year: int = 12) -> np.ndarray:
@@ -60,25 +62,29 @@ class Route:
         return self.fixed_usd_per_month + np.asarray(contacts) * self.usd_per_contact
 
 
-def fallback_cost_per_contact(
-    automation_rate: ArrayLike,
-    precision: ArrayLike,
-    machine_usd: ArrayLike,
-    human_usd: ArrayLike,
-    error_usd: ArrayLike,
-) -> ArrayLike:
-    """Machine sees every contact; humans take the share it declines; its wrong answers cost the error price."""
-    a, p = np.asarray(automation_rate), np.asarray(precision)
-    return machine_usd + (1.0 - a) * human_usd + a * (1.0 - p) * error_usd
-
-
 def cheapest_route(routes: list[Route], contacts: float) -> Route:
     return min(routes, key=lambda route: float(route.monthly_cost(contacts)))
 
 
+def break_evens(routes: list[Route]) -> dict[str, float]:
+    """Volumes where the cheapest route changes: routes are [human, LLM API, own model]."""
+    human, api, own = routes
+    return {
+        "own_beats_api_above": break_even_volume(
+            api.fixed_usd_per_month, api.usd_per_contact, own.fixed_usd_per_month, own.usd_per_contact
+        ),
+        "api_beats_human_above": break_even_volume(
+            human.fixed_usd_per_month, human.usd_per_contact, api.fixed_usd_per_month, api.usd_per_contact
+        ),
+        "own_beats_human_above": break_even_volume(
+            human.fixed_usd_per_month, human.usd_per_contact, own.fixed_usd_per_month, own.usd_per_contact
+        ),
+    }
+
+
 @dataclass(frozen=True)
 class PlanInputs:
-    """The startup's five-year plan. Any field may be an array of shape (draws, 1) for Monte Carlo."""
+    """The startup's five-year plan. Any numeric field may be an array of shape (draws, 1) for Monte Carlo."""
 
     months: int
     starting_cash_usd: ArrayLike
@@ -87,31 +93,54 @@ class PlanInputs:
     sales_growth_annual: ArrayLike
     churn_monthly: ArrayLike
     contacts_per_customer_month: ArrayLike
-    automation_rate: ArrayLike
-    automation_precision: ArrayLike
+    automation_rate: ArrayLike  # share of contacts resolved automatically (template intents, confident)
+    automation_precision: ArrayLike  # share of those that are right: only right ones are billed
     price_per_resolution_usd: ArrayLike
     serving_usd_per_contact: ArrayLike
-    error_cost_usd: ArrayLike
+    fixed_cost_per_customer_usd: ArrayLike
     opex_usd_per_month: ArrayLike
     opex_growth_annual: ArrayLike
     cac_usd: ArrayLike
     discount_rate_annual: float
     exit_revenue_multiple: ArrayLike
+    pricing: str = "per_resolution"
+    seat_price_usd: ArrayLike = 0.0
+    contacts_per_seat: ArrayLike = 1.0
+    platform_fee_usd: ArrayLike = 0.0
+    raise_arr_multiple: ArrayLike = 0.0
+    max_dilution: float = 0.5
 
     def with_values(self, **changes: ArrayLike) -> PlanInputs:
         return replace(self, **changes)
 
     @classmethod
     def field_names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        return [f.name for f in fields(cls) if f.name not in ("months", "pricing")]
+
+
+def revenue_per_customer(p: PlanInputs, contacts: np.ndarray, col) -> np.ndarray:
+    """Monthly revenue of one client under the chosen pricing (per right resolution, per seat, flat fee)."""
+    if p.pricing == "per_resolution":
+        return contacts * col(p.automation_rate) * col(p.automation_precision) * col(p.price_per_resolution_usd)
+    if p.pricing == "per_seat":
+        return contacts / col(p.contacts_per_seat) * col(p.seat_price_usd)
+    if p.pricing == "platform_fee":
+        return np.broadcast_to(col(p.platform_fee_usd), contacts.shape)
+    raise ValueError(f"market.pricing: {p.pricing!r} is not one of {PRICING}")
 
 
 @dataclass(frozen=True)
 class PlanResult:
-    monthly: dict[str, np.ndarray]  # each (draws, months) or (1, months)
-    npv_usd: np.ndarray  # (draws,)
-    runway_months: np.ndarray  # (draws,) months until cash < 0; months + 1 when it never runs out
+    monthly: dict[str, np.ndarray]  # each (draws, months)
+    npv_usd: np.ndarray  # (draws,) with exit, after the funding charge
+    npv_no_exit_usd: np.ndarray  # (draws,) operating cash flows only, after the funding charge
+    npv_unfunded_usd: np.ndarray  # (draws,) with exit, as if missing cash were free (the old model)
+    npv_operating_usd: np.ndarray  # (draws,) operating cash flows only, as if missing cash were free
+    runway_months: np.ndarray  # months until cash < 0; months + 1 when it never runs out
     min_cash_usd: np.ndarray
+    funding_need_usd: np.ndarray  # cash to raise so that cash never goes below zero
+    dilution: np.ndarray  # share of the company sold in the raise (0 without one)
+    failed: np.ndarray  # the raise would need more than max_dilution: the company stops
 
     def table(self, draw: int = 0) -> pd.DataFrame:
         """One draw's plan as a monthly table."""
@@ -120,44 +149,78 @@ class PlanResult:
         return frame
 
 
+def _customers(p: PlanInputs, col, draws: int) -> tuple[np.ndarray, np.ndarray]:
+    years = np.arange(p.months) / 12.0
+    new = col(p.new_customers_per_month) * (1.0 + col(p.sales_growth_annual)) ** years
+    retained = 1.0 - col(p.churn_monthly)[:, 0]
+    customers = np.empty((draws, p.months))
+    current = col(p.initial_customers)[:, 0].copy()
+    for t in range(p.months):
+        current = current * retained + new[:, t]
+        customers[:, t] = current
+    return customers, new
+
+
+def funding_charge(
+    flows: np.ndarray, exit_value: np.ndarray, cash: np.ndarray, revenue: np.ndarray, p: PlanInputs, col
+) -> dict[str, np.ndarray]:
+    """Value to today's owners when missing cash is raised at a pre-money rule, or the company stops.
+
+    The raise happens in the month cash first goes below zero, for the whole shortfall (minus the lowest
+    cash). Pre-money = ``raise_arr_multiple`` x annualised revenue that month; new investors take
+    need / (pre-money + need). If that exceeds ``max_dilution`` the raise fails: the company stops, later
+    flows and the exit are lost. Otherwise today's owners keep (1 - dilution) of every later flow and the exit.
+    """
+    draws, months = flows.shape
+    need = np.maximum(0.0, -cash.min(axis=1))
+    below = cash < 0
+    start = np.where(below.any(axis=1), below.argmax(axis=1), months)
+    idx = np.minimum(start, months - 1)
+    pre_money = col(p.raise_arr_multiple)[:, 0] * 12.0 * revenue[np.arange(draws), idx]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dilution = np.where(need > 0, need / np.maximum(pre_money + need, 1e-9), 0.0)
+    failed = (need > 0) & (dilution > p.max_dilution)
+    after = np.arange(months)[None, :] >= start[:, None]
+    pv_before = npv(np.where(after, 0.0, flows), p.discount_rate_annual)
+    pv_after = npv(np.where(after, flows, 0.0), p.discount_rate_annual)
+    pv_exit = exit_value * (1.0 + p.discount_rate_annual) ** (-months / 12.0)
+    keep = np.where(failed, 0.0, 1.0 - dilution)
+    no_exit = pv_before + keep * pv_after
+    return {
+        "no_exit": no_exit,
+        "with_exit": no_exit + keep * pv_exit,
+        "need": need,
+        "dilution": np.where(failed, np.nan, dilution),
+        "failed": failed,
+    }
+
+
 def run_plan(p: PlanInputs) -> PlanResult:
     """Customers, contacts, revenue, cost of revenue, gross margin, opex, cash flow and cash, month by month.
 
-    Operating costs are the team (growing yearly) plus the acquisition cost of every client won that month.
-    We charge per automated resolution (the market's pricing model); our cost of revenue is serving
-    every contact plus credits for wrong automatic answers. Humans handling the rest are the client's cost.
-    NPV adds an exit value of ``exit_revenue_multiple`` x the last twelve months' revenue at the horizon.
+    Revenue follows ``pricing``. Cost of revenue is serving every contact plus a fixed cost per client
+    (the same figures as the own-model route). Opex is the team (growing yearly) plus the acquisition cost
+    of every client won. The exit is ``exit_revenue_multiple`` x the last twelve months' revenue.
     """
-    draws = max(np.size(getattr(p, name)) for name in PlanInputs.field_names() if name != "months")
+    draws = max(np.size(getattr(p, name)) for name in PlanInputs.field_names())
 
     def col(value: ArrayLike) -> np.ndarray:
         """Any input as a (draws, 1) column, so it broadcasts against months."""
         return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1, 1), (draws, 1))
 
-    months = np.arange(p.months)
-    years = months / 12.0
-    new = col(p.new_customers_per_month) * (1.0 + col(p.sales_growth_annual)) ** years
-    retained = 1.0 - col(p.churn_monthly)[:, 0]
-    customers = np.empty((draws, p.months))
-    current = col(p.initial_customers)[:, 0].copy()
-    for t in months:
-        current = current * retained + new[:, t]
-        customers[:, t] = current
+    customers, new = _customers(p, col, draws)
     contacts = customers * col(p.contacts_per_customer_month)
-    automated = contacts * col(p.automation_rate)
-    revenue = automated * col(p.price_per_resolution_usd)
-    cost_of_revenue = contacts * col(p.serving_usd_per_contact) + automated * (1.0 - col(p.automation_precision)) * col(
-        p.error_cost_usd
-    )
+    revenue = customers * revenue_per_customer(p, col(p.contacts_per_customer_month), col)
+    cost_of_revenue = contacts * col(p.serving_usd_per_contact) + customers * col(p.fixed_cost_per_customer_usd)
     gross_margin = revenue - cost_of_revenue
-    acquisition = new * col(p.cac_usd)
-    opex = col(p.opex_usd_per_month) * (1.0 + col(p.opex_growth_annual)) ** np.floor(years) + acquisition
+    years = np.arange(p.months) / 12.0
+    opex = col(p.opex_usd_per_month) * (1.0 + col(p.opex_growth_annual)) ** np.floor(years) + new * col(p.cac_usd)
     cash_flow = gross_margin - opex
     cash = col(p.starting_cash_usd) + np.cumsum(cash_flow, axis=1)
     exit_value = col(p.exit_revenue_multiple)[:, 0] * revenue[:, -12:].sum(axis=1)
-    flows = cash_flow.copy()
-    flows[:, -1] += exit_value
-    value = npv(flows, p.discount_rate_annual)
+    charged = funding_charge(cash_flow, exit_value, cash, revenue, p, col)
+    unfunded = cash_flow.copy()
+    unfunded[:, -1] += exit_value
     below = cash < 0
     runway = np.where(below.any(axis=1), below.argmax(axis=1), p.months + 1).astype(float)
     monthly = {
@@ -170,4 +233,42 @@ def run_plan(p: PlanInputs) -> PlanResult:
         "cash_flow": cash_flow,
         "cash": cash,
     }
-    return PlanResult(monthly, value, runway, cash.min(axis=1))
+    return PlanResult(
+        monthly=monthly,
+        npv_usd=charged["with_exit"],
+        npv_no_exit_usd=charged["no_exit"],
+        npv_unfunded_usd=npv(unfunded, p.discount_rate_annual),
+        npv_operating_usd=npv(cash_flow, p.discount_rate_annual),
+        runway_months=runway,
+        min_cash_usd=cash.min(axis=1),
+        funding_need_usd=charged["need"],
+        dilution=charged["dilution"],
+        failed=charged["failed"],
+    )
+
+
+def yearly(table: pd.DataFrame) -> pd.DataFrame:
+    """The monthly plan rolled up by year: sums of flows, end-of-year customers and cash, gross margin %."""
+    grouped = table.assign(year=(table["month"] - 1) // 12 + 1).groupby("year")
+    frame = grouped.agg(
+        customers=("customers", "last"),
+        revenue=("revenue", "sum"),
+        cost_of_revenue=("cost_of_revenue", "sum"),
+        gross_margin=("gross_margin", "sum"),
+        opex=("opex", "sum"),
+        cash_flow=("cash_flow", "sum"),
+        cash=("cash", "last"),
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = 100.0 * frame["gross_margin"] / frame["revenue"]
+    frame["gross_margin_pct"] = share.where(frame["revenue"] > 0)  # no revenue: no margin (NaN), not -inf
+    return frame
+
+
+def in_millions(frame: pd.DataFrame, keep: tuple[str, ...] = ("customers", "gross_margin_pct")) -> pd.DataFrame:
+    """USD columns divided by a million and renamed '(USD m)', for a readable table."""
+    scaled = frame.copy()
+    for column in frame.columns:
+        if column not in keep:
+            scaled[column] = frame[column] / 1e6
+    return scaled.round(2).rename(columns=lambda c: c if c in keep else f"{c} (USD m)")

@@ -14,11 +14,18 @@ import pandas as pd
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 from startup_report.params import Uncertain
 
+SCALAR_ONLY = ("discount_rate_annual", "max_dilution")
+
+
+def drawable() -> list[str]:
+    """Plan inputs the Monte Carlo may draw (the discount rate and dilution cap are policy, not uncertainty)."""
+    return [name for name in PlanInputs.field_names() if name not in SCALAR_ONLY]
+
 
 def check_names(uncertainty: Mapping[str, Uncertain]) -> None:
-    unknown = sorted(set(uncertainty) - set(PlanInputs.field_names()))
+    unknown = sorted(set(uncertainty) - set(drawable()))
     if unknown:
-        raise ValueError(f"market.uncertainty: unknown plan inputs {unknown}; allowed: {PlanInputs.field_names()}")
+        raise ValueError(f"market.uncertainty: unknown plan inputs {unknown}; allowed: {drawable()}")
 
 
 def draw_inputs(base: PlanInputs, uncertainty: Mapping[str, Uncertain], draws: int, seed: int) -> PlanInputs:
@@ -41,13 +48,21 @@ def simulate(base: PlanInputs, uncertainty: Mapping[str, Uncertain], draws: int,
 
 
 def summary(result: PlanResult, runway_alarm_months: int) -> dict[str, float]:
-    """The answer to 'bubble or gold mine?' as probabilities."""
+    """The answer to 'bubble or gold mine?' as probabilities, with and without the exit, money charged for."""
+    need = result.funding_need_usd
     return {
         "p_npv_positive": float((result.npv_usd > 0).mean()),
+        "p_npv_positive_no_exit": float((result.npv_no_exit_usd > 0).mean()),
+        "p_npv_positive_free_money": float((result.npv_unfunded_usd > 0).mean()),
         "p_runway_short": float((result.runway_months < runway_alarm_months).mean()),
+        "p_needs_raise": float((need > 0).mean()),
+        "p_fail": float(result.failed.mean()),
+        "funding_need_median": float(np.median(need)),
+        "funding_need_p90": float(np.percentile(need, 90)),
         "npv_p10": float(np.percentile(result.npv_usd, 10)),
         "npv_median": float(np.median(result.npv_usd)),
         "npv_p90": float(np.percentile(result.npv_usd, 90)),
+        "npv_no_exit_median": float(np.median(result.npv_no_exit_usd)),
     }
 
 

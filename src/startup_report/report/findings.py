@@ -7,6 +7,7 @@ sentences along with the numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -63,28 +64,73 @@ def scaling_headlines(summary: pd.DataFrame, budgets: Sequence[int], n_models: i
     return values
 
 
-def bubble_or_gold_mine(p_npv_positive: float) -> str:
-    """The report's one-line answer, worded by thresholds on P(NPV > 0)."""
-    if p_npv_positive >= 0.6:
-        return "more gold mine than bubble"
-    if p_npv_positive < 0.4:
-        return "more bubble than gold mine"
-    return "a coin toss between bubble and gold mine"
+@dataclass(frozen=True)
+class Thresholds:
+    """The verdict's thresholds: parameters, printed in the book next to the verdict."""
+
+    gold_mine: float  # P(NPV > 0) without exit at or above this, with funding risk in bounds: gold mine
+    bubble: float  # P(NPV > 0) with exit below this: bubble
+    max_failure: float  # largest acceptable share of draws that cannot raise the money they need
 
 
-def plan_verdict(p_npv_positive: float, p_runway_short: float, npv_base: float, hurdle: float = 0.6) -> str:
-    """Whether the plan clears its hurdle: positive base NPV, P(NPV > 0) at least ``hurdle``, funding risk < 50%."""
-    if npv_base <= 0 or p_npv_positive < hurdle:
-        return "does not clear its hurdle: change the inputs that move NPV most before raising"
-    if p_runway_short >= 0.5:
-        return "creates value but runs out of cash in most draws: raise more or cut burn before scaling"
-    return "clears its hurdle: raise on this plan"
+def verdict(p_no_exit: float, p_with_exit: float, p_fail: float, t: Thresholds) -> str:
+    """'Bubble or gold mine?' from the no-exit probability and the funding risk together, with the numbers.
+
+    Gold mine: the business pays for itself without an exit and rarely fails to raise. Bubble: even the exit
+    does not make NPV positive in enough draws, or both the no-exit odds and the funding risk are bad.
+    In between, the value rests on the exit: a bet on the exit, not a business yet.
+    """
+    numbers = (
+        f"P(NPV > 0) is {p_no_exit:.0%} without the exit and {p_with_exit:.0%} with it; "
+        f"{p_fail:.0%} of draws cannot raise the money they need"
+    )
+    if p_no_exit >= t.gold_mine and p_fail <= t.max_failure:
+        label = "more gold mine than bubble"
+    elif p_with_exit < t.bubble or (p_no_exit < t.bubble and p_fail > t.max_failure):
+        label = "more bubble than gold mine"
+    elif p_no_exit < t.gold_mine:
+        label = "a bet on the exit rather than a business that pays for itself"
+    else:
+        label = "a business that pays for itself but may not survive its funding gaps"
+    return f"{label} ({numbers})"
+
+
+def base_case_story(runway_months: float, months: int, need: float, dilution: float, max_dilution: float) -> str:
+    """What happens to the base case's cash: enough, a raise at a stated dilution, or a stop for lack of money."""
+    if need <= 0:
+        return f"In the base case the starting cash lasts the whole {months}-month plan, so no raise is needed."
+    start = f"In the base case cash runs out in month {runway_months:.0f} and the company needs {money(need)} more"
+    if np.isnan(dilution):
+        return (
+            f"{start}; raising it at the stated pre-money rule would cost more than {max_dilution:.0%} of the "
+            "company, so the plan stops there and never reaches the exit."
+        )
+    return f"{start}, raised for {dilution:.0%} of the company; today's owners keep the rest of the exit."
+
+
+def benchmark_note(checks: pd.DataFrame) -> str:
+    """A visible note naming every plan figure that lies outside its sourced benchmark range."""
+    outside = checks[checks["outside"]]
+    if outside.empty:
+        return "Every checked figure lies within its sourced benchmark range."
+    parts = [
+        f"{r['metric']} is {r['ours']:.1f} against {r['benchmark low']:g}-{r['benchmark high']:g} ({r['benchmark']})"
+        for _, r in outside.iterrows()
+    ]
+    return "Outside the sourced benchmarks: " + "; ".join(parts) + "."
+
+
+def verdict_label(text: str) -> str:
+    """The verdict without its numbers, for a headline."""
+    return text.split(" (")[0]
 
 
 def route_advice(volume: float, cheapest: str, own_wins_above: float, api_wins_above: float) -> str:
     """Which route to run at the assumed volume, and where the cheapest route changes."""
     parts = [f"At {volume:,.0f} contacts a month the cheapest route is {cheapest}"]
-    if np.isfinite(own_wins_above):
+    if own_wins_above == 0:
+        parts.append("our own model is cheaper than the LLM API at every volume")
+    elif np.isfinite(own_wins_above):
         parts.append(f"our own model beats the LLM API above {own_wins_above:,.0f} contacts a month")
     else:
         parts.append("the LLM API stays cheaper than our own model at every volume")
@@ -95,6 +141,7 @@ def route_advice(volume: float, cheapest: str, own_wins_above: float, api_wins_a
 
 def money(usd: float) -> str:
     """USD in millions or billions, for prose."""
+    sign = "-" if usd < 0 else ""
     if abs(usd) >= 1e9:
-        return f"${usd / 1e9:.1f} billion"
-    return f"${usd / 1e6:.1f} million"
+        return f"{sign}${abs(usd) / 1e9:.1f} billion"
+    return f"{sign}${abs(usd) / 1e6:.1f} million"

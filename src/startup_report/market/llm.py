@@ -1,0 +1,104 @@
+"""The LLM API route from evidence: list prices with prompt caching and batch discounts, retirement dates,
+and the accuracy published for this dataset.
+
+A classification prompt repeats the intent list on every call, so the cached-input price, not the list
+input price, decides what an LLM route costs when the vendor caches the prompt prefix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from startup_report.evaluation import llmcost
+from startup_report.market.facts import MarketDataError
+
+
+class RetiredModelError(MarketDataError):
+    """The chosen API model is retired on the date the prices are read as of."""
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Tokens of one routing call: the static (cacheable) prompt prefix, the rest of the input, the output."""
+
+    prefix: float
+    rest: float
+    output: float
+
+
+def tokens(input_mean: float, output_mean: float, labels: list[str]) -> Tokens:
+    """Split the measured mean input tokens into the intent-list prefix (same on every call) and the message."""
+    prefix = float(llmcost.count_tokens(llmcost.PROMPT.format(intents=", ".join(labels), message="")))
+    prefix = min(prefix, input_mean)
+    return Tokens(prefix=prefix, rest=input_mean - prefix, output=output_mean)
+
+
+def price_table(prices: pd.DataFrame, discounts: pd.DataFrame) -> pd.DataFrame:
+    """One row per model: input, cached input (input when none is listed), output, batch discount, dates."""
+    wide = prices.pivot_table(index=["vendor", "model"], columns="direction", values="value", aggfunc="first")
+    wide = wide.dropna(subset=["input", "output"])
+    if "cached_input" not in wide:
+        wide["cached_input"] = float("nan")
+    meta = prices.groupby(["vendor", "model"]).agg(
+        published=("published", "max"), read=("read", "max"), retires=("retires", "max")
+    )
+    table = wide.join(meta).reset_index()
+    table["cache_listed"] = table["cached_input"].notna()
+    table["cached_input"] = table["cached_input"].fillna(table["input"])
+    batch = discounts[discounts["discount"] == "batch"].set_index("vendor")["value"]
+    table["batch_discount_pct"] = table["vendor"].map(batch).fillna(0.0)
+    table["retires"] = table["retires"].fillna("")
+    return table
+
+
+def usd_per_message(row: pd.Series, t: Tokens, caching: bool, batch: bool) -> float:
+    """One routing call: prefix at the cached price when caching, message at input, answer at output."""
+    prefix_price = row["cached_input"] if caching else row["input"]
+    usd = (t.prefix * prefix_price + t.rest * row["input"] + t.output * row["output"]) / 1e6
+    return float(usd * (1.0 - row["batch_discount_pct"] / 100.0)) if batch else float(usd)
+
+
+def priced(table: pd.DataFrame, t: Tokens, as_of: str) -> pd.DataFrame:
+    """USD per million messages for every model not retired by ``as_of``: list, cached, cached + batch."""
+    live = table[(table["retires"] == "") | (table["retires"] > as_of)].copy()
+    for name, caching, batch in (("list", False, False), ("cached", True, False), ("cached_batch", True, True)):
+        live[f"usd_per_million_{name}"] = [1e6 * usd_per_message(r, t, caching, batch) for _, r in live.iterrows()]
+    return live.sort_values("usd_per_million_cached").reset_index(drop=True)
+
+
+def check_not_retired(prices: pd.DataFrame, model: str, as_of: str, field: str = "market.llm_model") -> None:
+    """Refuse a model whose row carries a retirement date on or before ``as_of``, naming the row."""
+    dates = prices["retires"].fillna("")
+    retired = prices[(dates != "") & (dates <= as_of)]
+    gone = retired[retired["model"] == model]
+    if len(gone):
+        row = gone.iloc[0]
+        live = sorted(set(prices["model"]) - set(retired["model"]))
+        raise RetiredModelError(
+            f"{field}: {model!r} retires on {row['retires']} (llm_prices.csv row {row['key']!r}), on or before "
+            f"market.as_of = {as_of}. Choose a current model, e.g. {', '.join(live[:6])}."
+        )
+
+
+def accuracy(results: pd.DataFrame, key: str) -> float:
+    """A published BANKING77 accuracy as a fraction."""
+    rows = results[results["key"] == key]
+    if rows.empty:
+        raise MarketDataError(f"market.llm_accuracy_key: {key!r} is not in banking77_results.csv")
+    return float(rows.iloc[0]["value"]) / 100.0
+
+
+def evidence_table(results: pd.DataFrame, ours: dict[str, float]) -> pd.DataFrame:
+    """Published accuracies (model, shots, method, date, source) beside our measured ones."""
+    published = results[["model", "shots", "method", "value", "published", "publisher", "url"]].rename(
+        columns={"value": "accuracy (%)"}
+    )
+    own = pd.DataFrame(
+        [
+            {"model": f"ours: {m}", "shots": "full", "method": "measured in this run", "accuracy (%)": 100 * a}
+            for m, a in ours.items()
+        ]
+    )
+    return pd.concat([own, published], ignore_index=True).round(2)

@@ -1,0 +1,54 @@
+"""The evidence the narrative chapters quote and the list of assumptions: sources and labels in one place.
+
+Applications and trends glue these figures; each comes with its publisher, date and URL in a table, so
+a reader can check every quoted number, and every input without a source is listed as an assumption.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from startup_report.market import facts
+from startup_report.market.analysis import Inputs
+from startup_report.params import MarketParams
+
+EVIDENCE = {
+    "klarna_share": ("contact_costs", "klarna_ai_share_of_cs_chats"),
+    "klarna_fte": ("contact_costs", "klarna_ai_fte_equivalent"),
+    "klarna_cost_before": ("contact_costs", "klarna_cs_cost_per_transaction_2023q1"),
+    "klarna_cost_after": ("contact_costs", "klarna_cs_cost_per_transaction_2025q1"),
+    "agent_gain": ("contact_costs", "brynjolfsson_productivity_gain_qje"),
+    "agent_gain_low_skill": ("contact_costs", "brynjolfsson_productivity_gain_low_skill_qje"),
+    "self_service_resolution": ("contact_costs", "gartner_2019_self_service_full_resolution_rate"),
+    "gartner_2029": ("contact_costs", "gartner_agentic_ai_common_issue_resolution_2029"),
+    "gartner_cost_2030": ("contact_costs", "gartner_genai_cost_per_resolution_2030"),
+    "savings_share": ("contact_costs", "ai_index_service_ops_cost_savings_share"),
+    "llm_price_2021": ("compute", "llmflation_mmlu42_price_2021"),
+    "llm_price_2024": ("compute", "llmflation_mmlu42_price_2024"),
+    "gpu_2023": ("compute", "h100_rent_2023_peak_low"),
+    "gpu_on_demand_2026": ("compute", "h100_rent_usd_per_gpu_hour"),
+    "gpu_contract_2025": ("compute", "h100_1yr_contract_2025_10"),
+    "gpu_contract_2026": ("compute", "h100_1yr_contract_2026_06"),
+    "training_cost_growth": ("compute", "frontier_training_cost_growth_per_year"),
+    "genai_spending_2025": ("market_size", "gartner_genai_spending_2025"),
+    "webchats_with_bots": ("routing", "contactbabel_uk_webchats_with_bots"),
+    "transfer_rate": ("routing", "sqm_transfer_rate"),
+    "transfer_fcr_penalty": ("routing", "sqm_transfer_fcr_penalty"),
+}
+
+
+def evidence(inp: Inputs) -> tuple[dict[str, str], pd.DataFrame]:
+    """Published figures the applications and trends chapters quote, each with its source."""
+    return facts.evidence(inp.facts, EVIDENCE)
+
+
+def assumptions(config: MarketParams) -> pd.DataFrame:
+    """Every market parameter without a source (its description starts with 'Assumption'), with its value."""
+    dumped = config.model_dump(mode="json")
+    return pd.DataFrame(
+        [
+            {"parameter": f"market.{name}", "value": str(dumped[name]), "meaning": field.description}
+            for name, field in MarketParams.model_fields.items()
+            if (field.description or "").startswith("Assumption")
+        ]
+    )

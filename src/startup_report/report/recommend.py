@@ -1,0 +1,144 @@
+"""The strategy chapter's recommendations, each worded by a rule from the numbers.
+
+Every rule returns plain text (glued into prose, so no markup) that starts with the action, then states
+the number that triggered it and what would change it, so a rerun with other inputs rewrites the advice
+along with the figures. Each rule has a unit test (tests/test_recommend.py) for every branch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from startup_report.report.findings import money
+
+
+def route(volume: float, cheapest: str, own_above: float, own_cost: float, llm_cost: float) -> str:
+    """Which router to run, from the cheapest route at the assumed volume and the break-even."""
+    if cheapest.startswith("our router"):
+        change = (
+            f"it would change below {own_above:,.0f} contacts a month, where the LLM API router is cheaper"
+            if math.isfinite(own_above) and own_above > 0
+            else "no volume makes the LLM API router cheaper on these prices"
+        )
+        return (
+            f"Run our own router. At {volume:,.0f} contacts a month a contact costs {own_cost:.2f} USD on our "
+            f"router against {llm_cost:.2f} USD through an LLM API; {change}."
+        )
+    if cheapest.startswith("LLM"):
+        return (
+            f"Start on an LLM API router, switch later. At {volume:,.0f} contacts a month the API route costs "
+            f"{llm_cost:.2f} USD a contact against {own_cost:.2f} USD on ours; ours wins above "
+            f"{own_above:,.0f} contacts a month."
+        )
+    return (
+        f"Do not automate this client yet. At {volume:,.0f} contacts a month human agents alone are cheapest "
+        f"({own_cost:.2f} USD a contact on our router); a larger client or a cheaper fixed cost would change it."
+    )
+
+
+def pricing(table: pd.DataFrame, current: str) -> str:
+    """Which pricing to offer: the option with the highest operating NPV on the same plan."""
+    column = "operating NPV (USD m)"
+    best = table.sort_values(column, ascending=False).iloc[0]
+    now = table.set_index("pricing").loc[current]
+    if best["pricing"] == current:
+        return (
+            f"Keep pricing {current.replace('_', ' ')}. It gives the highest operating NPV on the same plan "
+            f"({best[column]:.1f} USD m); another option would win if it beat that figure."
+        )
+    return (
+        f"Price {best['pricing'].replace('_', ' ')}, not {current.replace('_', ' ')}. On the same plan it adds "
+        f"{best[column] - now[column]:.1f} USD m of operating NPV ({best[column]:.1f} against {now[column]:.1f}); "
+        "a different seat price or platform fee would change the ranking."
+    )
+
+
+def go_to_market(table: pd.DataFrame) -> str:
+    """Which customers to sell to first: the option with the shortest CAC payback, against the benchmark."""
+    best = table.iloc[0]
+    low, high = table.attrs.get("benchmark", (math.nan, math.nan))
+    if not math.isfinite(best["CAC payback (months)"]):
+        return "No go-to-market option pays back its acquisition cost on these margins: fix unit economics first."
+    payback = best["CAC payback (months)"]
+    verb = "faster than" if payback < low else ("within" if payback <= high else "slower than")
+    return (
+        f"Sell to {best['option']} first. One client pays back its acquisition cost in "
+        f"{payback:.0f} months, {verb} the SaaS median of {low:.0f}-{high:.0f} months; "
+        f"a CAC or client size that pushes payback past {high:.0f} months would change it."
+    )
+
+
+def data_moat(table: pd.DataFrame, horizon_months: float = 12.0) -> str:
+    """Whether to buy more labels: payback of ten more labelled examples per intent against a horizon."""
+    row = table.set_index("extra examples per intent").loc[10]
+    payback = row["payback (months)"]
+    if math.isfinite(payback) and payback <= horizon_months:
+        return (
+            "Label more data: it is the moat. Ten more examples per intent cost "
+            f"{row['labelling cost (USD)']:,.0f} USD and pay back in {payback:.1f} months across today's clients; "
+            f"it would stop paying above {horizon_months:.0f} months, with fewer clients or a flatter learning curve."
+        )
+    shown = f"pay back in {payback:.0f} months" if math.isfinite(payback) else "never pay back"
+    return (
+        f"Do not buy labels yet. Ten more examples per intent {shown}, beyond {horizon_months:.0f} months; "
+        "more clients or cheaper labels would change it."
+    )
+
+
+def funding(odds: dict, base_need: float, months: int) -> str:
+    """How much to raise: from the funding need of the base case and across draws, and the failure share."""
+    if odds["p_needs_raise"] < 0.1:
+        return (
+            f"The starting cash is enough. Only {odds['p_needs_raise']:.0%} of draws need more money within "
+            f"{months} months; a slower sales ramp or a larger team would change it."
+        )
+    return (
+        f"Raise {money(max(base_need, odds['funding_need_median']))} more, early. {odds['p_needs_raise']:.0%} of "
+        f"draws run out of cash (90th percentile need {money(odds['funding_need_p90'])}), and "
+        f"{odds['p_fail']:.0%} cannot raise at the stated pre-money rule; faster revenue would shrink the need."
+    )
+
+
+def margin(checks: pd.DataFrame) -> str:
+    """Whether the cost of revenue needs work: last-year gross margin against the sourced AI and SaaS range."""
+    row = checks.set_index("metric").loc["gross margin, last plan year (%)"]
+    if math.isnan(row["ours"]):
+        return (
+            "Find something to bill before anything else. The plan earns no revenue in its last year, so it has "
+            "no gross margin; resolvable intents, a seat price or a platform fee would change it."
+        )
+    if row["ours"] < row["benchmark low"]:
+        return (
+            f"Cut the cost to serve a client before scaling. The plan's last-year gross margin is "
+            f"{row['ours']:.0f}%, below the {row['benchmark low']:.0f}% AI-product benchmark; a lower fixed cost "
+            "per client or a higher price would lift it."
+        )
+    return (
+        f"Gross margin is not the constraint. The plan's last-year gross margin is {row['ours']:.0f}%, "
+        f"within or above the {row['benchmark low']:.0f}-{row['benchmark high']:.0f}% benchmark range; "
+        "it would become one if the fixed cost per client rose."
+    )
+
+
+def exit_dependence(odds: dict, exit_multiple: float) -> str:
+    """Whether the plan leans on the exit: the gap between P(NPV > 0) with and without it."""
+    without, with_exit = odds["p_npv_positive_no_exit"], odds["p_npv_positive"]
+    gap = with_exit - without
+    if without >= 0.5:
+        return (
+            f"The plan stands without the exit. P(NPV > 0) is {without:.0%} on operating cash flows alone; "
+            f"the {exit_multiple:g}x revenue exit adds {gap:.0%}. Lower margins would make it lean on the exit."
+        )
+    if gap > 0.2:
+        return (
+            f"Do not pitch the exit as the plan. The {exit_multiple:g}x revenue exit adds {gap:.0%} to P(NPV > 0) "
+            f"({without:.0%} without it, {with_exit:.0%} with it); operating profit by the last plan year would "
+            "change this."
+        )
+    return (
+        f"Fix the unit economics before pitching. Neither operations nor the {exit_multiple:g}x exit carry the "
+        f"plan: P(NPV > 0) is {without:.0%} without the exit and {with_exit:.0%} with it; a larger client, a higher "
+        "resolved share or a lower acquisition cost would change it."
+    )
