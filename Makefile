@@ -44,19 +44,20 @@ run: $(STAMP) ## Run the chain only
 status: $(STAMP) ## Show which stages would rerun and why
 	$(BIN)/startup-report status $(PARAMS_ARGS) $(RUN_ARGS)
 
-test: $(STAMP) $(VENDOR) ## Lint, unit tests, a smoke end-to-end run with the book build, the browser test
+test: $(STAMP) $(VENDOR) ## Lint (code and notebooks), unit tests, a smoke end-to-end run with the book, the browser test
 	$(BIN)/ruff check src tests
+	$(BIN)/nbqa ruff notebooks book
 	$(BIN)/python -m pytest -ra
 
 test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 	$(BIN)/python -m pytest -ra -m "not e2e and not browser"
 
-bench: $(STAMP) ## Print cold-chain and no-change rerun times (PARAMS=file to overlay)
+bench: $(STAMP) $(VENDOR) ## Print the speed figures: cold chain, reruns, smoke, fp32 vs bf16, grid on Dask (~30 min)
 	$(BIN)/python -m startup_report.devtools.bench $(PARAMS_ARGS)
 
-lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks
+lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks and computing chapters
 	$(BIN)/ruff check src tests
-	$(BIN)/nbqa ruff notebooks
+	$(BIN)/nbqa ruff notebooks book
 
 lock: $(STAMP) ## Recompile requirements.lock from requirements.in and regenerate environment.yml
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.lock requirements.in

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from startup_report.chain import ALL, STAGES
+from startup_report.engine import manifest as mf
 from tests.conftest import SMOKE, cli, ran, tree_hash
 
 pytestmark = pytest.mark.e2e
@@ -149,3 +150,59 @@ def test_each_bad_dataset_exits_2_with_its_error_and_build_unchanged(project, tm
     assert message in result.stderr
     assert "ran (" not in result.stdout
     assert tree_hash(project / "build") == before
+
+
+def _manifest(project):
+    return json.loads((project / "build/manifest.json").read_text())
+
+
+def test_status_says_exactly_what_run_then_does(project):
+    change = ["-p", "evaluation.target_precision=0.92"]
+    status = cli(project, "status", *SMOKE, *change)
+    would = [line.split()[0] for line in status.stdout.splitlines() if "would run" in line]
+    assert would == ["evaluation", "market-analysis"]
+    done = cli(project, "run", *SMOKE, *change)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ran(done) == would
+    assert cli(project, "run", *SMOKE).returncode == 0  # back to the smoke state for the next tests
+
+
+def test_a_plotting_module_change_reruns_its_stages_but_trains_nothing(project):
+    """Simulated by recording another hash for report/plots.py, as if it had been edited since the last run."""
+    path = project / "build/manifest.json"
+    manifest = json.loads(path.read_text())
+    touched = [name for name, record in manifest["stages"].items() if "startup_report.report.plots" in record["code"]]
+    assert "training" in touched and "model-build" not in touched
+    for name in touched:
+        manifest["stages"][name]["code"]["startup_report.report.plots"] = "0" * 64
+    path.write_text(json.dumps(manifest))
+    status = cli(project, "status", *SMOKE)
+    assert "training         would run (code changed: report.plots" in status.stdout
+    assert "model-build      up to date" in status.stdout
+    done = cli(project, "run", *SMOKE)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.lstrip().startswith("[")]
+    assert lines and all(" cached " in line for line in lines), "no training run may train again"
+
+
+def test_a_new_budget_trains_only_its_runs_and_one_run_at_a_time(project):
+    """Two runs started together on one folder: the second waits for the first; build/ and manifest agree."""
+    import subprocess
+
+    from tests.conftest import CLI
+
+    args = [CLI, "run", *SMOKE, "-p", "training.budgets=[5, 6]"]
+    env = {**__import__("os").environ, "STARTUP_REPORT_ROOT": str(project)}
+    first = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    (out1, err1), (out2, err2) = first.communicate(timeout=1200), second.communicate(timeout=1200)
+    assert first.returncode == 0 and second.returncode == 0, out1 + err1 + out2 + err2
+    assert "waiting:" in out1 + out2  # one of them found the project busy
+    trained = [line for line in (err1 + err2).splitlines() if " trained " in line]
+    assert trained and all("budget=6" in line for line in trained)
+    assert "up to date" in (out1 if "waiting:" in out1 else out2)  # the waiter found the work done
+    manifest = _manifest(project)
+    for record in manifest["stages"].values():
+        for item in record["outputs"]:
+            assert mf.sha256_path(project / item["path"]) == item["sha256"], item["path"]
+    assert cli(project, "run", *SMOKE).returncode == 0

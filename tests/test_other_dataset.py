@@ -39,7 +39,7 @@ def test_whole_report_runs_on_another_dataset(tmp_path):
     assert card["n_labels"] == 6
     # 20% of 270 messages held out by seed, minus exact duplicates of training messages (leakage).
     assert metrics["n_test"] == card["counts"]["test"] == 54 - card["test_duplicates_of_train"]["removed"]
-    assert 0.0 <= metrics["accuracy"] <= 1.0
+    assert metrics["accuracy"] > 2 / card["n_labels"]  # well above chance on six intents
     book = cli(tmp_path, "book")
     assert book.returncode == 0, book.stdout + book.stderr
     assert "No published results for this dataset" in (tmp_path / "_build/html/notebooks/03-training.html").read_text()

@@ -121,17 +121,17 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
     return layout.stage_dir(stage.name) / stage.notebook
 
 
-def _record(stage: Stage, params: Any, layout: Layout, inputs: list[mf.FileRecord], **fields: Any) -> mf.StageRecord:
-    return mf.StageRecord(
-        name=stage.name,
-        notebook=stage.source,
-        params=section_values(params, stage.keys),
-        inputs=inputs,
-        code=fingerprint.notebook_code(layout.root / stage.source),
-        environment_sha256=fingerprint.environment_sha256(),
-        notebook_sha256=mf.sha256_file(layout.root / stage.source),
-        **fields,
-    )
+def _fingerprint(stage: Stage, params: Any, layout: Layout, inputs: list[mf.FileRecord]) -> dict[str, Any]:
+    """What the stage is about to run with, taken before it starts (an edit during the run must not count)."""
+    return {
+        "name": stage.name,
+        "notebook": stage.source,
+        "params": section_values(params, stage.keys),
+        "inputs": inputs,
+        "code": fingerprint.notebook_code(layout.root / stage.source),
+        "environment_sha256": fingerprint.environment_sha256(),
+        "notebook_sha256": mf.sha256_file(layout.root / stage.source),
+    }
 
 
 def _hash_files(files: list[Path], layout: Layout) -> list[mf.FileRecord]:
@@ -161,7 +161,7 @@ def execute_plan(
                 manifest.stages[stage.name] = record.model_copy(update={"outcome": "up to date", "reason": ""})
             continue
         echo(f"{stage.name:<{width}}  running ({decision.reason}) ...")
-        inputs = _hash_files(stage_inputs(stage, chain, params, layout), layout)
+        key = _fingerprint(stage, params, layout, _hash_files(stage_inputs(stage, chain, params, layout), layout))
         started, t0 = mf.now_iso(), time.perf_counter()
         try:
             executed = execute(stage, params, layout, progress=progress)
@@ -179,20 +179,15 @@ def execute_plan(
             manifest.stages[stage.name] = (
                 record.model_copy(update=update)
                 if record is not None
-                else _record(stage, params, layout, inputs, outputs=[], **update).model_copy(
-                    update={"notebook_sha256": "", "code": {}}
-                )
+                else mf.StageRecord(**{**key, "notebook_sha256": "", "code": {}}, outputs=[], **update)
             )
             ok = False
             mf.save(manifest, layout.manifest)
             continue
         duration = round(time.perf_counter() - t0, 2)
         outputs = _hash_files([layout.stage_dir(stage.name) / name for name in stage.outputs], layout)
-        manifest.stages[stage.name] = _record(
-            stage,
-            params,
-            layout,
-            inputs,
+        manifest.stages[stage.name] = mf.StageRecord(
+            **key,
             executed_notebook=layout.rel(executed),
             outputs=outputs,
             started=started,

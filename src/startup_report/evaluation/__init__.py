@@ -1,1 +1,1 @@
-"""evaluation"""
+"""The evaluation stage's domain: quality with intervals, calibration, automation, serving, the hand-off."""

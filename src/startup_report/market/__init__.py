@@ -1,1 +1,1 @@
-"""market"""
+"""The market stage's domain: sourced facts, the router's economics, finance, Monte Carlo, strategy."""

@@ -1,1 +1,1 @@
-"""report"""
+"""What the book shows: figures, rule-worded findings, glue helpers, worked math, published results."""

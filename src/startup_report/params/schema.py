@@ -1,29 +1,21 @@
-"""The report's parameters: one pydantic schema, defaults in ``params/default.yaml``, overlays on top.
+"""The report's parameter schema: one section per stage's domain, each value with its range and meaning.
 
-Everything a user may tune is declared here with its allowed range, so that a bad value is rejected
-before any notebook starts, with a message that names the dotted key and says what is allowed.
+Everything a user may tune is declared here (the market section in ``startup_report.market.config``), so a
+bad value is rejected before any notebook starts, with a message that names the dotted key.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
-from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from startup_report.market.config import GtmOption, MarketParams, TeamRole, Uncertain  # noqa: F401 (re-exported)
+from startup_report.market.config import MarketParams
 from startup_report.modeling.catalog import MODELS
+from startup_report.params.section import Section
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DataParams(_Section):
+class DataParams(Section):
     """Which intent dataset to read and how to split it."""
 
     train: str = Field(
@@ -51,7 +43,7 @@ MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 ModelName = Literal[MODEL_NAMES]  # type: ignore[valid-type]
 
 
-class ModelParams(_Section):
+class ModelParams(Section):
     """Architectures of the model families (see the model-building chapter)."""
 
     max_tokens: int = Field(20000, ge=100, le=200000, description="Vocabulary size, most frequent tokens first.")
@@ -67,7 +59,7 @@ class ModelParams(_Section):
     logreg_c: float = Field(10.0, gt=0.0, le=1e6, description="Inverse L2 strength of the logistic regressions.")
 
 
-class TrainingParams(_Section):
+class TrainingParams(Section):
     """The experiment grid: which models, at which label budgets, with how many seeds."""
 
     models: list[ModelName] = Field(
@@ -117,7 +109,7 @@ class TrainingParams(_Section):
         return sorted(set(value))
 
 
-class EvaluationParams(_Section):
+class EvaluationParams(Section):
     """What the evaluation stage measures and at which operating point."""
 
     target_precision: float = Field(
@@ -142,7 +134,7 @@ class EvaluationParams(_Section):
     )
 
 
-class Params(_Section):
+class Params(Section):
     """All parameters of the report. Sections map to chain stages."""
 
     seed: int = Field(42, ge=0, le=2**32 - 1, description="Seed for every random choice in the chain.")
@@ -161,166 +153,3 @@ class Params(_Section):
 SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market")
 
 
-class ParamsError(ValueError):
-    """Bad parameters: the message names the dotted key, what is allowed and how to fix it."""
-
-
-def _dotted(loc: Iterable[Any]) -> str:
-    return ".".join(str(part) for part in loc)
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """Keys valid at the level where an unknown key ``loc`` appeared."""
-    model: type[BaseModel] = Params
-    for part in loc[:-1]:
-        field = model.model_fields.get(str(part))
-        annotation = getattr(field, "annotation", None)
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return []
-        model = annotation
-    return list(model.model_fields)
-
-
-def _describe(error: Mapping[str, Any]) -> str:
-    loc = tuple(error["loc"])
-    key = _dotted(loc)
-    if error["type"] == "extra_forbidden":
-        allowed = _allowed_keys(loc)
-        near = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f" Did you mean '{_dotted((*loc[:-1], near[0]))}'?" if near else ""
-        where = f"in '{_dotted(loc[:-1])}'" if len(loc) > 1 else "at the top level"
-        return f"{key}: unknown key.{hint} Allowed {where}: {', '.join(allowed)}."
-    got = error.get("input")
-    return f"{key}: {got!r} is not allowed: {error['msg']}. {_field_help(loc)}"
-
-
-def _field_help(loc: tuple[Any, ...]) -> str:
-    model: type[BaseModel] = Params
-    field = None
-    for part in loc:
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return ""
-        annotation = field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            model = annotation
-    if field is None:
-        return ""
-    return f"({field.description} Default: {field.default!r}.)"
-
-
-def format_validation_error(exc: ValidationError, origin: str) -> str:
-    lines = [f"Invalid parameters ({origin}):"]
-    lines += [f"  - {_describe(err)}" for err in exc.errors()]
-    lines.append(
-        "Fix the value in the parameter file or with -p key=value; `startup-report params --schema` lists all."
-    )
-    return "\n".join(lines)
-
-
-def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in overlay.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _deep_merge(dict(merged[key]), value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ParamsError(f"Parameter file not found: {path}. Pass an existing YAML file to --params.")
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"Parameter file {path} is not valid YAML: {exc}") from exc
-    if content is None:
-        return {}
-    if not isinstance(content, dict):
-        raise ParamsError(f"Parameter file {path} must hold a mapping of sections, not {type(content).__name__}.")
-    return content
-
-
-def parse_override(text: str) -> tuple[list[str], Any]:
-    """Split ``dotted.key=value``; the value is read as a YAML scalar (``3`` is an int, ``null`` is None)."""
-    key, sep, raw = text.partition("=")
-    key = key.strip()
-    if not sep or not key or any(not part for part in key.split(".")):
-        raise ParamsError(f"Override {text!r} must look like dotted.key=value, e.g. -p training.epochs=5.")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"Override {text!r}: the value is not a YAML scalar ({exc}).") from exc
-    return key.split("."), value
-
-
-def load_params(root: Path, param_files: Iterable[Path] = (), overrides: Iterable[str] = ()) -> Params:
-    """Defaults, then each ``--params`` file (later wins), then each ``-p`` override; then validate."""
-    merged = _read_yaml(root / "params" / "default.yaml")
-    origin = ["params/default.yaml"]
-    for path in param_files:
-        merged = _deep_merge(merged, _read_yaml(path))
-        origin.append(str(path))
-    for text in overrides:
-        parts, value = parse_override(text)
-        overlay: dict[str, Any] = {parts[-1]: value}
-        for part in reversed(parts[:-1]):
-            overlay = {part: overlay}
-        merged = _deep_merge(merged, overlay)
-        origin.append(f"-p {text}")
-    try:
-        return Params.model_validate(merged)
-    except ValidationError as exc:
-        raise ParamsError(format_validation_error(exc, " + ".join(origin))) from exc
-
-
-def flatten(params: Params, keys: Iterable[str]) -> dict[str, Any]:
-    """Notebook variables for the given top-level keys: ``seed`` and ``<section>_<field>``."""
-    dumped = params.model_dump(mode="json")
-    flat: dict[str, Any] = {}
-    for key in keys:
-        value = dumped[key]
-        if key in SECTIONS:
-            flat.update({f"{key}_{name}": item for name, item in value.items()})
-        else:
-            flat[key] = value
-    return flat
-
-
-def section_values(params: Params, keys: Iterable[str]) -> dict[str, Any]:
-    """The stage's slice of the parameters, as plain JSON-ready data (for hashing and the manifest)."""
-    dumped = params.model_dump(mode="json")
-    return {key: dumped[key] for key in keys}
-
-
-def changed_keys(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[str]:
-    """Dotted keys whose values differ between two parameter slices."""
-    changed: list[str] = []
-    for key in sorted(set(old) | set(new)):
-        a, b = old.get(key), new.get(key)
-        dotted = f"{prefix}{key}"
-        if isinstance(a, Mapping) and isinstance(b, Mapping):
-            changed += changed_keys(a, b, prefix=f"{dotted}.")
-        elif a != b:
-            changed.append(dotted)
-    return changed
-
-
-def schema_json() -> str:
-    return json.dumps(Params.model_json_schema(), indent=2)
-
-
-ParamsFormat = Literal["yaml", "json"]
-
-
-def dump(params: Params, fmt: ParamsFormat = "yaml") -> str:
-    data = params.model_dump(mode="json")
-    if fmt == "json":
-        return json.dumps(data, indent=2)
-    return yaml.safe_dump(data, sort_keys=False)
-
-
-def from_namespace(model: type[_Section], prefix: str, namespace: dict[str, Any]) -> Any:
-    """Rebuild (and re-validate) a section from a notebook's ``<prefix>_<field>`` variables."""
-    return model(**{name: namespace[f"{prefix}_{name}"] for name in model.model_fields})
