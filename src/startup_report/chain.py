@@ -105,6 +105,16 @@ STAGES: tuple[Stage, ...] = (
 # Book chapters that compute what they show (worked math) but feed no stage: run like stages, after them.
 CHAPTERS: tuple[Stage, ...] = (
     Stage(name="math", notebook="math.ipynb", title="The math, worked and checked", keys=(), outputs=(), folder="book"),
+    Stage(
+        name="privacy",
+        notebook="privacy.ipynb",
+        title="Privacy and trust, measured",
+        keys=("seed", "market", "privacy"),
+        outputs=("federation.csv", "privacy_sweep.csv", "cost_of_privacy.csv", "explanations.json"),
+        upstream=("data-prep", "model-build", "training", "evaluation"),
+        external_inputs=_market_files,
+        folder="book",
+    ),
 )
 
 ALL: tuple[Stage, ...] = STAGES + CHAPTERS
