@@ -264,7 +264,7 @@ class PrivacyParams(_Section):
     )
     local_epochs: int = Field(1, ge=1, le=100, description="Epochs each client trains per round.")
     batch_size: int = Field(
-        64, ge=1, le=4096, description="Messages per SGD step (expected size under Poisson sampling)."
+        256, ge=1, le=4096, description="Messages per SGD step (expected size under Poisson sampling)."
     )
     learning_rate: float = Field(
         10.0, gt=0.0, le=1000.0, description="SGD learning rate of the head (embeddings have unit length)."

@@ -374,3 +374,20 @@ def occlusion_bars(explanations: list) -> Figure:
         ax.set_xlabel("drop in p(predicted intent) when the word is removed (probability)", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def activation_curves(z: np.ndarray, curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
+    """Each activation (left) and its derivative (right) over ``z``: what backpropagation multiplies by."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(PAGE_WIDTH, 3.2), sharex=True)
+    for name, (value, derivative) in curves.items():
+        left.plot(z, value, label=name)
+        right.plot(z, derivative, label=name)
+    left.set_ylabel("activation f(z)")
+    right.set_ylabel("derivative f′(z)")
+    for ax in (left, right):
+        ax.set_xlabel("pre-activation z")
+        ax.axhline(0, color="grey", linewidth=0.6)
+    left.legend(fontsize=8, loc="upper left")
+    fig.suptitle("Activation functions and their derivatives")
+    fig.tight_layout()
+    return fig
