@@ -22,6 +22,11 @@ from torch.utils.data import DataLoader, TensorDataset
 
 Weights = list[np.ndarray]  # [weight (classes, dim), bias (classes,)]
 
+# Renyi orders of the accountant: integers only. Opacus's default list adds fractional orders below 12,
+# whose series takes seconds per evaluation at the large sampling rates of small client banks; on this
+# chapter's settings the integer orders changed the calibrated noise by under 1% (slightly more noise).
+ORDERS = [float(order) for order in range(2, 128)]
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -81,6 +86,7 @@ def noise_for_epsilon(epsilon: float, delta: float, n: int, batch_size: int, epo
                 sample_rate=1.0 / per_epoch,
                 steps=epochs * per_epoch,
                 accountant="rdp",
+                alphas=ORDERS,
             )
         )
 
@@ -168,7 +174,7 @@ class LocalTrainer:
             return math.inf
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
-            return float(self.engine.accountant.get_epsilon(delta=self.dp.delta))
+            return float(self.engine.accountant.get_epsilon(delta=self.dp.delta, alphas=ORDERS))
 
 
 def train_central(
