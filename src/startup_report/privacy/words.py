@@ -78,9 +78,9 @@ def federation_headlines(federation: pd.DataFrame, central: dict, config: Privac
         "fed_alpha": f"{config.alpha:g}",
         "fed_rounds_sentence": rounds,
         "fed_axes_sentence": axes,
-        "summary_federated": f"Federated averaging over {config.clients} simulated banks reached {pct(at_k[high])} "
-        f"to {pct(at_k[low])} test accuracy depending on skew, against {pct(central['accuracy'])} for central "
-        f"training on the same messages.",
+        "summary_federated": f"Federated averaging over {config.clients} simulated banks reached "
+        f"{pct(at_k[low])} test accuracy on the most skewed split (α = {low:g}) and {pct(at_k[high])} on the most "
+        f"even (α = {high:g}), against {pct(central['accuracy'])} for central training on the same messages.",
     }
 
 
@@ -118,10 +118,13 @@ def cost_headlines(cost: pd.DataFrame, monthly_contacts: int) -> dict[str, str]:
     sentence = (
         f"For {setting} training, ε = {eps(smallest)} moves the cost per contact from {usd(none['usd_per_contact'])} "
         f"to {usd(lo['usd_per_contact'])} ({usd(lo['extra_usd_per_client_month'])} a month for a client with "
-        f"{monthly_contacts:,} contacts) and the plan NPV from {musd(none['npv_usd'])} to {musd(lo['npv_usd'])}; "
-        f"the dearest setting, {worst['setting']} at ε = {eps(worst['epsilon'])}, adds "
-        f"{usd(worst['extra_usd_per_contact'])} per contact."
+        f"{monthly_contacts:,} contacts) and the plan NPV from {musd(none['npv_usd'])} to {musd(lo['npv_usd'])}."
     )
+    if (worst["setting"], worst["epsilon"]) != (setting, smallest):
+        sentence += (
+            f" The dearest setting, {worst['setting']} at ε = {eps(worst['epsilon'])}, adds "
+            f"{usd(worst['extra_usd_per_contact'])} per contact."
+        )
     return {
         "cost_sentence": sentence,
         "summary_money": f"In money, the strictest budget adds {usd(lo['extra_usd_per_contact'])} per contact to "

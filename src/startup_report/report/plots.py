@@ -299,7 +299,7 @@ def fedavg_rounds(history: pd.DataFrame, central_accuracy: float, clients: int) 
     ax.set_ylabel("test accuracy (fraction)")
     ax.set_ylim(0, 1)
     ax.set_title(f"Accuracy against rounds, {clients} client banks")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     return fig
 
@@ -310,13 +310,17 @@ def federation_axes(final: pd.DataFrame, central_accuracy: float, clients: int, 
     skew = final[final["clients"] == clients].sort_values("alpha")
     left.plot(skew["alpha"], skew["accuracy"], marker="o")
     left.set_xscale("log")
-    left.set_xlabel(f"Dirichlet concentration α (log; low = skewed), {clients} banks")
+    left.set_xlabel("Dirichlet α (log scale; low = skewed)")
+    left.set_title(f"{clients} banks, skew varies", fontsize=10)
     count = final[final["alpha"] == alpha].sort_values("clients")
     right.plot(count["clients"], count["accuracy"], marker="o", color="tab:orange")
-    right.set_xlabel(f"client banks (count), α = {alpha:g}")
+    right.set_xticks(count["clients"].tolist())
+    right.set_xlabel("client banks (count)")
+    right.set_title(f"α = {alpha:g}, number of banks varies", fontsize=10)
     for ax in (left, right):
-        ax.axhline(central_accuracy, color="black", linestyle="--", label="central")
-    left.set_ylabel("test accuracy after the last round (fraction)")
+        ax.axhline(central_accuracy, color="black", linestyle="--", label="central training")
+        ax.set_ylim(0, 1)
+    left.set_ylabel("final test accuracy (fraction)")
     left.legend(fontsize=8, loc="lower right")
     fig.suptitle("FedAvg against skew and number of banks")
     fig.tight_layout()
@@ -331,14 +335,14 @@ def privacy_curves(sweep: pd.DataFrame) -> Figure:
     for setting, group in sweep.groupby("setting", sort=False):
         for ax, column in zip(axes, ("accuracy", "automation_rate"), strict=True):
             ax.plot(group["epsilon"].map(x), group[column], marker="o", label=setting)
-    for ax, label in zip(axes, ("test accuracy (fraction)", "messages answered automatically (fraction)"), strict=True):
+    for ax, label in zip(axes, ("test accuracy (fraction)", "answered automatically (fraction)"), strict=True):
         ax.set_xticks(range(len(epsilons)), [_epsilon_label(e) for e in epsilons])
         ax.set_xlabel("privacy budget ε (δ = 1/n)")
         ax.set_ylabel(label)
         ax.set_ylim(0, 1)
     axes[0].legend(fontsize=8, loc="lower right")
     fig.suptitle("What differential privacy costs in quality")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.93))  # keep the right panel's y label clear of the title
     return fig
 
 
@@ -354,9 +358,11 @@ def privacy_cost(cost: pd.DataFrame) -> Figure:
     right.axhline(0, color="black", linewidth=1)
     for ax in (left, right):
         ax.set_xlabel("privacy budget ε")
-    left.legend(fontsize=8, loc="lower left")
+    handles, labels = left.get_legend_handles_labels()
+    left.get_legend().remove()
     fig.suptitle("The cost of privacy in money")
-    fig.tight_layout()
+    fig.legend(handles, labels, loc="upper center", ncol=len(labels), fontsize=8, bbox_to_anchor=(0.5, 0.92))
+    fig.tight_layout(rect=(0, 0, 1, 0.86))
     return fig
 
 
