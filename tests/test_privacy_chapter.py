@@ -1,4 +1,4 @@
-"""The privacy chapter: its contract with the runner, and every number its prose glues is produced.
+"""The privacy chapters: their contract with the runner, and every number their prose glues is produced.
 
 The experiments run here end to end on small synthetic embeddings (no encoder), so the chapter's
 package calls, the sentences worded from their results and the glue names the page uses stay in step.
@@ -20,34 +20,47 @@ from startup_report.params import MarketParams, Params, PrivacyParams, flatten, 
 from startup_report.privacy import experiment, explain, money, partition, words
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGE = STAGE_BY_NAME["privacy"]
-NOTEBOOK = ROOT / STAGE.source
+NAMES = ("privacy", "privacy-cost")
+TITLES = {
+    "privacy": "# Privacy and trust, measured",
+    "privacy-cost": "# What privacy costs, and why the model answered",
+}
 
 
-def _cells() -> list[dict]:
-    return json.loads(NOTEBOOK.read_text())["cells"]
+def _cells(name: str) -> list[dict]:
+    return json.loads((ROOT / STAGE_BY_NAME[name].source).read_text())["cells"]
 
 
 def _source(cell: dict) -> str:
     return "".join(cell["source"])
 
 
-def test_parameters_cell_equals_schema_defaults():
-    cells = [c for c in _cells() if "parameters" in c.get("metadata", {}).get("tags", [])]
+@pytest.mark.parametrize("name", NAMES)
+def test_parameters_cell_equals_schema_defaults(name):
+    stage = STAGE_BY_NAME[name]
+    cells = [c for c in _cells(name) if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(cells) == 1
     values = {}
     for node in ast.parse(_source(cells[0])).body:
         assert isinstance(node, ast.Assign)
         values[node.targets[0].id] = ast.literal_eval(node.value)
     upstream, product, inputs = values.pop("upstream"), values.pop("product"), values.pop("inputs")
-    assert values == flatten(Params(), STAGE.keys)
-    assert inputs == {p.name: p.relative_to(ROOT).as_posix() for p in STAGE.external_inputs(Params(), ROOT)}
-    assert set(upstream) == set(STAGE.upstream) == {"data-prep", "model-build", "training", "evaluation"}
-    assert product == "build/privacy"
+    assert values == flatten(Params(), stage.keys)
+    assert inputs == {p.name: p.relative_to(ROOT).as_posix() for p in stage.external_inputs(Params(), ROOT)}
+    assert set(upstream) == set(stage.upstream)
+    assert product == f"build/{name}"
 
 
-def test_chapter_is_thin_clean_and_listed():
-    cells = _cells()
+def test_the_expensive_chapter_does_not_rerun_for_market_or_evaluation_changes():
+    experiments, cost = STAGE_BY_NAME["privacy"], STAGE_BY_NAME["privacy-cost"]
+    assert experiments.keys == ("seed", "privacy") and set(experiments.upstream) == {"data-prep", "model-build"}
+    assert "market" in cost.keys and {"evaluation", "privacy"} <= set(cost.upstream)
+    assert CHAPTERS.index(experiments) < CHAPTERS.index(cost)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chapter_is_thin_clean_and_listed(name):
+    cells = _cells(name)
     assert all(c.get("id") for c in cells) and len({c["id"] for c in cells}) == len(cells)
     for cell in cells:
         if cell["cell_type"] == "code":
@@ -57,10 +70,9 @@ def test_chapter_is_thin_clean_and_listed():
             if "parameters" not in cell.get("metadata", {}).get("tags", []):
                 assert len(text.splitlines()) <= 15, text[:80]
     headings = [line for c in cells if c["cell_type"] == "markdown" for line in _source(c).splitlines()]
-    assert [h for h in headings if h.startswith("# ")] == ["# Privacy and trust, measured"]
+    assert [h for h in headings if h.startswith("# ")] == [TITLES[name]]
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    assert "book/privacy" in [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    assert STAGE in CHAPTERS
+    assert f"book/{name}" in [c["file"] for part in toc["parts"] for c in part["chapters"]]
 
 
 def test_smoke_profile_is_smaller_than_the_default():
@@ -85,39 +97,52 @@ def results():
                            batch_size=32, learning_rate=2.0, epsilons=[2.0], min_client_size=5)  # fmt: skip
     splits = {f"α = {a:g}": partition.dirichlet_partition(yt, 3, a, seed=0, min_size=5) for a in (0.5, 10.0)}
     skew = partition.partition_table(yt, splits, 4)
-    central = experiment.score(experiment.central(data, config, 0)[0], data, 0.9)
-    federation = experiment.skew_and_clients(data, config, 0, 0.9)
-    sweep = experiment.epsilon_sweep(data, config, 0, 0.9)
-    return data, config, skew, central, federation, sweep
+    central = experiment.test_accuracy(experiment.central(data, config, 0)[0], data)
+    federation = experiment.skew_and_clients(data, config, 0)
+    sweep, heads = experiment.epsilon_sweep(data, config, 0)
+    table = experiment.automation_table(sweep, heads, yv, ys, 0.9)
+    return data, config, skew, central, federation, sweep, heads, table
 
 
 def test_experiments_cover_every_setting_and_spend_the_budget(results):
-    data, config, _, central, federation, sweep = results
-    assert central["accuracy"] > 0.8
+    data, config, _, central, federation, sweep, heads, table = results
+    assert central > 0.8
     runs = federation.groupby(["clients", "alpha"]).size()
     assert set(runs.index) == {(3, 0.5), (3, 10.0), (2, 0.5)} and (runs == config.rounds + 1).all()
-    assert federation.groupby(["clients", "alpha"]).last()["automation_rate"].notna().all()
-    assert sorted(sweep["epsilon"].unique()) == [2.0, math.inf] and len(sweep) == 4
+    assert sorted(sweep["epsilon"].unique()) == [2.0, math.inf] and len(sweep) == len(heads) == 4
     private = sweep[sweep["epsilon"] == 2.0]
     assert private["epsilon_spent"].tolist() == pytest.approx([2.0, 2.0], abs=0.05)
     assert (sweep[sweep["epsilon"] == math.inf]["epsilon_spent"] == math.inf).all()
     assert experiment.delta_for(config, data) == 1 / 240
+    # the accuracy the first chapter records equals the one recomputed from the saved probabilities
+    np.testing.assert_allclose(table["accuracy"], [(test.argmax(1) == data.y_test).mean() for _, test in heads])
+    assert table["automation_rate"].between(0, 1).all() and table["automation_precision"].between(0, 1).all()
 
 
-def test_every_glued_name_in_the_prose_is_produced(results, monkeypatch):
+def test_heads_round_trip(results, tmp_path):
+    heads = results[6]
+    loaded = experiment.load_heads(experiment.save_heads(tmp_path / "heads.npz", heads))
+    assert len(loaded) == len(heads)
+    for (val, test), (val2, test2) in zip(heads, loaded, strict=True):
+        np.testing.assert_allclose(val, val2, rtol=1e-6)
+        np.testing.assert_allclose(test, test2, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_glued_name_in_the_prose_is_produced(name, results, monkeypatch):
     monkeypatch.chdir(ROOT)
-    data, config, skew, central, federation, sweep = results
-    cost = money.cost_of_privacy(sweep, MarketParams(), _measured())
+    data, config, skew, central, federation, sweep, heads, table = results
+    cost = money.cost_of_privacy(table, MarketParams(), _measured())
     item = explain.explain(lambda texts: np.tile([0.1, 0.6, 0.2, 0.1], (len(texts), 1)), data.x_test[0],
                            "my card is lost", "a", data.labels, data.x_train, data.y_train, data.train_texts)
     glued = {
         **words.skew_headlines(skew, config), **words.federation_headlines(federation, central, config),
-        **words.privacy_headlines(sweep, config, 0.9), **words.cost_headlines(cost, 20000),
-        **words.explanation_headlines([item], "minilm-finetuned"),
+        **words.privacy_headlines(sweep, config), **words.automation_headlines(table, config, 0.9),
+        **words.cost_headlines(cost, 20000), **words.explanation_headlines([item], "minilm-finetuned"),
     }  # fmt: skip
-    code = "".join(_source(c) for c in _cells() if c["cell_type"] == "code")
-    glued.update({name: "figure" for name in re.findall(r'glue_figure\("([a-z_]+)"', code)})
-    text = "".join(_source(c) for c in _cells() if c["cell_type"] == "markdown")
+    code = "".join(_source(c) for c in _cells(name) if c["cell_type"] == "code")
+    glued.update({key: "figure" for key in re.findall(r'glue_figure\("([a-z_]+)"', code)})
+    text = "".join(_source(c) for c in _cells(name) if c["cell_type"] == "markdown")
     referenced = set(re.findall(r"\{glue:text\}`([A-Za-z0-9_]+)`", text))
     referenced |= set(re.findall(r"```\{glue:figure\} ([A-Za-z0-9_]+)", text))
     assert referenced and referenced <= set(glued), referenced - set(glued)
@@ -138,7 +163,7 @@ def _measured():
 
 
 def test_saved_tables_have_the_columns_the_book_reads(results):
-    _, _, _, _, federation, sweep = results
+    federation, table = results[4], results[7]
     assert {"round", "accuracy", "clients", "alpha"} <= set(federation.columns)
-    assert {"setting", "epsilon", "accuracy", "automation_rate", "automation_precision"} <= set(sweep.columns)
-    assert isinstance(sweep, pd.DataFrame)
+    assert {"setting", "epsilon", "accuracy", "automation_rate", "automation_precision"} <= set(table.columns)
+    assert isinstance(table, pd.DataFrame)

@@ -49,11 +49,11 @@ def skew_headlines(skew: pd.DataFrame, config: PrivacyParams) -> dict[str, str]:
     }
 
 
-def federation_headlines(federation: pd.DataFrame, central: dict, config: PrivacyParams) -> dict[str, str]:
+def federation_headlines(federation: pd.DataFrame, central_accuracy: float, config: PrivacyParams) -> dict[str, str]:
     final = federation.groupby(["clients", "alpha"]).last()["accuracy"]
     at_k = final.xs(config.clients, level="clients").sort_index()
     low, high = at_k.index[0], at_k.index[-1]
-    gap_low = central["accuracy"] - at_k[low]
+    gap_low = central_accuracy - at_k[low]
     by_count = final.xs(config.alpha, level="alpha").sort_index()
     fewest, most = by_count.index[0], by_count.index[-1]
     change = by_count[most] - by_count[fewest]
@@ -61,7 +61,7 @@ def federation_headlines(federation: pd.DataFrame, central: dict, config: Privac
         " below" if gap_low > 0 else " above")  # fmt: skip
     rounds = (
         f"After {config.rounds} rounds, FedAvg with {config.clients} banks reaches {pct(at_k[high])} test accuracy "
-        f"at α = {high:g} and {pct(at_k[low])} at α = {low:g}, against {pct(central['accuracy'])} for central "
+        f"at α = {high:g} and {pct(at_k[low])} at α = {low:g}, against {pct(central_accuracy)} for central "
         f"training: the most skewed federation {closes} central training."
     )
     axes = (
@@ -80,7 +80,7 @@ def federation_headlines(federation: pd.DataFrame, central: dict, config: Privac
         "fed_axes_sentence": axes,
         "summary_federated": f"Federated averaging over {config.clients} simulated banks reached "
         f"{pct(at_k[low])} test accuracy on the most skewed split (α = {low:g}) and {pct(at_k[high])} on the most "
-        f"even (α = {high:g}), against {pct(central['accuracy'])} for central training on the same messages.",
+        f"even (α = {high:g}), against {pct(central_accuracy)} for central training on the same messages.",
     }
 
 
@@ -88,26 +88,36 @@ def _row(sweep: pd.DataFrame, setting: str, epsilon: float) -> pd.Series:
     return sweep[(sweep["setting"] == setting) & (sweep["epsilon"] == epsilon)].iloc[0]
 
 
-def privacy_headlines(sweep: pd.DataFrame, config: PrivacyParams, target: float) -> dict[str, str]:
+def privacy_headlines(sweep: pd.DataFrame, config: PrivacyParams) -> dict[str, str]:
     settings = list(dict.fromkeys(sweep["setting"]))
     smallest, largest = min(config.epsilons), max(config.epsilons)
     parts = []
     for setting in settings:
         none, lo, hi = (_row(sweep, setting, e) for e in (math.inf, smallest, largest))
         parts.append(
-            f"{setting[0].upper() + setting[1:]} training goes from {pct(none['accuracy'])} accuracy without DP to "
-            f"{pct(hi['accuracy'])} at ε = {eps(largest)} and {pct(lo['accuracy'])} at ε = {eps(smallest)}, and the "
-            f"share answered automatically from {pct(none['automation_rate'])} to {pct(hi['automation_rate'])} "
-            f"and {pct(lo['automation_rate'])}."
+            f"{setting[0].upper() + setting[1:]} training goes from {pct(none['accuracy'])} test accuracy without "
+            f"DP to {pct(hi['accuracy'])} at ε = {eps(largest)} and {pct(lo['accuracy'])} at ε = {eps(smallest)}."
         )
     central_lo, central_none = _row(sweep, settings[0], smallest), _row(sweep, settings[0], math.inf)
     return {
         "dp_clip": f"{config.max_grad_norm:g}",
-        "dp_target": pct(target),
         "dp_sentence": " ".join(parts),
         "summary_dp": f"Differential privacy at ε = {eps(smallest)} cost central training "
         f"{points(central_none['accuracy'] - central_lo['accuracy'])} of accuracy.",
     }
+
+
+def automation_headlines(table: pd.DataFrame, config: PrivacyParams, target: float) -> dict[str, str]:
+    smallest, largest = min(config.epsilons), max(config.epsilons)
+    parts = []
+    for setting in dict.fromkeys(table["setting"]):
+        none, lo, hi = (_row(table, setting, e) for e in (math.inf, smallest, largest))
+        parts.append(
+            f"{setting[0].upper() + setting[1:]} training answers {pct(none['automation_rate'])} of test messages "
+            f"alone without DP, {pct(hi['automation_rate'])} at ε = {eps(largest)} and "
+            f"{pct(lo['automation_rate'])} at ε = {eps(smallest)}."
+        )
+    return {"dp_target": pct(target), "auto_sentence": " ".join(parts)}
 
 
 def cost_headlines(cost: pd.DataFrame, monthly_contacts: int) -> dict[str, str]:
