@@ -78,8 +78,8 @@ def noise_for_epsilon(epsilon: float, delta: float, n: int, batch_size: int, epo
 
     per_epoch = steps_per_epoch(n, batch_size)
     with warnings.catch_warnings():
-        # Opacus suggests more Renyi orders when the best one is its largest; the bound stays valid, only looser
-        warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+        # Opacus suggests more Renyi orders when the best is an end of the list; the bound stays valid, only looser
+        warnings.filterwarnings("ignore", message="Optimal order is the (largest|smallest) alpha")
         return float(
             get_noise_multiplier(
                 target_epsilon=epsilon,
@@ -174,7 +174,7 @@ class LocalTrainer:
         if self.engine is None or self.dp is None:
             return math.inf
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Optimal order is the largest alpha")
+            warnings.filterwarnings("ignore", message="Optimal order is the (largest|smallest) alpha")
             return float(self.engine.accountant.get_epsilon(delta=self.dp.delta, alphas=ORDERS))
 
 
