@@ -49,10 +49,10 @@ def test_second_run_with_nothing_changed_reruns_nothing(project):
 def test_one_market_parameter_reruns_only_the_market_stage(project):
     status = cli(project, "status", *SMOKE, "-p", "market.error_cost_usd=9")
     assert "market-analysis  would run (parameters changed: market.error_cost_usd)" in status.stdout
-    assert status.stdout.count("up to date") == len(ALL) - 1
+    assert status.stdout.count("up to date") == len(ALL) - 2  # the market stage and the privacy-cost chapter
     before = json.loads((project / "build/market-analysis/market.json").read_text())
     changed = cli(project, "run", *SMOKE, "-p", "market.error_cost_usd=9")
-    assert ran(changed) == ["market-analysis"]
+    assert ran(changed) == ["market-analysis", "privacy-cost"]
     after = json.loads((project / "build/market-analysis/market.json").read_text())
     # A dearer error makes the model route dearer per contact; the human route does not move.
     assert after["own_usd_per_contact"] > before["own_usd_per_contact"]
@@ -108,7 +108,7 @@ def test_failing_stage_keeps_last_good_outputs_and_site_then_resumes(project):
     notebook.write_text(good)
     fixed = cli(project, "run", *SMOKE, "-p", "evaluation.target_precision=0.9")
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
-    assert ran(fixed) == ["evaluation", "market-analysis"]
+    assert ran(fixed) == ["evaluation", "market-analysis", "privacy-cost"]
     assert not (project / "build/failed/04-evaluation.ipynb").exists()
 
 
@@ -160,7 +160,7 @@ def test_status_says_exactly_what_run_then_does(project):
     change = ["-p", "evaluation.target_precision=0.92"]
     status = cli(project, "status", *SMOKE, *change)
     would = [line.split()[0] for line in status.stdout.splitlines() if "would run" in line]
-    assert would == ["evaluation", "market-analysis"]
+    assert would == ["evaluation", "market-analysis", "privacy-cost"]
     done = cli(project, "run", *SMOKE, *change)
     assert done.returncode == 0, done.stdout + done.stderr
     assert ran(done) == would

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import types
+import warnings
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -17,7 +18,9 @@ import keras  # noqa: E402
 import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import torch  # noqa: E402
 from scipy.special import log_softmax, logsumexp  # noqa: E402
+from scipy.stats import norm  # noqa: E402
 
 matplotlib.use("Agg")  # in this process only: an MPLBACKEND variable would leak into the chain's kernels
 from scipy.special import softmax as scipy_softmax  # noqa: E402
@@ -289,6 +292,163 @@ def test_attention_mask_must_leave_a_key():
         worked.scaled_dot_product_attention(Q, K, V, mask=np.array([[1, 0, 0], [0, 0, 0], [1, 1, 1]]))
 
 
+# ---------------------------------------------------------------- binary log loss
+
+
+BCE_Y, BCE_P = [1.0, 0.0, 1.0, 0.0], [0.9, 0.2, 0.6, 0.4]
+
+
+def test_binary_log_loss_by_hand_and_against_keras_and_torch():
+    steps = worked.binary_log_loss(BCE_Y, BCE_P)
+    assert steps.terms.tolist() == pytest.approx([-math.log(0.9), -math.log(0.8), -math.log(0.6), -math.log(0.6)])
+    assert steps.value == pytest.approx((-math.log(0.9) - math.log(0.8) - 2 * math.log(0.6)) / 4)
+    assert round(steps.value, 4) == 0.3375
+    keras_value = keras.losses.BinaryCrossentropy()(np.array(BCE_Y), np.array(BCE_P))
+    assert float(keras_value) == pytest.approx(steps.value, rel=1e-5)
+    torch_value = torch.nn.functional.binary_cross_entropy(torch.tensor(BCE_P).double(), torch.tensor(BCE_Y).double())
+    assert float(torch_value) == pytest.approx(steps.value, rel=1e-9)
+
+
+# ---------------------------------------------------------------- activations
+
+
+Z = [-2.0, -0.5, 0.0, 0.5, 2.0]
+
+
+def test_activations_by_hand():
+    acts = worked.activations(Z)
+    assert acts["sigmoid"].value[2] == 0.5 and acts["sigmoid"].derivative[2] == 0.25
+    assert acts["sigmoid"].value[4] == pytest.approx(1 / (1 + math.exp(-2)))
+    assert acts["tanh"].derivative[2] == 1.0 and acts["tanh"].value[3] == pytest.approx(math.tanh(0.5))
+    assert acts["relu"].value.tolist() == [0.0, 0.0, 0.0, 0.5, 2.0]
+    assert acts["relu"].derivative.tolist() == [0.0, 0.0, 0.0, 1.0, 1.0]
+    assert acts["gelu"].value[4] == pytest.approx(2 * 0.5 * (1 + math.erf(2 / math.sqrt(2))))
+    assert acts["gelu"].derivative[2] == 0.5
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "gelu"])
+def test_activations_and_derivatives_against_torch_autograd_and_keras(name):
+    z = torch.tensor(Z, dtype=torch.float64, requires_grad=True)
+    fn = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu,
+          "gelu": torch.nn.functional.gelu}[name]  # fmt: skip
+    out = fn(z)
+    out.sum().backward()
+    ours = worked.activations(Z)[name]
+    np.testing.assert_allclose(ours.value, out.detach().numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ours.derivative, z.grad.numpy(), rtol=1e-12, atol=1e-15)
+    kfn = {"sigmoid": keras.activations.sigmoid, "tanh": keras.activations.tanh, "relu": keras.activations.relu,
+           "gelu": lambda x: keras.activations.gelu(x, approximate=False)}[name]  # fmt: skip
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(kfn(np.array(Z))), ours.value, **KERAS_TOL)
+
+
+# ---------------------------------------------------------------- backpropagation
+
+
+BP = {"x": [1.0, 2.0], "y": 1.0, "w1": [[0.1, 0.2], [-0.3, 0.4]], "b1": [0.0, -0.7], "w2": [0.7, -0.5], "b2": 0.2}
+
+
+def test_backprop_by_hand():
+    s = worked.backprop(**BP)
+    assert s.h_pre.tolist() == pytest.approx([0.5, -0.2]) and s.h.tolist() == pytest.approx([0.5, 0.0])
+    assert s.z == pytest.approx(0.55) and s.p == pytest.approx(1 / (1 + math.exp(-0.55)))
+    assert s.loss == pytest.approx(math.log(1 + math.exp(-0.55)))
+    assert s.d_z == pytest.approx(s.p - 1)
+    assert s.d_w2.tolist() == pytest.approx([0.5 * s.d_z, 0.0])
+    assert s.d_h_pre.tolist() == pytest.approx([0.7 * s.d_z, 0.0])  # the inactive ReLU unit passes no gradient
+    np.testing.assert_allclose(s.d_w1, [[0.7 * s.d_z, 1.4 * s.d_z], [0.0, 0.0]], rtol=1e-12)
+    assert round(s.p, 6) == 0.634136 and round(s.d_w1[0, 1], 6) == -0.51221
+
+
+def test_backprop_against_torch_autograd():
+    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=k not in ("x", "y")) for k, v in BP.items()}
+    p = torch.sigmoid(t["w2"] @ torch.relu(t["w1"] @ t["x"] + t["b1"]) + t["b2"])
+    loss = torch.nn.functional.binary_cross_entropy(p, t["y"])
+    loss.backward()
+    s = worked.backprop(**BP)
+    assert s.loss == pytest.approx(loss.item(), rel=1e-12)
+    for ours, name in ((s.d_w1, "w1"), (s.d_b1, "b1"), (s.d_w2, "w2"), (s.d_b2, "b2")):
+        np.testing.assert_allclose(ours, t[name].grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+# ---------------------------------------------------------------- FedAvg and differential privacy
+
+
+FED_W, FED_N = [[0.5, 1.0], [1.5, -1.0], [4.0, 3.0]], [1000, 100, 10]
+
+
+def test_fedavg_by_hand_against_numpy_and_the_privacy_package():
+    from startup_report.privacy.fedavg import weighted_average
+
+    steps = worked.fedavg(FED_W, FED_N)
+    assert steps.shares.tolist() == pytest.approx([1000 / 1110, 100 / 1110, 10 / 1110])
+    assert steps.value.tolist() == pytest.approx([(500 + 150 + 40) / 1110, (1000 - 100 + 30) / 1110])
+    np.testing.assert_allclose(steps.value, np.average(FED_W, axis=0, weights=FED_N), rtol=1e-12)
+    np.testing.assert_allclose(weighted_average([[np.array(w)] for w in FED_W], FED_N)[0], steps.value, rtol=1e-6)
+    assert steps.unweighted.tolist() == [2.0, 1.0]
+
+
+def test_gaussian_mechanism_by_hand_and_exact_delta():
+    from scipy.stats import norm
+
+    sigma = worked.gaussian_sigma(1.0, 0.5, 1e-5)
+    assert sigma == pytest.approx(math.sqrt(2 * math.log(125000)) / 0.5)
+    assert round(sigma, 4) == 9.6896
+    exact = worked.gaussian_delta(sigma, 1.0, 0.5)
+    a, b = 1 / (2 * sigma), 0.5 * sigma
+    assert exact == pytest.approx(norm.cdf(a - b) - math.exp(0.5) * norm.cdf(-a - b), rel=1e-9)
+    assert 0 < exact < 1e-5  # the classical sigma is conservative
+    # (epsilon, delta) holds on the worst sets S = {o > t}: P[M(D) in S] <= e^eps P[M(D') in S] + delta.
+    for t in np.linspace(-40, 80, 121):
+        assert norm.sf(t, loc=1, scale=sigma) <= math.exp(0.5) * norm.sf(t, scale=sigma) + exact + 1e-15
+    with pytest.raises(ValueError):
+        worked.gaussian_sigma(1.0, 2.0, 1e-5)
+
+
+def test_privacy_loss_against_the_log_density_ratio():
+    from scipy.stats import norm
+
+    sigma = worked.gaussian_sigma(1.0, 0.5, 1e-5)
+    for o in (-10.0, 0.5, 50.0):
+        ratio = norm.logpdf(o, loc=1, scale=sigma) - norm.logpdf(o, scale=sigma)
+        assert worked.privacy_loss(o, sigma) == pytest.approx(ratio, rel=1e-9)
+    assert worked.privacy_loss(50.0, sigma) > 0.5 > worked.privacy_loss(40.0, sigma)
+
+
+def test_dp_sgd_step_by_hand_and_against_opacus_clipping():
+    steps = worked.dp_sgd_step([0.0, 0.0], [[3.0, 4.0], [0.3, -0.4], [-1.0, 0.0]], 1.0, 1.0, [0.5, -1.0], 0.1)
+    assert steps.norms.tolist() == pytest.approx([5.0, 0.5, 1.0])
+    np.testing.assert_allclose(steps.clipped, [[0.6, 0.8], [0.3, -0.4], [-1.0, 0.0]], rtol=1e-12)
+    assert steps.total.tolist() == pytest.approx([-0.1, 0.4]) and steps.noisy.tolist() == pytest.approx([0.4, -0.6])
+    assert steps.gradient.tolist() == pytest.approx([0.4 / 3, -0.2])
+    assert steps.w.tolist() == pytest.approx([-0.4 / 30, 0.02])
+    # Opacus: a bias-free linear layer with loss sum(w . x_i) has per-example gradient x_i; sigma = 0.
+    from opacus import GradSampleModule
+    from opacus.optimizers import DPOptimizer
+
+    layer = torch.nn.Linear(2, 1, bias=False)
+    module = GradSampleModule(layer, loss_reduction="sum")
+    optimizer = DPOptimizer(torch.optim.SGD(layer.parameters(), lr=0.0), noise_multiplier=0.0, max_grad_norm=1.0,
+                            expected_batch_size=3, loss_reduction="sum")  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Full backward hook")
+        module(torch.tensor([[3.0, 4.0], [0.3, -0.4], [-1.0, 0.0]])).sum().backward()
+    optimizer.pre_step()
+    np.testing.assert_allclose(layer.weight.grad.numpy()[0], steps.total, atol=1e-5)
+
+
+def test_common_mistakes_against_independent_values():
+    m = worked.common_mistakes()
+    assert m["ce_correct"] == pytest.approx(-math.log(1 / (1 + math.exp(-1) + math.exp(-1.9))))
+    assert m["ce_swapped"] == math.inf
+    p2, p3 = math.exp(-1) / (1 + math.exp(-1) + math.exp(-1.9)), math.exp(-1.9) / (1 + math.exp(-1) + math.exp(-1.9))
+    assert m["ce_swapped_clipped"] == pytest.approx(-(p2 + p3) * math.log(1e-7), rel=1e-6)
+    assert m["bce_no_negative_term"] == pytest.approx(-(math.log(0.9) + math.log(0.6)) / 4)
+    assert m["fedavg_correct"] == pytest.approx(690 / 1110) and m["fedavg_unweighted"] == 2.0
+    assert m["adam_no_sqrt"] == pytest.approx(math.sqrt(0.001) * 0.02 / (4e-5 + 1e-7))
+    assert round(m["adam_correct"], 6) == 0.099998
+    assert m["dp_ratio_correct"] == pytest.approx(math.e**0.5) and m["dp_loss_at_50"] > 0.5
+
+
 # ---------------------------------------------------------------- the chapter itself
 
 
@@ -311,6 +471,14 @@ def _run_chapter(monkeypatch) -> dict:
     plt.close("all")
     return glued
 
+
+# Independent inputs of the expected values: sigmoid(0.55), the classical Gaussian sigma and its exact delta
+# (scipy's normal distribution), the softmax normaliser of the logits (2, 1, 0.1).
+_P = 1 / (1 + math.exp(-0.55))
+_SIGMA = math.sqrt(2 * math.log(1.25 / 1e-5)) / 0.5
+_A, _B = 1 / (2 * _SIGMA), 0.5 * _SIGMA
+_EXACT_DELTA = float(norm.cdf(_A - _B) - math.exp(0.5) * norm.cdf(-_A - _B))
+_Z = 1 + math.exp(-1) + math.exp(-1.9)
 
 # The numbers the page prints, worked independently of the package (formatted as the page formats them).
 EXPECTED = {
@@ -336,6 +504,21 @@ EXPECTED = {
     "att_w_card_arrived": math.sqrt(math.e) / (math.e + 1 + math.sqrt(math.e)),
     "att_w_never_never": math.e / (1 + 2 * math.e), "att_w_arrived": 1 / 3,
     "att_out_card_0": (math.e + math.sqrt(math.e)) / (math.e + 1 + math.sqrt(math.e)),
+    "bce_value": (-math.log(0.9) - math.log(0.8) - 2 * math.log(0.6)) / 4, "bce_term_neg": -math.log(0.8),
+    "act_sigmoid_max_slope": 0.25, "act_sigmoid_slope_2": math.exp(-2) / (1 + math.exp(-2)) ** 2,
+    "act_gelu_m05": -0.5 * 0.5 * math.erfc(0.5 / math.sqrt(2)),
+    "bp_z": 0.55, "bp_p": _P, "bp_loss": math.log(1 + math.exp(-0.55)), "bp_dz": _P - 1,
+    "bp_dw2_0": 0.5 * (_P - 1), "bp_dh_1": -0.5 * (_P - 1), "bp_dw1_00": 0.7 * (_P - 1), "bp_dw1_01": 1.4 * (_P - 1),
+    "fed_w0": 690 / 1110, "fed_w1": 930 / 1110, "fed_share_small": 10 / 1110, "fed_plain_w0": 2.0,
+    "dp_sigma": _SIGMA, "dp_exact_delta": _EXACT_DELTA, "dp_loss_50": 99 / (2 * _SIGMA**2),
+    "dpsgd_clip_0": 0.6, "dpsgd_clip_1": 0.8, "dpsgd_grad_0": 0.4 / 3, "dpsgd_grad_1": -0.2,
+    "mistake_ce_swapped_clipped": -(1 - 1 / _Z) * math.log(1e-7), "mistake_ce_correct": math.log(_Z),
+    "mistake_bce_no_negative_term": -(math.log(0.9) + math.log(0.6)) / 4,
+    "mistake_bce_correct": (-math.log(0.9) - math.log(0.8) - 2 * math.log(0.6)) / 4,
+    "mistake_fedavg_unweighted": 2.0, "mistake_fedavg_correct": 690 / 1110,
+    "mistake_adam_no_sqrt": math.sqrt(0.001) * 0.02 / (4e-5 + 1e-7), "mistake_adam_correct": 0.099998,
+    "mistake_dp_ratio_wrong": 0.5, "mistake_dp_ratio_correct": math.exp(0.5),
+    "mistake_dp_loss_at_50": 99 / (2 * _SIGMA**2),
 }  # fmt: skip
 
 
@@ -357,7 +540,7 @@ def test_chapter_glues_the_checked_numbers(monkeypatch):
         assert type(glued[key]) is float, f"{key}: glue Python floats so {{glue:text}} can format them"
         spec = refs.get(key, ".4f")
         assert format(glued[key], spec) == format(expected, spec), key
-    assert "attention_heatmap" in glued
+    assert "attention_heatmap" in glued and "activation_curves" in glued
 
 
 def test_chapter_is_committed_clean():
@@ -372,6 +555,8 @@ def test_chapter_is_committed_clean():
     headings = [line for c in cells if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines()]
     assert [h for h in headings if h.startswith("# ")] == ["# The math, worked and checked"]
     assert [h[3:] for h in headings if h.startswith("## ")] == [
-        "Mean squared error", "Softmax", "Cross-entropy", "Gradient descent", "SGD with momentum", "Adam",
-        "Scaled dot-product attention",
+        "Mean squared error", "Softmax", "Cross-entropy", "Binary log loss", "Activation functions",
+        "Backpropagation, worked", "Gradient descent", "SGD with momentum", "Adam", "Scaled dot-product attention",
+        "Federated averaging", "Differential privacy and the Gaussian mechanism", "DP-SGD",
+        "Common mistakes, corrected",
     ]  # fmt: skip

@@ -87,6 +87,24 @@ STAGES: tuple[Stage, ...] = (
 # Book chapters that compute what they show (worked math) but feed no stage: run like stages, after them.
 CHAPTERS: tuple[Stage, ...] = (
     Stage(name="math", notebook="math.ipynb", keys=(), outputs=(), folder="book"),
+    # Privacy in two chapters, so that a market or evaluation change reruns only the cheap second one.
+    Stage(
+        name="privacy",
+        notebook="privacy.ipynb",
+        keys=("seed", "privacy"),
+        outputs=("federation.csv", "privacy_sweep.csv", "heads.npz"),
+        upstream=("data-prep", "model-build"),
+        folder="book",
+    ),
+    Stage(
+        name="privacy-cost",
+        notebook="privacy-cost.ipynb",
+        keys=("market", "privacy"),
+        outputs=("automation.csv", "cost_of_privacy.csv", "explanations.json"),
+        upstream=("data-prep", "model-build", "training", "evaluation", "privacy"),
+        external_inputs=_market_files,
+        folder="book",
+    ),
 )
 
 ALL: tuple[Stage, ...] = STAGES + CHAPTERS

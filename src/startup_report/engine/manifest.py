@@ -42,6 +42,8 @@ REPORTED_PACKAGES = (
     "matplotlib",
     "pydantic",
     "pandera",
+    "dask",
+    "opacus",
 )
 
 

@@ -21,6 +21,7 @@ from startup_report.params.schema import (
     Params,
     TrainingParams,
 )
+from startup_report.privacy.config import PrivacyParams
 
 __all__ = [
     "MODEL_NAMES",
@@ -32,6 +33,7 @@ __all__ = [
     "ModelParams",
     "Params",
     "ParamsError",
+    "PrivacyParams",
     "TeamRole",
     "TrainingParams",
     "Uncertain",

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from startup_report.market.config import MarketParams
 from startup_report.modeling.catalog import MODELS
 from startup_report.params.section import Section
+from startup_report.privacy.config import PrivacyParams
 
 
 class DataParams(Section):
@@ -143,13 +144,14 @@ class Params(Section):
     training: TrainingParams = TrainingParams()
     evaluation: EvaluationParams = EvaluationParams()
     market: MarketParams = MarketParams()
+    privacy: PrivacyParams = PrivacyParams()
 
-    @field_validator("data", "model", "training", "evaluation", "market", mode="before")
+    @field_validator("data", "model", "training", "evaluation", "market", "privacy", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return {} if value is None else value
 
 
-SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market")
+SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market", "privacy")
 
 

@@ -195,3 +195,187 @@ def scaled_dot_product_attention(
     """
     weights = softmax(attention_scores(q, k, mask)).probs
     return weights @ _arr(v), weights
+
+
+# ---------------------------------------------------------------- binary log loss, activations, backpropagation
+
+
+class BinaryLogLossSteps(NamedTuple):
+    terms: np.ndarray  # -[y ln p + (1 - y) ln(1 - p)] per example
+    value: float  # their mean
+
+
+def binary_log_loss(y_true: np.ndarray | list, p: np.ndarray | list) -> BinaryLogLossSteps:
+    """Binary cross-entropy (log loss) of predicted probabilities ``p`` of the positive class.
+
+    Both terms are needed: ``y ln p`` scores the positives and ``(1 - y) ln(1 - p)`` the negatives; without
+    the second, a model that says p = 1 for everything would have zero loss.
+    """
+    y, p = _arr(y_true), _arr(p)
+    terms = -(y * np.log(p) + (1.0 - y) * np.log1p(-p))
+    return BinaryLogLossSteps(terms, float(terms.mean()))
+
+
+class Activation(NamedTuple):
+    value: np.ndarray
+    derivative: np.ndarray
+
+
+def _phi(z: np.ndarray) -> np.ndarray:
+    """Standard normal cumulative distribution, via erfc (exact in the tails)."""
+    from scipy.special import ndtr
+
+    return ndtr(z)
+
+
+def activations(z: np.ndarray | list) -> dict[str, Activation]:
+    """Sigmoid, tanh, ReLU and GELU with their derivatives, which backpropagation multiplies by.
+
+    sigmoid' = s (1 - s) is at most 1/4, which is why deep sigmoid stacks learn slowly; ReLU's derivative
+    is 1 or 0 (taken as 0 at z = 0, as the frameworks do); GELU = z Phi(z) has derivative Phi(z) + z phi(z).
+    """
+    z = _arr(z)
+    s = 1.0 / (1.0 + np.exp(-z))
+    t = np.tanh(z)
+    density = np.exp(-0.5 * z**2) / np.sqrt(2 * np.pi)
+    return {
+        "sigmoid": Activation(s, s * (1 - s)),
+        "tanh": Activation(t, 1 - t**2),
+        "relu": Activation(np.maximum(z, 0.0), (z > 0).astype(float)),
+        "gelu": Activation(z * _phi(z), _phi(z) + z * density),
+    }
+
+
+class BackpropSteps(NamedTuple):
+    h_pre: np.ndarray  # W1 x + b1
+    h: np.ndarray  # relu(h_pre)
+    z: float  # w2 . h + b2
+    p: float  # sigmoid(z)
+    loss: float  # binary log loss
+    d_z: float  # dL/dz = p - y
+    d_w2: np.ndarray
+    d_b2: float
+    d_h: np.ndarray  # w2 * d_z
+    d_h_pre: np.ndarray  # d_h * relu'(h_pre)
+    d_w1: np.ndarray  # outer(d_h_pre, x)
+    d_b1: np.ndarray
+
+
+def backprop(
+    x: np.ndarray | list, y: float, w1: np.ndarray | list, b1: np.ndarray | list, w2: np.ndarray | list, b2: float
+) -> BackpropSteps:
+    """One example through a 2-layer network (ReLU hidden layer, sigmoid output, log loss), forward and back.
+
+    The chain rule from the loss backwards: for a sigmoid output with log loss dL/dz collapses to p - y;
+    each layer's weight gradient is the outer product of the error arriving at it and the input it saw.
+    """
+    x, w1, b1, w2 = _arr(x), _arr(w1), _arr(b1), _arr(w2)
+    h_pre = w1 @ x + b1
+    h = np.maximum(h_pre, 0.0)
+    z = float(w2 @ h + b2)
+    p = 1.0 / (1.0 + np.exp(-z))
+    loss = binary_log_loss([y], [p]).value
+    d_z = p - y
+    d_h = w2 * d_z
+    d_h_pre = d_h * (h_pre > 0)
+    return BackpropSteps(h_pre, h, z, p, loss, d_z, d_z * h, d_z, d_h, d_h_pre, np.outer(d_h_pre, x), d_h_pre)
+
+
+# ---------------------------------------------------------------- federated averaging and differential privacy
+
+
+class FedAvgSteps(NamedTuple):
+    shares: np.ndarray  # n_k / n
+    value: np.ndarray  # sum_k n_k / n * w_k
+    unweighted: np.ndarray  # the plain mean, for contrast (not FedAvg)
+
+
+def fedavg(weights: np.ndarray | list, sizes: np.ndarray | list) -> FedAvgSteps:
+    """FedAvg's aggregation (McMahan et al., 2017): each client's weights count by its share of the data."""
+    w, n = _arr(weights), _arr(sizes)
+    shares = n / n.sum()
+    return FedAvgSteps(shares, shares @ w, w.mean(axis=0))
+
+
+def gaussian_sigma(sensitivity: float, epsilon: float, delta: float) -> float:
+    """Noise scale of the classical Gaussian mechanism (Dwork and Roth, 2014, Theorem A.1).
+
+    sigma = Delta_2 * sqrt(2 ln(1.25 / delta)) / epsilon gives (epsilon, delta)-DP for epsilon < 1.
+    """
+    if not 0 < epsilon < 1:
+        raise ValueError("the classical bound holds for 0 < epsilon < 1")
+    return float(sensitivity * np.sqrt(2 * np.log(1.25 / delta)) / epsilon)
+
+
+def gaussian_delta(sigma: float, sensitivity: float, epsilon: float) -> float:
+    """The exact delta of the Gaussian mechanism at ``epsilon`` (Balle and Wang, 2018, Theorem 8).
+
+    delta = Phi(D / 2s - e s / D) - e^e Phi(-D / 2s - e s / D): the smallest delta for which adding
+    N(0, s^2) noise to a query of sensitivity D is (e, delta)-DP. The classical sigma is conservative.
+    """
+    a, b = sensitivity / (2 * sigma), epsilon * sigma / sensitivity
+    return float(_phi(np.array(a - b)) - np.exp(epsilon) * _phi(np.array(-a - b)))
+
+
+def privacy_loss(output: float, sigma: float, sensitivity: float = 1.0) -> float:
+    """ln p(output | D) / p(output | D') for Gaussian noise, true answers Delta (D) and 0 (D').
+
+    It grows without bound in ``output``: no epsilon covers every output, which is why the Gaussian
+    mechanism needs the delta of (epsilon, delta)-DP.
+    """
+    return float((2 * output * sensitivity - sensitivity**2) / (2 * sigma**2))
+
+
+class DPSGDSteps(NamedTuple):
+    norms: np.ndarray  # per-example gradient norms
+    clipped: np.ndarray  # each g_i * min(1, C / ||g_i||)
+    total: np.ndarray  # sum of clipped gradients
+    noisy: np.ndarray  # total + sigma * C * xi
+    gradient: np.ndarray  # noisy / batch size
+    w: np.ndarray
+
+
+def dp_sgd_step(
+    w: np.ndarray | list, grads: np.ndarray | list, clip: float, sigma: float, xi: np.ndarray | list, lr: float
+) -> DPSGDSteps:
+    """One DP-SGD step (Abadi et al., 2016) with a given standard-normal draw ``xi`` for the noise.
+
+    Clipping bounds what any one example can change (the sensitivity C); the noise sigma * C hides it.
+    """
+    g = _arr(grads)
+    norms = np.linalg.norm(g, axis=1)
+    clipped = g * np.minimum(1.0, clip / norms)[:, None]
+    total = clipped.sum(axis=0)
+    noisy = total + sigma * clip * _arr(xi)
+    gradient = noisy / len(g)
+    return DPSGDSteps(norms, clipped, total, noisy, gradient, _arr(w) - lr * gradient)
+
+
+def common_mistakes() -> dict[str, float]:
+    """The corrected and the mistaken values of formulas as popular write-ups get them wrong.
+
+    Inputs are this chapter's worked examples, so each pair can be read beside its section.
+    """
+    probs = softmax([2.0, 1.0, 0.1]).probs
+    onehot = np.array([1.0, 0.0, 0.0])
+    clipped = np.clip(onehot, 1e-7, 1.0)  # what a framework's clipping makes of log(0)
+    y, p = np.array([1.0, 0.0, 1.0, 0.0]), np.array([0.9, 0.2, 0.6, 0.4])
+    fed = fedavg([[0.5, 1.0], [1.5, -1.0], [4.0, 3.0]], [1000, 100, 10])
+    adam = adam_step([1.0, -2.0], [0.2, -0.4], [0.0, 0.0], [0.0, 0.0], 1, lr=0.1)
+    sigma = gaussian_sigma(1.0, 0.5, 1e-5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        swapped = float(-(probs * np.log(onehot)).sum())
+    return {
+        "ce_correct": cross_entropy(probs, 0).loss,
+        "ce_swapped": swapped,  # -sum p_hat log y: log 0 makes it infinite
+        "ce_swapped_clipped": float(-(probs * np.log(clipped)).sum()),
+        "bce_correct": binary_log_loss(y, p).value,
+        "bce_no_negative_term": float(-(y * np.log(p)).mean()),
+        "fedavg_correct": float(fed.value[0]),
+        "fedavg_unweighted": float(fed.unweighted[0]),
+        "adam_correct": float(adam.update[0]),
+        "adam_no_sqrt": float(adam.alpha * adam.m[0] / (adam.v[0] + 1e-7)),
+        "dp_ratio_correct": float(np.exp(0.5)),  # allowed probability ratio at epsilon = 0.5
+        "dp_ratio_wrong": 0.5,  # "P <= epsilon P'": at epsilon < 1 not even D = D' satisfies it
+        "dp_loss_at_50": privacy_loss(50.0, sigma),  # above epsilon = 0.5: such outputs are what delta covers
+    }
