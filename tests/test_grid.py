@@ -45,12 +45,16 @@ def test_budget_draws_k_per_intent_reproducibly(splits):
 
 
 def test_plan_runs_deterministic_models_once_at_full_and_finetuning_at_its_budgets():
-    training = TrainingParams(budgets=[10], n_seeds=3, finetune_n_seeds=1)
+    training = TrainingParams(budgets=[10], n_seeds=3, budgets_by_model={"minilm-finetuned": ["full"]},
+                              seeds_by_model={"minilm-finetuned": 1})  # fmt: skip
     specs = grid.plan_runs(ModelParams(), training, seed=7)
     runs = {(s.model, s.budget): [x.seed for x in specs if (x.model, x.budget) == (s.model, s.budget)] for s in specs}
     assert runs[("tfidf-logreg", "10")] == [7, 8, 9] and runs[("tfidf-logreg", "full")] == [7]
-    assert runs[("transformer-encoder", "full")] == [7, 8, 9]
+    assert runs[("transformer-encoder", "full")] == [7, 8, 9] and runs[("transformer-encoder", "10")] == [7, 8, 9]
     assert ("minilm-finetuned", "10") not in runs and runs[("minilm-finetuned", "full")] == [7]
+    default = grid.plan_runs(ModelParams(), TrainingParams(), seed=7)
+    assert {s.budget for s in default if s.model == "transformer-encoder"} == {"full"}
+    assert [s.seed for s in default if s.model == "transformer-encoder"] == [7, 8]
     finetune = next(s for s in specs if s.model == "minilm-finetuned")
     assert finetune.config["precision"] in ("fp32", "bf16") and finetune.config["max_epochs"] == 2
 

@@ -25,7 +25,7 @@ from scipy.stats import norm  # noqa: E402
 matplotlib.use("Agg")  # in this process only: an MPLBACKEND variable would leak into the chain's kernels
 from scipy.special import softmax as scipy_softmax  # noqa: E402
 
-from startup_report.report import worked  # noqa: E402
+from startup_report.report import worked, worked_privacy  # noqa: E402
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "math.ipynb"
 
@@ -379,7 +379,7 @@ FED_W, FED_N = [[0.5, 1.0], [1.5, -1.0], [4.0, 3.0]], [1000, 100, 10]
 def test_fedavg_by_hand_against_numpy_and_the_privacy_package():
     from startup_report.privacy.fedavg import weighted_average
 
-    steps = worked.fedavg(FED_W, FED_N)
+    steps = worked_privacy.fedavg(FED_W, FED_N)
     assert steps.shares.tolist() == pytest.approx([1000 / 1110, 100 / 1110, 10 / 1110])
     assert steps.value.tolist() == pytest.approx([(500 + 150 + 40) / 1110, (1000 - 100 + 30) / 1110])
     np.testing.assert_allclose(steps.value, np.average(FED_W, axis=0, weights=FED_N), rtol=1e-12)
@@ -390,10 +390,10 @@ def test_fedavg_by_hand_against_numpy_and_the_privacy_package():
 def test_gaussian_mechanism_by_hand_and_exact_delta():
     from scipy.stats import norm
 
-    sigma = worked.gaussian_sigma(1.0, 0.5, 1e-5)
+    sigma = worked_privacy.gaussian_sigma(1.0, 0.5, 1e-5)
     assert sigma == pytest.approx(math.sqrt(2 * math.log(125000)) / 0.5)
     assert round(sigma, 4) == 9.6896
-    exact = worked.gaussian_delta(sigma, 1.0, 0.5)
+    exact = worked_privacy.gaussian_delta(sigma, 1.0, 0.5)
     a, b = 1 / (2 * sigma), 0.5 * sigma
     assert exact == pytest.approx(norm.cdf(a - b) - math.exp(0.5) * norm.cdf(-a - b), rel=1e-9)
     assert 0 < exact < 1e-5  # the classical sigma is conservative
@@ -401,21 +401,21 @@ def test_gaussian_mechanism_by_hand_and_exact_delta():
     for t in np.linspace(-40, 80, 121):
         assert norm.sf(t, loc=1, scale=sigma) <= math.exp(0.5) * norm.sf(t, scale=sigma) + exact + 1e-15
     with pytest.raises(ValueError):
-        worked.gaussian_sigma(1.0, 2.0, 1e-5)
+        worked_privacy.gaussian_sigma(1.0, 2.0, 1e-5)
 
 
 def test_privacy_loss_against_the_log_density_ratio():
     from scipy.stats import norm
 
-    sigma = worked.gaussian_sigma(1.0, 0.5, 1e-5)
+    sigma = worked_privacy.gaussian_sigma(1.0, 0.5, 1e-5)
     for o in (-10.0, 0.5, 50.0):
         ratio = norm.logpdf(o, loc=1, scale=sigma) - norm.logpdf(o, scale=sigma)
-        assert worked.privacy_loss(o, sigma) == pytest.approx(ratio, rel=1e-9)
-    assert worked.privacy_loss(50.0, sigma) > 0.5 > worked.privacy_loss(40.0, sigma)
+        assert worked_privacy.privacy_loss(o, sigma) == pytest.approx(ratio, rel=1e-9)
+    assert worked_privacy.privacy_loss(50.0, sigma) > 0.5 > worked_privacy.privacy_loss(40.0, sigma)
 
 
 def test_dp_sgd_step_by_hand_and_against_opacus_clipping():
-    steps = worked.dp_sgd_step([0.0, 0.0], [[3.0, 4.0], [0.3, -0.4], [-1.0, 0.0]], 1.0, 1.0, [0.5, -1.0], 0.1)
+    steps = worked_privacy.dp_sgd_step([0.0, 0.0], [[3.0, 4.0], [0.3, -0.4], [-1.0, 0.0]], 1.0, 1.0, [0.5, -1.0], 0.1)
     assert steps.norms.tolist() == pytest.approx([5.0, 0.5, 1.0])
     np.testing.assert_allclose(steps.clipped, [[0.6, 0.8], [0.3, -0.4], [-1.0, 0.0]], rtol=1e-12)
     assert steps.total.tolist() == pytest.approx([-0.1, 0.4]) and steps.noisy.tolist() == pytest.approx([0.4, -0.6])
@@ -437,7 +437,7 @@ def test_dp_sgd_step_by_hand_and_against_opacus_clipping():
 
 
 def test_common_mistakes_against_independent_values():
-    m = worked.common_mistakes()
+    m = worked_privacy.common_mistakes()
     assert m["ce_correct"] == pytest.approx(-math.log(1 / (1 + math.exp(-1) + math.exp(-1.9))))
     assert m["ce_swapped"] == math.inf
     p2, p3 = math.exp(-1) / (1 + math.exp(-1) + math.exp(-1.9)), math.exp(-1.9) / (1 + math.exp(-1) + math.exp(-1.9))

@@ -92,10 +92,11 @@ def run_grid(
     def report(index: int, how: str) -> None:
         nonlocal done
         done += 1
-        spec, row = specs[index], outcomes[index].row
+        spec, row, wall = specs[index], outcomes[index].row, outcomes[index].wall_seconds
+        took = f"  ({wall:.1f} s here)" if wall is not None else ""
         log(
             f"  [{done}/{len(specs)}] {spec.model:<{width}} budget={spec.budget:<4} seed={spec.seed:<3} {how:<7} "
-            f"acc={row['accuracy']:.3f}  train {row['train_seconds']:.1f} s"
+            f"acc={row['accuracy']:.3f}  train {row['train_seconds']:.1f} s{took}"
         )
 
     missing = []

@@ -63,6 +63,7 @@ class RunOutcome:
     test_probs: np.ndarray
     history: Any = None
     model: Any = None
+    wall_seconds: float | None = None  # the whole task here (fit, scoring, timing); None when read from the cache
 
 
 def rows_sha256(frame: pd.DataFrame) -> str:
@@ -76,7 +77,7 @@ def rows_sha256(frame: pd.DataFrame) -> str:
 @cache
 def encoder_sha256() -> str:
     """Hash of the shipped all-MiniLM-L6-v2 files: new weights must retrain every pretrained run."""
-    from startup_report.modeling.finetune import default_model_path
+    from startup_report.modeling.minilm import default_model_path
 
     root = default_model_path()
     digest = hashlib.sha256()
@@ -123,6 +124,7 @@ def execute_run(spec: RunSpec, data: RunData, seconds_per_text: float = 0.0) -> 
     from startup_report.modeling import zoo
     from startup_report.modeling.sampling import sample_budget
 
+    wall_start = time.perf_counter()
     info = MODELS[spec.model]
     encoder = None
     if info.pretrained and not info.torch:
@@ -163,4 +165,6 @@ def execute_run(spec: RunSpec, data: RunData, seconds_per_text: float = 0.0) -> 
     }
     history = getattr(model, "history", None) or None
     keep = model if spec.budget == FULL else None  # only full-budget runs can become the served model
-    return RunOutcome(row, val_probs.astype(np.float32), test_probs.astype(np.float32), history, keep)
+    outcome = RunOutcome(row, val_probs.astype(np.float32), test_probs.astype(np.float32), history, keep)
+    outcome.wall_seconds = time.perf_counter() - wall_start
+    return outcome

