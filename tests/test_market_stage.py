@@ -159,7 +159,11 @@ def test_seed_changes_the_draws_and_is_recorded(evaluation):
         ({"human_cost_channel_key": "phone_uk_2024"}, "is a phone cost but market.channel is 'chat'"),
         ({"intent_classes_file": "data/assumptions/missing.csv"}, "missing.csv: not found"),
         ({"uncertainty": {"churn": {"low": 0, "high": 1}}}, "unknown plan inputs ['churn']"),
-        ({"learning_curve_model": "GPT-5.2"}, "market.learning_curve_model: banking77_results.csv: need two curve"),
+        (
+            {"learning_curve_source": "published", "learning_curve_model": "GPT-5.2"},
+            "market.learning_curve_model: banking77_results.csv: need two curve",
+        ),
+        ({"measured_curve_model": "minilm-finetuned-x"}, "market.measured_curve_model: 'minilm-finetuned-x' is not"),
     ],
 )
 def test_preflight_names_the_field_and_the_fix(override, message):

@@ -99,3 +99,21 @@ def test_competitor_table_places_us_among_sourced_prices():
     ours = table[table["vendor"] == "us"]
     assert len(ours) == 2 and set(table["vendor"]) >= {"Intercom", "Zendesk", "Salesforce"}
     assert (table["url"] != "").sum() == len(table) - 2  # every competitor row carries its source
+
+
+def test_measured_learning_curve_fits_our_results_by_examples_per_intent():
+    import numpy as np
+    import pandas as pd
+
+    from startup_report.market import strategy
+
+    n = 4  # intents
+    rows = [("m", "10", 0.70, 40), ("m", "10", 0.72, 40), ("m", "30", 0.80, 120), ("m", "full", 0.90, 520)]
+    results = pd.DataFrame(rows, columns=["model", "budget", "accuracy", "train_examples"])
+    a, b, full = strategy.measured_learning_curve(results, "m", n)
+    assert full == 130  # 520 examples over 4 intents
+    shots, acc = np.log([10, 30, 130]), np.array([0.71, 0.80, 0.90])
+    expected_b, expected_a = np.polyfit(shots, acc, 1)
+    assert (a, b) == (pytest.approx(expected_a), pytest.approx(expected_b))
+    with pytest.raises(ValueError, match="measured_curve_model"):
+        strategy.measured_learning_curve(results[results["budget"] == "full"], "m", n)

@@ -79,7 +79,7 @@ STAGES: tuple[Stage, ...] = (
         preflight=(check_market,),
         keys=("seed", "market"),
         outputs=("unit_economics.csv", "plan.csv", "sensitivity.csv", "market.json"),
-        upstream=("evaluation",),
+        upstream=("training", "evaluation"),  # results.csv for the measured learning curve
         external_inputs=_market_files,
     ),
 )

@@ -27,9 +27,12 @@ class Inputs:
     measured: evaluation_handoff.EvaluationMetrics
     predictions: pd.DataFrame
     classes: pd.DataFrame
+    results: pd.DataFrame | None = None  # the training stage's results.csv: our measured learning curve
 
 
-def load(config: MarketParams, evaluation_dir: str | Path, root: Path = Path(".")) -> Inputs:
+def load(
+    config: MarketParams, evaluation_dir: str | Path, root: Path = Path("."), training_dir: str | Path | None = None
+) -> Inputs:
     """Read and validate the inputs; the preflight runs again here so that a direct notebook run fails early too."""
     from startup_report.market.preflight import preflight
     from startup_report.params import Params
@@ -42,6 +45,7 @@ def load(config: MarketParams, evaluation_dir: str | Path, root: Path = Path("."
         measured=evaluation_handoff.read(folder / "metrics.json"),
         predictions=pd.read_parquet(folder / "predictions.parquet", columns=["label", "predicted", "confidence"]),
         classes=product.read_intent_classes(root / config.intent_classes_file),
+        results=pd.read_csv(Path(training_dir) / "results.csv", dtype={"budget": str}) if training_dir else None,
     )
 
 
@@ -205,13 +209,22 @@ def competitors(inp: Inputs, ours: product.Shares, price_usd: float) -> pd.DataF
 
 
 def moat(inp: Inputs, ours: product.Shares, price_usd: float, customers: float) -> pd.DataFrame:
-    """What more labelled examples per intent are worth, from the published learning curve."""
-    a, b = strategy.learning_curve(inp.facts["banking77_results"], inp.config.learning_curve_model)
-    mix = product.class_mix(inp.predictions["label"], inp.classes, inp.config.default_intent_class)
-    return strategy.data_moat(
+    """What more labelled examples per intent are worth, from our measured learning curve (or a published one)."""
+    c = inp.config
+    if c.learning_curve_source == "measured" and inp.results is not None:
+        n_intents = inp.predictions["label"].nunique()
+        a, b, examples_now = strategy.measured_learning_curve(inp.results, c.measured_curve_model, n_intents)
+        where = f"our measured learning curve ({c.measured_curve_model}, mean test accuracy per label budget)"
+    else:
+        a, b = strategy.learning_curve(inp.facts["banking77_results"], c.learning_curve_model)
+        examples_now = c.examples_per_intent
+        where = f"the published BANKING77 learning curve of {c.learning_curve_model}"
+    curve = f"{where}: accuracy = {a:.3f} + {b:.3f} ln(examples per intent)"
+    mix = product.class_mix(inp.predictions["label"], inp.classes, c.default_intent_class)
+    table = strategy.data_moat(
         a,
         b,
-        inp.config.examples_per_intent,
+        examples_now,
         ours.resolved,
         inp.config.monthly_contacts,
         price_usd * ours.resolved_precision,
@@ -220,6 +233,8 @@ def moat(inp: Inputs, ours: product.Shares, price_usd: float, customers: float) 
         inp.config.label_cost_usd,
         float(mix["template"]),
     )
+    table.attrs["curve"] = curve
+    return table
 
 
 def save(out: Path, routes: Routes, plan_table: pd.DataFrame, sensitivity: pd.DataFrame) -> None:

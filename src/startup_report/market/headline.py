@@ -221,6 +221,7 @@ def strategy_values(
         "moat_one_automation": f"{one['accuracy gain (points)']:.2f} points",
         "moat_ten_cost": f"${ten['labelling cost (USD)']:,.0f}",
         "moat_ten_payback": months(ten["payback (months)"]),
+        "moat_curve": moat.attrs.get("curve", "a learning curve"),
         "gtm_best": best["option"],
         "gtm_best_payback": months(best["CAC payback (months)"]),
         "team_monthly": f"${team.attrs['total']:,.0f}",

@@ -59,10 +59,16 @@ def preflight(params: Params, root: Path) -> None:
         )
     llm.check_not_retired(prices, market.llm_model, market.as_of)
     product.read_intent_classes(root / market.intent_classes_file)
-    try:
-        strategy.learning_curve(facts["banking77_results"], market.learning_curve_model)
-    except ValueError as exc:
-        raise MarketDataError(f"market.learning_curve_model: {exc}") from None
+    if market.learning_curve_source == "published":
+        try:
+            strategy.learning_curve(facts["banking77_results"], market.learning_curve_model)
+        except ValueError as exc:
+            raise MarketDataError(f"market.learning_curve_model: {exc}") from None
+    elif market.measured_curve_model not in params.training.models:
+        raise MarketDataError(
+            f"market.measured_curve_model: {market.measured_curve_model!r} is not in training.models; "
+            f"choose one of {', '.join(params.training.models)}."
+        )
     try:
         check_names(market.uncertainty)
     except ValueError as exc:
