@@ -60,6 +60,7 @@ lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks and 
 	$(BIN)/nbqa ruff notebooks book
 
 lock: $(STAMP) ## Recompile requirements.lock from requirements.in and regenerate environment.yml
+	$(BIN)/python -m pip install --quiet pip-tools==7.6.2  # a tool of this target only, not of the report
 	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --output-file requirements.lock requirements.in
 	sed -i 's/^torch==\(.*\)+cpu/torch==\1/' requirements.lock
 	$(BIN)/python -m startup_report.devtools.lockfile requirements.lock > environment.yml
