@@ -178,7 +178,7 @@ def test_a_plotting_module_change_reruns_its_stages_but_trains_nothing(project):
     path.write_text(json.dumps(manifest))
     status = cli(project, "status", *SMOKE)
     assert "training         would run (code changed: report.plots" in status.stdout
-    assert "model-build      up to date" in status.stdout
+    assert "model-build      would run (upstream reruns: data-prep)" in status.stdout  # not for its own code
     done = cli(project, "run", *SMOKE)
     assert done.returncode == 0, done.stdout + done.stderr
     lines = [line for line in done.stderr.splitlines() if line.lstrip().startswith("[")]
