@@ -64,3 +64,12 @@ def test_confident_mistakes_keeps_only_wrong_answers_most_confident_first():
         "confidence": [0.7, 0.99, 0.9, 0.8],
     })  # fmt: skip
     assert explain.confident_mistakes(predictions, 2)["text"].tolist() == ["c", "d"]
+
+
+def test_nothing_to_explain_gives_an_empty_table_and_a_figure_that_says_so():
+    """A model with no wrong test predictions (seen on a small dataset) must not break the chapter."""
+    from startup_report.report import privacy_plots
+
+    assert explain.neighbours_table([]).empty
+    fig = privacy_plots.occlusion_bars([])
+    assert "No wrong predictions" in fig.axes[0].texts[0].get_text()

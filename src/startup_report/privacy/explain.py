@@ -94,3 +94,10 @@ def explain(
         pd.concat(frames, ignore_index=True)[["role", "intent", "text", "similarity"]],
         words[["position", "word", "change_predicted", "change_true"]],
     )  # fmt: skip
+
+
+def neighbours_table(explained: Sequence) -> pd.DataFrame:
+    """Every explained message's nearest training messages in one table (empty when nothing was explained)."""
+    if not explained:
+        return pd.DataFrame(columns=["message", "rank"]).set_index(["message", "rank"])
+    return pd.concat({item.text: item.neighbours for item in explained}, names=["message", "rank"])

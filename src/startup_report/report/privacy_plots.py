@@ -96,6 +96,11 @@ def privacy_cost(cost: pd.DataFrame) -> Figure:
 
 def occlusion_bars(explanations: list) -> Figure:
     """Per explained message: how much removing each word lowers the predicted intent's probability."""
+    if not explanations:  # a model without mistakes on the test set: say so instead of an empty grid
+        fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 1.2))
+        ax.text(0.5, 0.5, "No wrong predictions on the test set to explain.", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
     fig, axes = plt.subplots(len(explanations), 1, figsize=(PAGE_WIDTH, 2.0 * len(explanations) + 0.6), squeeze=False)
     for ax, item in zip(axes[:, 0], explanations, strict=True):
         words = item.words
