@@ -89,7 +89,7 @@ def main(argv: list[str]) -> None:
     shutil.rmtree(layout.cache / "runs", ignore_errors=True)
     cold, out = _run(["run", "--force", *argv], layout.root, {"STARTUP_REPORT_CACHE": str(cold_cache)})
     stages = json.loads(layout.manifest.read_text())["stages"]
-    print("Default chain")
+    print("Chain (the default parameters, or PARAMS)")
     _line("cold chain, every stage forced, empty caches (s)", f"{cold:.1f}", "target <= 900 s on 2 cores")
     for name, record in stages.items():
         _line(f"  stage {name} (s)", f"{record['duration_s']:.1f}")
