@@ -296,5 +296,3 @@ def activation_curves(z: np.ndarray, curves: Mapping[str, tuple[np.ndarray, np.n
     fig.suptitle("Activation functions and their derivatives")
     fig.tight_layout()
     return fig
-
-# bench: a cosmetic edit
