@@ -22,8 +22,8 @@ import pandas as pd
 from startup_report.data.dataset import LABEL, TEXT
 from startup_report.engine import fingerprint
 from startup_report.modeling.catalog import MODELS
+from startup_report.modeling.sampling import FULL
 
-FULL = "full"
 # Modules every run executes besides its model's own (those are followed through their imports).
 RUN_CODE = (
     "startup_report.modeling.runs",
