@@ -55,6 +55,23 @@ def write_evaluation(folder: Path, seed: int = 0, n_per_intent: int = 20) -> Pat
         "peak_memory_mb": 500.0,
         "serving_cost_per_million_usd": 0.11,
     }
+    # Open world: the same messages, a quarter of the intents unknown; their answers go to a known intent.
+    held_out = np.isin(true, labels[::4])
+    open_predicted = np.where(held_out, rng.choice(np.array(labels)[~np.isin(labels, labels[::4])], len(true)),
+                              predicted)
+    open_confidence = np.where(held_out, rng.uniform(0.3, 0.9, len(true)), confidence)
+    automated = open_confidence >= threshold
+    correct = automated & (open_predicted == true) & ~held_out
+    pd.DataFrame({"seed": 0, "open": held_out, "predicted": open_predicted, "confidence": open_confidence,
+                  "automated": automated, "correct": correct}).to_parquet(folder / "predictions_open.parquet")
+    open_world = evaluation_handoff.OpenWorld(
+        source="held-out intents", model="minilm-logreg", rejection="max_probability", known_share=0.75, seeds=1,
+        automation_rate=float(automated.mean()), automation_rate_sd=0.0,
+        automation_precision=float(correct[automated].mean()),
+        closed_automation_rate=float(automated[~held_out].mean()),
+        closed_automation_precision=float(correct[~held_out & automated].mean()),
+        unknown_automated=float(automated[held_out].mean()), known_accuracy=0.85, open_f1=0.4,
+    )
     model = evaluation_handoff.ModelMetrics(**figures)
     metrics = evaluation_handoff.EvaluationMetrics(
         **figures,
@@ -65,6 +82,7 @@ def write_evaluation(folder: Path, seed: int = 0, n_per_intent: int = 20) -> Pat
         finetune_train_seconds=None,
         finetune_parameters=None,
         families={"frozen": model},
+        open_world=open_world,
     )
     evaluation_handoff.write(metrics, folder / "metrics.json")
     return folder
@@ -97,6 +115,24 @@ def run(evaluation: Path, **changes) -> tuple[dict, handoff.MarketResult]:
         tables.competitors, tables.moat, tables.gtm, tables.team, recs
     )
     return values, headline.result(inp, outcome, 7)
+
+
+def test_open_world_is_priced_by_default_and_a_parameter_switches(evaluation):
+    open_values, opened = run(evaluation)
+    closed_values, closed = run(evaluation, automation_world="closed")
+    assert opened.automation_world == "open" and closed.automation_world == "closed"
+    assert "open world" in open_values["automation_world"] and "closed world" in closed_values["automation_world"]
+    # Unknown intents answered wrongly: less precision on what is resolved, and a costlier contact.
+    assert opened.resolved_precision < closed.resolved_precision
+    assert opened.own_usd_per_contact > closed.own_usd_per_contact
+
+
+def test_open_predictions_must_agree_with_metrics(evaluation, tmp_path):
+    folder = write_evaluation(tmp_path / "evaluation")
+    frame = pd.read_parquet(folder / "predictions_open.parquet")
+    frame.assign(automated=True).to_parquet(folder / "predictions_open.parquet")
+    with pytest.raises(ValueError, match="rerun the evaluation stage"):
+        run(folder)
 
 
 def test_stage_writes_a_valid_typed_handoff(evaluation, tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from startup_report.data.dataset import check_out_of_scope_label
 from startup_report.data.dataset import preflight as check_dataset
 from startup_report.engine.stage import Stage
 from startup_report.market.checks import check_llm_models
@@ -34,8 +35,13 @@ def _literature(params: Params, root: Path) -> list[Path]:
     return [root / LITERATURE] if "banking77" in Path(params.data.train).parts else []
 
 
-def _llm_prices(params: Params, root: Path) -> list[Path]:
-    return [root / params.market.facts_dir / "llm_prices.csv"]
+OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
+
+
+def _evaluation_inputs(params: Params, root: Path) -> list[Path]:
+    """LLM prices, and the published open-world BANKING77 results when the report runs on BANKING77."""
+    published = [root / OPEN_LITERATURE] if "banking77" in Path(params.data.train).parts else []
+    return [root / params.market.facts_dir / "llm_prices.csv", *published]
 
 
 STAGES: tuple[Stage, ...] = (
@@ -67,11 +73,11 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="evaluation",
         notebook="04-evaluation.ipynb",
-        preflight=(check_llm_models,),
-        keys=("seed", "evaluation"),
-        outputs=("metrics.json", "predictions.parquet", "serving.csv"),
+        preflight=(check_llm_models, check_out_of_scope_label),
+        keys=("seed", "model", "evaluation"),  # model: the open-world experiment's logistic regression
+        outputs=("metrics.json", "predictions.parquet", "predictions_open.parquet", "openworld.csv", "serving.csv"),
         upstream=("data-prep", "training"),
-        external_inputs=_llm_prices,
+        external_inputs=_evaluation_inputs,
     ),
     Stage(
         name="market-analysis",

@@ -7,6 +7,7 @@ the production model's measured quality, automation and serving cost, and the sa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -46,6 +47,30 @@ class ModelMetrics(BaseModel):
         return cls(**quality, **{key: value for key, value in serving.items() if key in cls.model_fields})
 
 
+class OpenWorld(BaseModel):
+    """Automation when unknown intents are mixed in (the market's default), beside the same model's closed world.
+
+    Measured with the frozen-encoder logistic regression trained on the known intents only; the threshold
+    of the rejection rule is chosen on known-intent validation messages for the target precision.
+    """
+
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    source: Literal["held-out intents", "out-of-scope label"]
+    model: str
+    rejection: str = Field(description="Rule that sends a message to a human: max_probability or centroid_distance.")
+    known_share: float = Field(gt=0.0, le=1.0, description="Share of the intents known at training.")
+    seeds: int = Field(ge=1, description="Draws of the known intents averaged.")
+    automation_rate: float = Field(ge=0.0, le=1.0, description="Share of all test messages answered automatically.")
+    automation_rate_sd: float = Field(ge=0.0, description="Standard deviation over the draws.")
+    automation_precision: float = Field(ge=0.0, le=1.0, description="Right answers among them (unknown = wrong).")
+    closed_automation_rate: float = Field(ge=0.0, le=1.0, description="The same model on known intents only.")
+    closed_automation_precision: float = Fraction
+    unknown_automated: float = Field(ge=0.0, le=1.0, description="Share of unknown-intent messages answered.")
+    known_accuracy: float = Fraction
+    open_f1: float = Fraction
+
+
 class EvaluationMetrics(ModelMetrics):
     """The production model's figures at the top level, every family's best model under `families`."""
 
@@ -56,6 +81,7 @@ class EvaluationMetrics(ModelMetrics):
     finetune_train_seconds: float | None = Field(None, description="CPU seconds of the best fine-tuning run.")
     finetune_parameters: int | None = Field(None, description="Parameters trained end to end in that run.")
     families: dict[str, ModelMetrics]
+    open_world: OpenWorld
 
 
 def write(metrics: EvaluationMetrics, path: Path) -> Path:

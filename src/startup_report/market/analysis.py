@@ -28,6 +28,7 @@ class Inputs:
     predictions: pd.DataFrame
     classes: pd.DataFrame
     results: pd.DataFrame | None = None  # the training stage's results.csv: our measured learning curve
+    open_predictions: pd.DataFrame | None = None  # the evaluation's open-world rows (automation_world: open)
 
 
 def load(
@@ -46,6 +47,9 @@ def load(
         predictions=pd.read_parquet(folder / "predictions.parquet", columns=["label", "predicted", "confidence"]),
         classes=product.read_intent_classes(root / config.intent_classes_file),
         results=pd.read_csv(Path(training_dir) / "results.csv", dtype={"budget": str}) if training_dir else None,
+        open_predictions=pd.read_parquet(folder / "predictions_open.parquet")
+        if config.automation_world == "open"
+        else None,
     )
 
 
@@ -60,10 +64,15 @@ def human_costs(inp: Inputs) -> tuple[pd.Series, pd.DataFrame]:
 
 
 def router_shares(inp: Inputs) -> tuple[product.Shares, product.Shares, pd.DataFrame]:
-    """What our router and an LLM router do with the test messages, by the intent-class file."""
+    """What our router and an LLM router do with the test messages, by the intent-class file; ours in the
+    world `market.automation_world` names (open: unknown intents mixed in)."""
     default = inp.config.default_intent_class
-    ours = product.measured_shares(inp.predictions, inp.measured.threshold, inp.classes, default)
-    product.automated_share_check(ours, inp.measured.automation_rate)
+    if inp.open_predictions is not None:
+        ours = product.open_world_shares(inp.open_predictions, inp.classes, default)
+        product.automated_share_check(ours, inp.measured.open_world.automation_rate)
+    else:
+        ours = product.measured_shares(inp.predictions, inp.measured.threshold, inp.classes, default)
+        product.automated_share_check(ours, inp.measured.automation_rate)
     accuracy = llm.accuracy(inp.facts["banking77_results"], inp.config.llm_accuracy_key)
     theirs = product.llm_shares(inp.predictions["label"], inp.classes, default, accuracy)
     table = product.shares_table(ours, theirs, f"ours ({inp.measured.model})", f"LLM API ({inp.config.llm_model})")

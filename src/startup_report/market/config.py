@@ -62,6 +62,12 @@ class MarketParams(_Section):
         description="Assumption: class of an intent the file does not list (other datasets): "
         "a human acts on it unless the file says a template resolves it.",
     )
+    automation_world: Literal["open", "closed"] = Field(
+        "open",
+        description="Which measured automation the business case prices: open = with messages of intents the "
+        "model never saw mixed in (evaluation's open-world experiment, what real traffic does); closed = every "
+        "message belongs to a known intent (the production model on the test set).",
+    )
     channel: Literal["chat", "email", "phone", "messaging"] = Field(
         "chat", description="Channel the customer messages arrive on (BANKING77 is written text: chat)."
     )

@@ -25,6 +25,7 @@ class MarketResult(BaseModel):
     llm_usd_per_contact: float = Field(description="LLM API router + humans, per contact at the assumed volume.")
     llm_usd_per_message: float = Field(ge=0.0, description="API price of one routing call (caching as set).")
     llm_accuracy: float = Probability
+    automation_world: str = Field(description="Automation priced: open (unknown intents mixed in) or closed.")
     resolved_share: float = Probability
     resolved_precision: float = Probability
     routed_share: float = Probability

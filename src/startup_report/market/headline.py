@@ -76,6 +76,18 @@ def llm_source(results: pd.DataFrame, key: str) -> str:
     return f"{row['model']}, {row['shots']}-shot, {row['method']} ({row['publisher']}, {row['published']})"
 
 
+def world_text(inp: Inputs) -> str:
+    """Which measured automation the chapter prices, in words (market.automation_world)."""
+    w = inp.measured.open_world
+    if inp.config.automation_world == "closed":
+        return (f"the closed world: every test message belongs to an intent {inp.measured.model} was trained on "
+                f"(market.automation_world: closed)")
+    held = (f"{1 - w.known_share:.0%} of the intents held out as unknown" if w.source == "held-out intents"
+            else "the dataset's out-of-scope messages mixed in")
+    return (f"the open world: {w.model} trained on the known intents with {held}, rejection by "
+            f"{w.rejection.replace('_', ' ')}, mean of {w.seeds} draw(s) (market.automation_world: open)")
+
+
 def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
     """Every number the market chapter, the strategy chapter and the summary glue, formatted for prose."""
     c, f = inp.config, inp.facts
@@ -98,6 +110,7 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "llm_accuracy_source": llm_source(f["banking77_results"], c.llm_accuracy_key),
         "our_accuracy": f"{inp.measured.accuracy:.1%}",
         "resolved_share": f"{o.ours.resolved:.0%}",
+        "automation_world": world_text(inp),
         "resolved_precision": f"{o.ours.resolved_precision:.1%}",
         "routed_share": f"{o.ours.routed:.0%}",
         "template_intents": int((inp.classes["resolution_class"] == "template").sum()),
@@ -166,6 +179,7 @@ def result(inp: Inputs, o: Outcome, seed: int) -> handoff.MarketResult:
         llm_usd_per_contact=float(llm.monthly_cost(v) / v),
         llm_usd_per_message=o.llm_usd,
         llm_accuracy=o.theirs.resolved_precision,
+        automation_world=inp.config.automation_world,
         resolved_share=o.ours.resolved,
         resolved_precision=o.ours.resolved_precision,
         routed_share=o.ours.routed,

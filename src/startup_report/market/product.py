@@ -69,8 +69,19 @@ def _precision(correct: pd.Series) -> float:
 def measured_shares(predictions: pd.DataFrame, threshold: float, classes: pd.DataFrame, default: str) -> Shares:
     """Shares from the production model's test predictions (label, predicted, confidence) at its threshold."""
     confident = predictions["confidence"] >= threshold
-    template = class_of(predictions["predicted"], classes, default) == "template"
-    correct = predictions["label"] == predictions["predicted"]
+    return _shares(confident, predictions["predicted"], predictions["label"] == predictions["predicted"], classes,
+                   default)
+
+
+def open_world_shares(predictions: pd.DataFrame, classes: pd.DataFrame, default: str) -> Shares:
+    """Shares from the open-world predictions (automated, predicted, correct; every seed's rows): a message of
+    an unknown intent that was answered is a wrong answer, routed or resolved."""
+    return _shares(predictions["automated"], predictions["predicted"], predictions["correct"], classes, default)
+
+
+def _shares(confident: pd.Series, predicted: pd.Series, correct: pd.Series, classes: pd.DataFrame,
+            default: str) -> Shares:
+    template = class_of(predicted, classes, default) == "template"
     resolved, routed = confident & template, confident & ~template
     return Shares(
         resolved=float(resolved.mean()),
@@ -135,7 +146,8 @@ def shares_table(ours: Shares, llm: Shares, our_name: str, llm_name: str) -> pd.
 
 
 def automated_share_check(shares: Shares, automation_rate: float, tolerance: float = 0.02) -> None:
-    """The predictions must agree with metrics.json: confident share = the measured automation rate."""
+    """The predictions must agree with metrics.json: confident share = the measured automation rate (of the
+    world the market prices)."""
     confident = shares.resolved + shares.routed
     if not np.isclose(confident, automation_rate, atol=tolerance):
         raise ValueError(

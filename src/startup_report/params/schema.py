@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from startup_report.market.config import MarketParams
 from startup_report.modeling.catalog import MODELS
@@ -133,6 +133,35 @@ class EvaluationParams(Section):
     out_of_scope_label: str | None = Field(
         None, description="Label marking out-of-scope messages, if the dataset has one (BANKING77 has none)."
     )
+    openworld_known_shares: list[float] = Field(
+        [0.25, 0.5, 0.75],
+        min_length=1,
+        description="Open world: shares of the intents known at training, the rest held out as unknown "
+        "(25/50/75 % as in Shu et al. 2017, Lin & Xu 2019, Zhang et al. 2021); ignored when "
+        "`out_of_scope_label` is set.",
+    )
+    openworld_seeds: int = Field(
+        3, ge=1, le=50, description="Open world: draws of the known intents per share (seeds: seed, seed + 1, ...)."
+    )
+    openworld_methods: list[Literal["max_probability", "centroid_distance"]] = Field(
+        ["max_probability", "centroid_distance"],
+        min_length=1,
+        description="Open world: rejection rules, each with its threshold chosen on known-intent validation "
+        "messages for `target_precision`: the top class probability, or the cosine similarity of the message's "
+        "embedding to the predicted intent's centre.",
+    )
+    openworld_handoff_share: float = Field(
+        0.75,
+        gt=0.0,
+        lt=1.0,
+        description="Open world: the known share whose automation metrics.json hands to the market (one of "
+        "`openworld_known_shares`; 75 % is the mildest setting of the literature).",
+    )
+    openworld_handoff_method: Literal["max_probability", "centroid_distance"] = Field(
+        "max_probability",
+        description="Open world: the rejection rule handed to the market (one of `openworld_methods`); the top "
+        "probability is the rule the closed-world automation uses, so the two differ only by the unknowns.",
+    )
     cpu_usd_per_hour: float = Field(
         0.0816,
         gt=0.0,
@@ -144,6 +173,28 @@ class EvaluationParams(Section):
         ["GPT-5.4 mini", "GPT-4.1 nano", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],
         description="API models (the `model` column of data/market/llm_prices.csv) priced against our own serving.",
     )
+
+
+    @field_validator("openworld_known_shares")
+    @classmethod
+    def _shares_between_0_and_1(cls, value: list[float]) -> list[float]:
+        if any(not 0.0 < share < 1.0 for share in value):
+            raise ValueError("every known share must be between 0 and 1 (exclusive), e.g. [0.25, 0.5, 0.75]")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _handoff_is_measured(self) -> EvaluationParams:
+        if self.openworld_handoff_share not in self.openworld_known_shares:
+            raise ValueError(
+                f"openworld_handoff_share {self.openworld_handoff_share} is not one of openworld_known_shares "
+                f"{self.openworld_known_shares}; add it there or choose one of them"
+            )
+        if self.openworld_handoff_method not in self.openworld_methods:
+            raise ValueError(
+                f"openworld_handoff_method {self.openworld_handoff_method!r} is not one of openworld_methods "
+                f"{self.openworld_methods}; add it there or choose one of them"
+            )
+        return self
 
 
 class Params(Section):

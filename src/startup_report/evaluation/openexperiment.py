@@ -1,0 +1,195 @@
+"""The open-world experiment of the evaluation chapter: every known share, seed and rejection rule, and its hand-off.
+
+`openworld` holds the rules and metrics; this module runs them over the grid of the parameters, reads the
+embeddings from the per-machine cache (the model-build stage filled it), and builds the table, the
+figures' data and the open-world block of ``metrics.json`` with the predictions the market prices.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from startup_report.evaluation import openworld
+from startup_report.evaluation.handoff import OpenWorld
+from startup_report.params import EvaluationParams
+
+MODEL = "minilm-logreg"
+HELD_OUT, OUT_OF_SCOPE = "held-out intents", "out-of-scope label"
+
+
+def embeddings(splits: Mapping[str, pd.DataFrame]) -> dict[str, np.ndarray]:
+    """Sentence embeddings of each split's messages, read from the cache (only missing texts are encoded)."""
+    from startup_report.modeling.encoder import EmbeddingCache, SentenceEncoder, cache_path
+
+    encoder = SentenceEncoder(EmbeddingCache(cache_path()))
+    return {name: encoder.encode(frame["text"].tolist()) for name, frame in splits.items()}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    source: str
+    table: pd.DataFrame  # one row per (known share, seed, method)
+    outcomes: dict[tuple[float, int, str], openworld.Outcome]
+    seconds: float
+
+
+def run(
+    x: Mapping[str, np.ndarray],
+    y: Mapping[str, np.ndarray],
+    n_labels: int,
+    config: EvaluationParams,
+    c: float,
+    seed: int,
+    out_of_scope: int | None = None,
+) -> Experiment:
+    """Each known share x seed (held-out intents), or the one real out-of-scope split, each rejection rule."""
+    start = time.perf_counter()
+    methods = tuple(config.openworld_methods)
+    if out_of_scope is not None:
+        known = np.setdiff1d(np.arange(n_labels), [out_of_scope])
+        splits = [(round(len(known) / n_labels, 4), seed, known)]
+        source = OUT_OF_SCOPE
+    else:
+        splits = [
+            (share, seed + i, openworld.choose_known(n_labels, share, seed + i))
+            for share in config.openworld_known_shares
+            for i in range(config.openworld_seeds)
+        ]
+        source = HELD_OUT
+    rows, outcomes = [], {}
+    for share, split_seed, known in splits:
+        for method, outcome in openworld.evaluate_split(
+            dict(x), dict(y), known, config.target_precision, c, split_seed, methods
+        ).items():
+            outcomes[(share, split_seed, method)] = outcome
+            rows.append(
+                {
+                    "known_share": share,
+                    "seed": split_seed,
+                    "n_known": len(known),
+                    "method": method,
+                    "n_test": len(outcome.y_true_open),
+                    "n_unknown": int(np.sum(outcome.y_true_open == openworld.OPEN)),
+                    **outcome.figures,
+                }
+            )
+    return Experiment(source, pd.DataFrame(rows), outcomes, time.perf_counter() - start)
+
+
+def summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Mean and standard deviation over seeds per known share and rule, the literature's columns first."""
+    columns = [
+        "accuracy",
+        "macro_f1",
+        "known_macro_f1",
+        "open_f1",
+        "known_accuracy",
+        "closed_accuracy",
+        "automation_rate",
+        "automation_precision",
+        "closed_automation_rate",
+        "unknown_automated",
+    ]
+    grouped = table.groupby(["known_share", "method"], sort=True)[columns]
+    mean, sd = grouped.mean(), grouped.std(ddof=1).fillna(0.0)
+    return mean.join(sd.add_suffix("_sd")).reset_index()
+
+
+def chosen_share(experiment: Experiment, share: float) -> float:
+    """The hand-off's known share: the parameter, or the real out-of-scope split's (the only one)."""
+    shares = sorted(experiment.table["known_share"].unique())
+    return shares[0] if experiment.source == OUT_OF_SCOPE else share
+
+
+def handoff(experiment: Experiment, share: float, method: str) -> OpenWorld:
+    """The open-world block of metrics.json: the chosen share and rule, averaged over the seeds."""
+    share = chosen_share(experiment, share)
+    rows = experiment.table[(experiment.table["known_share"] == share) & (experiment.table["method"] == method)]
+    return OpenWorld(
+        source=experiment.source,
+        model=MODEL,
+        rejection=method,
+        known_share=share,
+        seeds=len(rows),
+        automation_rate=float(rows["automation_rate"].mean()),
+        automation_rate_sd=float(rows["automation_rate"].std(ddof=1)) if len(rows) > 1 else 0.0,
+        automation_precision=float(rows["automation_precision"].mean()),
+        closed_automation_rate=float(rows["closed_automation_rate"].mean()),
+        closed_automation_precision=float(rows["closed_automation_precision"].mean()),
+        unknown_automated=float(rows["unknown_automated"].mean()),
+        known_accuracy=float(rows["known_accuracy"].mean()),
+        open_f1=float(rows["open_f1"].mean()),
+    )
+
+
+def handoff_predictions(experiment: Experiment, labels: np.ndarray, share: float, method: str) -> pd.DataFrame:
+    """Every test message of every seed at the hand-off's share and rule: true intent, predicted known intent,
+    the rule's score and whether it was answered automatically. The market prices these rows."""
+    share = chosen_share(experiment, share)
+    labels = np.asarray(labels)
+    frames = []
+    for (s, seed, m), outcome in experiment.outcomes.items():
+        if s == share and m == method:
+            truth = outcome.y_true_open
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "seed": seed,
+                        "open": truth == openworld.OPEN,
+                        "predicted": labels[outcome.predicted],
+                        "confidence": outcome.score,
+                        "automated": outcome.decided != openworld.OPEN,
+                        "correct": openworld.automated_correct(truth, outcome.decided),
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+LITERATURE_COLUMNS = ["known_share", "method", "accuracy", "macro_f1", "open_f1", "known_macro_f1"]
+
+
+def against_literature(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """Ours per rule (mean over draws) beside every published method at the same known shares, same columns."""
+    ours = summary[LITERATURE_COLUMNS].assign(source="ours: MiniLM frozen + LR, threshold for the target")
+    theirs = published[published["known_share"].isin(summary["known_share"])][LITERATURE_COLUMNS]
+    both = pd.concat([ours, theirs.assign(source="Zhang et al. 2021 (BERT fine-tuned)")], ignore_index=True)
+    return both.sort_values(["known_share", "source", "method"]).reset_index(drop=True)
+
+
+def sentences(summary: pd.DataFrame, world: OpenWorld, target: float, seconds: float) -> dict[str, str]:
+    """The two figures' captions' last sentence and the summary's open-world values, worded from the numbers."""
+    rows = summary[summary["known_share"] == world.known_share].set_index("method")
+    rule = {"max_probability": "the top probability", "centroid_distance": "the distance to the class centre"}
+    tradeoff = "; ".join(
+        f"rejection by {rule[m]} keeps a known-intent accuracy of {r.known_accuracy:.1%} at an open-class F1 of "
+        f"{r.open_f1:.2f}"
+        for m, r in rows.iterrows()
+    )
+    where = (
+        f"with {world.known_share:.0%} of the intents known"
+        if world.source == HELD_OUT
+        else "with the out-of-scope messages mixed in"
+    )
+    automation = (
+        f"{where.capitalize()}, the model answers {world.closed_automation_rate:.1%} of known-intent messages "
+        f"(precision {world.closed_automation_precision:.1%}) but {world.automation_rate:.1%} of all messages at a "
+        f"precision of {world.automation_precision:.1%} against a target of {target:.0%}: it answers "
+        f"{world.unknown_automated:.1%} of the unknown-intent messages, each one wrongly"
+    )
+    return {
+        "openworld_tradeoff": f"At the thresholds chosen on validation {where}, {tradeoff}.",
+        "openworld_automation_text": automation + ".",
+        "openworld_automation": f"{world.automation_rate:.1%}",
+        "openworld_precision": f"{world.automation_precision:.1%}",
+        "openworld_closed": f"{world.closed_automation_rate:.1%}",
+        "openworld_seconds": f"{seconds:.0f} s",
+        "openworld_setting": f"{world.known_share:.0%} of intents known"
+        if world.source == HELD_OUT
+        else "out-of-scope messages mixed in",
+    }
