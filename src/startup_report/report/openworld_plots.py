@@ -14,14 +14,24 @@ from startup_report.report.plots import PAGE_WIDTH
 METHOD_NAMES = {"max_probability": "max probability", "centroid_distance": "distance to class centre"}
 
 
-def _panels(n: int, height: float = 3.4) -> tuple[Figure, np.ndarray]:
+def _panels(n: int, height: float = 3.8) -> tuple[Figure, np.ndarray]:
     fig, axes = plt.subplots(1, n, figsize=(PAGE_WIDTH, height), sharey=True, squeeze=False)
     return fig, axes[0]
 
 
+def _finish(fig: Figure, axes: np.ndarray, xlabel: str, ylabel: str) -> Figure:
+    """One x label and one legend under the panels, so that nothing overlaps at page width."""
+    axes[len(axes) // 2].set_xlabel(xlabel)
+    axes[0].set_ylabel(ylabel)
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=2, fontsize="small", frameon=False)
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
+    return fig
+
+
 def tradeoff(curves: Mapping[tuple[float, str], Mapping[str, np.ndarray]], points: pd.DataFrame) -> Figure:
     """Known-intent accuracy against open-class F1 as the rejection threshold moves, one panel per known share,
-    one line per rule (first draw); the markers are the thresholds chosen on validation (mean over draws)."""
+    one line per rule (first draw); the markers are the thresholds chosen on validation, one per draw."""
     shares = sorted({share for share, _ in curves})
     fig, axes = _panels(len(shares))
     colours = dict(zip(METHOD_NAMES, plt.rcParams["axes.prop_cycle"].by_key()["color"], strict=False))
@@ -39,14 +49,10 @@ def tradeoff(curves: Mapping[tuple[float, str], Mapping[str, np.ndarray]], point
                 zorder=3,
                 label=f"{METHOD_NAMES[method]}: threshold for the target",
             )
-        ax.set_title(f"{share:.0%} of intents known")
-        ax.set_xlabel("open-class F1 (fraction)")
+        ax.set_title(f"{share:.0%} of intents known", fontsize="medium")
         ax.set_xlim(0, 1)
-    axes[0].set_ylabel("known-intent accuracy (fraction,\nrejected = wrong)")
     axes[0].set_ylim(0, 1)
-    axes[-1].legend(loc="lower left", fontsize="small")
-    fig.tight_layout()
-    return fig
+    return _finish(fig, axes, "open-class F1 (fraction)", "known-intent accuracy\n(fraction, rejected = wrong)")
 
 
 def automation(curves: Mapping[float, Mapping[str, tuple[np.ndarray, np.ndarray]]], target: float) -> Figure:
@@ -57,10 +63,9 @@ def automation(curves: Mapping[float, Mapping[str, tuple[np.ndarray, np.ndarray]
         for world, (coverage, precision) in worlds.items():
             ax.plot(coverage, precision, label=world, linestyle="-" if world == "open world" else "--")
         ax.axhline(target, color="grey", linestyle=":", label=f"target precision {target:.0%}")
-        ax.set_title(f"{share:.0%} of intents known")
-        ax.set_xlabel("automation: share answered (fraction)")
+        ax.set_title(f"{share:.0%} of intents known", fontsize="medium")
         ax.set_xlim(0, 1)
-    axes[0].set_ylabel("precision of automatic\nanswers (fraction)")
-    axes[-1].legend(loc="lower left", fontsize="small")
-    fig.tight_layout()
-    return fig
+    return _finish(
+        fig, axes, "automation: share of messages answered automatically (fraction)",
+        "precision of automatic\nanswers (fraction)",
+    )
