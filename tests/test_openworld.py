@@ -132,8 +132,8 @@ def test_handoff_parameters_must_be_measured():
 
 def test_an_unknown_out_of_scope_label_is_rejected_before_any_stage_runs(root):
     from startup_report.chain import STAGE_BY_NAME
-    from startup_report.data.dataset import check_out_of_scope_label
     from startup_report.engine.stage import InputError
+    from startup_report.evaluation.preflight import check_out_of_scope_label
     from startup_report.params import Params
 
     assert check_out_of_scope_label in STAGE_BY_NAME["evaluation"].preflight

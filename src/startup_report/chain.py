@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from startup_report.data.dataset import check_out_of_scope_label
 from startup_report.data.dataset import preflight as check_dataset
 from startup_report.engine.stage import Stage
+from startup_report.evaluation.preflight import check_out_of_scope_label
 from startup_report.market.checks import check_llm_models
 from startup_report.market.preflight import preflight as check_market
 from startup_report.modeling.sampling import preflight as check_budgets

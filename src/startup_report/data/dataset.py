@@ -198,20 +198,3 @@ def split_table(splits: Splits) -> pd.DataFrame:
 def preflight(params, root: Path) -> None:
     """Read and check the dataset before any stage runs (raises DataError naming file, column and rows)."""
     prepare(params.data, root, params.seed)
-
-
-def check_out_of_scope_label(params, root: Path) -> None:
-    """`evaluation.out_of_scope_label` must be a label of the training data (the open world uses it as the
-    unknown class); checked before any stage runs, with the labels that exist."""
-    label = params.evaluation.out_of_scope_label
-    if label is None:
-        return
-    train_path = root / params.data.train
-    labels = sorted(set(standardize(read_table(train_path), train_path, params.data)[LABEL]))
-    if label not in labels:
-        shown = ", ".join(repr(name) for name in labels[:20]) + (" ..." if len(labels) > 20 else "")
-        raise DataError(
-            f"evaluation.out_of_scope_label: {label!r} is not a label of {train_path} "
-            f"(column {params.data.label_column!r}). Labels present: {shown}. Set it to one of them, or to null "
-            "when the dataset has no out-of-scope label (the open world then holds out intents)."
-        )
