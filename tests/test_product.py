@@ -58,6 +58,21 @@ def test_measured_shares_by_hand():
     assert as_template.resolved == pytest.approx(3 / 6)
 
 
+def test_open_world_shares_by_hand():
+    # Rows 3 and 4 are messages of an unknown intent: answered as faq (resolved, wrong) and rejected.
+    predictions = pd.DataFrame(
+        {
+            "predicted": ["faq", "faq", "refund", "faq", "refund", "fraud"],
+            "automated": [True, True, True, True, False, True],
+            "correct": [True, False, True, False, False, True],
+        }
+    )
+    shares = product.open_world_shares(predictions, CLASSES, default="agent_action")
+    assert shares.resolved == pytest.approx(3 / 6) and shares.resolved_precision == pytest.approx(1 / 3)
+    assert shares.routed == pytest.approx(2 / 6) and shares.routed_precision == 1.0
+    assert shares.unrouted == pytest.approx(1 / 6)
+
+
 def test_llm_answers_everything_at_its_published_accuracy():
     shares = product.llm_shares(pd.Series(["faq", "faq", "refund", "fraud"]), CLASSES, "agent_action", 0.6)
     assert shares.resolved == 0.5 and shares.routed == 0.5 and shares.unrouted == 0.0
