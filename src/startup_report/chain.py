@@ -86,7 +86,7 @@ STAGES: tuple[Stage, ...] = (
 
 # Book chapters that compute what they show (worked math) but feed no stage: run like stages, after them.
 CHAPTERS: tuple[Stage, ...] = (
-    Stage(name="math", notebook="math.ipynb", keys=(), outputs=(), folder="book"),
+    Stage(name="math", notebook="math.ipynb", keys=(), outputs=(), folder="book", show_code=True),
     # Privacy in two chapters, so that a market or evaluation change reruns only the cheap second one.
     Stage(
         name="privacy",
