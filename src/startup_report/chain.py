@@ -68,6 +68,7 @@ STAGES: tuple[Stage, ...] = (
         name="evaluation",
         notebook="04-evaluation.ipynb",
         preflight=(check_llm_models,),
+        cache=True,  # serving measurements, keyed by model file, messages, packages and CPU
         keys=("seed", "evaluation"),
         outputs=("metrics.json", "predictions.parquet", "serving.csv"),
         upstream=("data-prep", "training"),
