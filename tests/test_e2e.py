@@ -161,9 +161,12 @@ def test_status_says_exactly_what_run_then_does(project):
     status = cli(project, "status", *SMOKE, *change)
     would = [line.split()[0] for line in status.stdout.splitlines() if "would run" in line]
     assert would == ["evaluation", "market-analysis", "privacy-cost"]
+    serving_before = (project / "build/evaluation/serving.csv").read_text()
     done = cli(project, "run", *SMOKE, *change)
     assert done.returncode == 0, done.stdout + done.stderr
     assert ran(done) == would
+    # The models did not change, so their serving measurements come from the cache, not a second timing.
+    assert (project / "build/evaluation/serving.csv").read_text() == serving_before
     assert cli(project, "run", *SMOKE).returncode == 0  # back to the smoke state for the next tests
 
 

@@ -74,6 +74,7 @@ STAGES: tuple[Stage, ...] = (
         name="evaluation",
         notebook="04-evaluation.ipynb",
         preflight=(check_llm_models, check_out_of_scope_label),
+        cache=True,  # serving measurements, keyed by model file, messages, packages and CPU
         keys=("seed", "model", "evaluation"),  # model: the open-world experiment's logistic regression
         outputs=("metrics.json", "predictions.parquet", "predictions_open.parquet", "openworld.csv", "serving.csv"),
         upstream=("data-prep", "training"),
@@ -92,7 +93,7 @@ STAGES: tuple[Stage, ...] = (
 
 # Book chapters that compute what they show (worked math) but feed no stage: run like stages, after them.
 CHAPTERS: tuple[Stage, ...] = (
-    Stage(name="math", notebook="math.ipynb", keys=(), outputs=(), folder="book"),
+    Stage(name="math", notebook="math.ipynb", keys=(), outputs=(), folder="book", show_code=True),
     # Privacy in two chapters, so that a market or evaluation change reruns only the cheap second one.
     Stage(
         name="privacy",

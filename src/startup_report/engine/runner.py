@@ -55,18 +55,6 @@ def _notebook_parameters(stage: Stage, params: Any, layout: Layout, product: Pat
     return values
 
 
-def _fold_parameter_cells(path: Path) -> None:
-    """Collapse the defaults cell and papermill's injected cell in the book: one click shows the run's values."""
-    import nbformat
-
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        tags = cell.metadata.get("tags", [])
-        if {"parameters", "injected-parameters"} & set(tags) and "hide-input" not in tags:
-            cell.metadata["tags"] = [*tags, "hide-input"]
-    nbformat.write(notebook, path)
-
-
 def _keep_failed(executed: Path, layout: Layout, stage: Stage) -> Path:
     failed = layout.failed / stage.notebook
     failed.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +96,6 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _fold_parameter_cells(executed)
     missing = [name for name in stage.outputs if not (staging / name).exists()]
     if missing:
         failed = _keep_failed(executed, layout, stage)

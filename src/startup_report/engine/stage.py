@@ -36,6 +36,7 @@ class Stage:
     preflight: tuple[Check, ...] = field(default=(), compare=False)  # raise InputError on bad input
     folder: str = "notebooks"  # where the source notebook lives; computing book chapters live in book/
     cache: bool = False  # the notebook receives `cache`, a folder of content-addressed results shared by runs
+    show_code: bool = False  # in the site, code cells stay open (worked math); otherwise they are folded
 
     @property
     def source(self) -> str:

@@ -3,10 +3,15 @@
 Each model is measured in a fresh subprocess, so peak memory (the child's maximum resident set size)
 belongs to that model alone and one model's warm caches do not flatter the next.
 Run as: python -m startup_report.evaluation.serving MODEL.pkl MESSAGES.parquet OUT.json
+
+Measurements are cached by content (model file, messages, this module, installed packages, CPU model):
+an evaluation rerun for another target precision re-measures nothing, while a new model, another
+package version or another kind of CPU is measured afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import resource
 import subprocess
@@ -46,6 +51,63 @@ def measure_in_subprocess(model_path: Path, messages_path: Path, out_path: Path)
         text=True,
     )
     return json.loads(out_path.read_text())
+
+
+def cache_key(model_path: Path, messages_path: Path) -> str:
+    """What a measurement depends on: the model's bytes, the messages, this code, the packages, the CPU."""
+    from startup_report.engine import fingerprint, machine
+
+    parts = {
+        "model": hashlib.sha256(Path(model_path).read_bytes()).hexdigest(),
+        "messages": hashlib.sha256(Path(messages_path).read_bytes()).hexdigest(),
+        "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
+        "environment": fingerprint.environment_sha256(),
+        "cpu": machine.cpu_name(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def measure_cached(model_path: Path, messages_path: Path, cache: Path | None) -> tuple[dict, bool]:
+    """Serving figures for one model, from ``cache`` when measured before; (figures, whether cached)."""
+    from startup_report.engine.files import read_json, write_json
+
+    if cache is None:
+        out = Path(messages_path).with_suffix(".measured.json")
+        try:
+            return measure_in_subprocess(model_path, messages_path, out), False
+        finally:
+            out.unlink(missing_ok=True)
+    key = cache_key(model_path, messages_path)
+    stored = Path(cache) / "serving" / key[:2] / f"{key}.json"
+    if stored.is_file():
+        return read_json(stored), True
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    figures = measure_in_subprocess(model_path, messages_path, stored.with_suffix(".tmp"))
+    stored.with_suffix(".tmp").unlink(missing_ok=True)
+    write_json(stored, figures)
+    return figures, False
+
+
+def measure_models(
+    models: dict[str, Path], texts: list[str], cpu_usd_per_hour: float, workdir: Path, cache: Path | None = None
+):
+    """Serving table, one row per name in ``models`` (name -> saved model): latency, throughput, memory, cost.
+
+    ``texts`` are the messages served (the first 512 test messages in the report).
+    """
+    import pandas as pd
+
+    messages = Path(workdir) / "serving_messages.parquet"
+    pd.DataFrame({"text": texts}).to_parquet(messages, index=False)
+    rows = {}
+    try:
+        for name, model_path in models.items():
+            figures, _ = measure_cached(model_path, messages, cache)
+            figures["serving_cost_per_million_usd"] = cost_per_million(figures["throughput_per_s"], cpu_usd_per_hour)
+            rows[name] = figures
+    finally:
+        messages.unlink(missing_ok=True)
+    return pd.DataFrame(rows).T.rename_axis("family").reset_index()
 
 
 def cost_per_million(throughput_per_s: float, cpu_usd_per_hour: float) -> float:

@@ -18,6 +18,8 @@ from pathlib import Path
 from startup_report.chain import ALL
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
+from startup_report.site import diagram
+from startup_report.site.folding import fold_notebook
 
 
 class BookError(RuntimeError):
@@ -212,7 +214,10 @@ def assemble(layout: Layout, target: Path) -> None:
     shutil.copytree(layout.root / "book", target / "book")
     (target / "notebooks").mkdir()
     for stage in ALL:  # executed copies replace the output-free sources
-        shutil.copy2(layout.stage_dir(stage.name) / stage.notebook, target / stage.folder / stage.notebook)
+        copy = target / stage.folder / stage.notebook
+        shutil.copy2(layout.stage_dir(stage.name) / stage.notebook, copy)
+        fold_notebook(copy, every=not stage.show_code)  # readers first: one click shows the code
+    diagram.write_svg(ALL, target / "book" / "chain.svg")
     (target / "book" / "reproduce.md").write_text(reproduce_page(manifest), encoding="utf-8")
     (target / "book" / "tools.md").write_text(tools_page(manifest), encoding="utf-8")
     _configure(target, _vendor_mathjax(layout, target))

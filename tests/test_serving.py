@@ -1,0 +1,61 @@
+"""Serving figures: measured in a subprocess, priced, and cached by content so reruns re-measure nothing."""
+
+import numpy as np
+import pytest
+
+from startup_report.evaluation import serving
+from startup_report.modeling.classical import TfidfLogReg
+from startup_report.modeling.persist import save_model
+
+TEXTS = ["card arrived", "card never came", "refund please", "where is my refund", "pin blocked", "unblock pin"]
+LABELS = np.array([0, 0, 1, 1, 2, 2])
+
+
+@pytest.fixture
+def model_file(tmp_path):
+    model = TfidfLogReg(n_classes=3)
+    model.fit(TEXTS, LABELS, TEXTS, LABELS, seed=0)
+    return save_model(model, tmp_path / "models" / "tfidf.pkl")
+
+
+def test_cost_per_million_is_hours_times_price():
+    # 1e6 messages at 1,000 per second take 1,000 s = 0.2778 h; at $0.36 per hour that is $0.10.
+    assert serving.cost_per_million(1000.0, 0.36) == pytest.approx(0.10)
+
+
+def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    table = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.0816, tmp_path, cache)
+    row = table.set_index("family").loc["classical"]
+    assert row["throughput_per_s"] > 0 and row["latency_ms_p95"] >= row["latency_ms_p50"] > 0
+    assert row["serving_cost_per_million_usd"] == pytest.approx(
+        serving.cost_per_million(row["throughput_per_s"], 0.0816)
+    )
+    assert len(list((cache / "serving").rglob("*.json"))) == 1
+    assert not list(tmp_path.glob("*.parquet"))  # the messages file is removed
+
+    def no_subprocess(*args):
+        raise AssertionError("measured again although nothing changed")
+
+    monkeypatch.setattr(serving, "measure_in_subprocess", no_subprocess)
+    again = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache)
+    assert again.loc[0, "throughput_per_s"] == row["throughput_per_s"]  # the stored measurement
+    assert again.loc[0, "serving_cost_per_million_usd"] == pytest.approx(
+        serving.cost_per_million(row["throughput_per_s"], 0.2)
+    )
+    with pytest.raises(AssertionError, match="measured again"):  # other messages: a new measurement
+        serving.measure_models({"classical": model_file}, TEXTS * 11, 0.2, tmp_path, cache)
+
+
+def test_the_key_changes_with_the_model_and_the_messages(model_file, tmp_path):
+    messages = tmp_path / "m.parquet"
+    import pandas as pd
+
+    pd.DataFrame({"text": TEXTS}).to_parquet(messages)
+    key = serving.cache_key(model_file, messages)
+    assert key == serving.cache_key(model_file, messages)
+    other = TfidfLogReg(n_classes=3, c=1.0)
+    other.fit(TEXTS, LABELS, TEXTS, LABELS, seed=0)
+    assert serving.cache_key(save_model(other, tmp_path / "other.pkl"), messages) != key
+    pd.DataFrame({"text": TEXTS[:3]}).to_parquet(messages)
+    assert serving.cache_key(model_file, messages) != key
