@@ -11,7 +11,7 @@ from pathlib import Path
 from startup_report.data.dataset import preflight as check_dataset
 from startup_report.engine.stage import Stage
 from startup_report.evaluation.preflight import check_out_of_scope_label
-from startup_report.market.checks import check_llm_models
+from startup_report.market.checks import check_cpu_price_key, check_llm_models
 from startup_report.market.preflight import preflight as check_market
 from startup_report.modeling.sampling import preflight as check_budgets
 from startup_report.params import Params
@@ -39,9 +39,10 @@ OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
 
 
 def _evaluation_inputs(params: Params, root: Path) -> list[Path]:
-    """LLM prices, and the published open-world BANKING77 results when the report runs on BANKING77."""
+    """LLM and machine prices, and the published open-world BANKING77 results when the report runs on BANKING77."""
     published = [root / OPEN_LITERATURE] if "banking77" in Path(params.data.train).parts else []
-    return [root / params.market.facts_dir / "llm_prices.csv", *published]
+    facts = root / params.market.facts_dir
+    return [facts / "llm_prices.csv", facts / "compute.csv", *published]
 
 
 STAGES: tuple[Stage, ...] = (
@@ -73,7 +74,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="evaluation",
         notebook="04-evaluation.ipynb",
-        preflight=(check_llm_models, check_out_of_scope_label),
+        preflight=(check_llm_models, check_cpu_price_key, check_out_of_scope_label),
         cache=True,  # serving measurements, keyed by model file, messages, packages and CPU
         keys=("seed", "model", "evaluation"),  # model: the open-world experiment's logistic regression
         outputs=("metrics.json", "predictions.parquet", "predictions_open.parquet", "openworld.csv", "serving.csv"),

@@ -110,6 +110,17 @@ def measure_models(
     return pd.DataFrame(rows).T.rename_axis("family").reset_index()
 
 
+def hourly_price(compute_csv: Path, key: str, override: float | None = None) -> tuple[float, str]:
+    """The serving machine's USD per hour and where it comes from: the override (an assumption) or the
+    sourced row ``key`` of compute.csv, with its citation."""
+    if override is not None:
+        return float(override), "assumption (evaluation.cpu_usd_per_hour)"
+    from startup_report.market.facts import citation, fact, read_facts
+
+    row = fact({"compute": read_facts(Path(compute_csv))}, "compute", key)
+    return float(row["value"]), citation(row)
+
+
 def cost_per_million(throughput_per_s: float, cpu_usd_per_hour: float) -> float:
     """USD to classify a million messages on a machine rented at ``cpu_usd_per_hour``, kept fully busy."""
     hours = 1e6 / throughput_per_s / 3600.0

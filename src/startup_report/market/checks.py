@@ -29,3 +29,17 @@ def check_llm_models(params, root: Path) -> None:
             f"evaluation.llm_models: {unknown} not found in the `model` column of llm_prices.csv; "
             f"choose from: {', '.join(sorted(known))}."
         )
+
+
+def check_cpu_price_key(params, root: Path) -> None:
+    """The evaluation stage prices serving with this compute.csv row (unless a price overrides it)."""
+    if params.evaluation.cpu_usd_per_hour is not None:
+        return
+    compute = _facts(params, root).get("compute")
+    keys = set(compute["key"]) if compute is not None else set()
+    if params.evaluation.cpu_price_key not in keys:
+        hourly = sorted(key for key in keys if "per_hour" in key)
+        raise InputError(
+            f"evaluation.cpu_price_key: {params.evaluation.cpu_price_key!r} is not a key of compute.csv in "
+            f"{params.market.facts_dir}; use one of {hourly} or set evaluation.cpu_usd_per_hour to a price."
+        )

@@ -162,12 +162,18 @@ class EvaluationParams(Section):
         description="Open world: the rejection rule handed to the market (one of `openworld_methods`); the top "
         "probability is the rule the closed-world automation uses, so the two differ only by the unknowns.",
     )
-    cpu_usd_per_hour: float = Field(
-        0.0816,
+    cpu_price_key: str = Field(
+        "aws_m7g_large_on_demand_usd_per_hour",
+        min_length=1,
+        description="Row of data/market/compute.csv whose value is the hourly price of the 2-vCPU serving "
+        "machine (default: AWS m7g.large on-demand, us-east-1, 2026); the one source of that price.",
+    )
+    cpu_usd_per_hour: float | None = Field(
+        None,
         gt=0.0,
         le=100.0,
-        description="Price of the 2-vCPU serving machine: AWS m7g.large on-demand, us-east-1, 2026 "
-        "(data/market/compute.csv, key aws_m7g_large_on_demand_usd_per_hour).",
+        description="Override of the sourced serving-machine price, in USD per hour (an assumption, labelled as "
+        "such in the chapter); null reads `cpu_price_key` from compute.csv.",
     )
     llm_models: list[str] = Field(
         ["GPT-5.4 mini", "GPT-4.1 nano", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],
