@@ -18,6 +18,7 @@ from pathlib import Path
 from startup_report.chain import ALL
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
+from startup_report.site import sweeps
 
 
 class BookError(RuntimeError):
@@ -145,6 +146,7 @@ def _configure(target: Path, mathjax: bool) -> None:
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     if mathjax:
         sphinx["mathjax_path"] = "../mathjax/tex-mml-chtml.js"  # relative to _static: the site's mathjax/
+    if (target / "_vendor").is_dir():  # MathJax and the sweeps' static notebook pages, copied as they are
         sphinx["html_extra_path"] = ["_vendor"]
     repository = os.environ.get("REPORT_REPOSITORY_URL")
     if repository:
@@ -215,6 +217,7 @@ def assemble(layout: Layout, target: Path) -> None:
         shutil.copy2(layout.stage_dir(stage.name) / stage.notebook, target / stage.folder / stage.notebook)
     (target / "book" / "reproduce.md").write_text(reproduce_page(manifest), encoding="utf-8")
     (target / "book" / "tools.md").write_text(tools_page(manifest), encoding="utf-8")
+    sweeps.add_to_book(layout, target)
     _configure(target, _vendor_mathjax(layout, target))
 
 
