@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import html
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,33 +20,21 @@ import yaml
 
 from startup_report.engine.files import write_json, write_text
 from startup_report.engine.layout import Layout
+from startup_report.site import notebook_html
 from startup_report.sweep import compare
 from startup_report.sweep.execute import Outcome
 from startup_report.sweep.spec import Sweep
 
 PAGE = "page.md"
 NOTEBOOKS = "notebooks"
-_STYLE = (
-    "body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-    "pre{overflow-x:auto}img{max-width:100%}"
-)
 
 
 def _notebook_html(executed: Path, target: Path) -> str:
-    """Convert an executed notebook once per content hash; return the HTML file's name."""
+    """Render an executed notebook once per content hash; return the HTML file's name."""
     sha = hashlib.sha256(executed.read_bytes()).hexdigest()[:12]
     name = f"{executed.stem}-{sha}.html"
     if not (target / name).is_file():
-        import nbformat
-        from nbconvert import HTMLExporter
-
-        body, _ = HTMLExporter(template_name="basic").from_notebook_node(nbformat.read(executed, as_version=4))
-        title = html.escape(executed.stem)
-        write_text(
-            target / name,
-            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>{_STYLE}</style></head><body>\n{body}\n</body></html>\n",
-        )
+        write_text(target / name, notebook_html.render(executed, executed.stem))
     return name
 
 
