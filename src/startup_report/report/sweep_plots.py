@@ -61,3 +61,9 @@ def headlines_by_scenario(frame: pd.DataFrame) -> plt.Figure:
     fig.suptitle("Headline figures per scenario")
     fig.tight_layout()
     return fig
+
+
+def save(fig: plt.Figure, path) -> None:
+    """Write the figure as PNG for the page and free it."""
+    fig.savefig(path, dpi=90)
+    plt.close(fig)

@@ -89,8 +89,7 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
         figures.append((None, sweep_plots.headlines_by_scenario(frame)))
     for i, (key, fig) in enumerate(figures):
         name = f"figure-{i}.png"
-        fig.savefig(folder / name, dpi=90)
-        fig.clf()
+        sweep_plots.save(fig, folder / name)
         what = f"against `{key}`" if key else "per scenario"
         lines += [f"## Headline figures {what}", "", f"![Headline figures {what}]({sweep.name}/{name})", ""]
         lines += [compare.sentence(frame, key), ""]
