@@ -39,6 +39,8 @@ def _scaled(frame: pd.DataFrame) -> pd.DataFrame:
 def headlines_by_key(frame: pd.DataFrame, key: str, hue: str | None = None) -> plt.Figure:
     """Every headline against one swept key (a line per value of ``hue``, another swept key, if given)."""
     data = _scaled(frame.dropna(subset=["npv_usd"]))
+    if hue is not None:
+        data[hue] = data[hue].astype(str)  # distinct colours per value, not a pale-to-dark ramp
     fig, axes = _panels(data)
     for ax, column in zip(axes, HEADLINES, strict=True):
         sns.lineplot(data=data, x=key, y=column, hue=hue, marker="o", ax=ax, legend=ax is axes[0] and hue is not None)

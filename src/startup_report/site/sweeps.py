@@ -29,6 +29,10 @@ PAGE = "page.md"
 NOTEBOOKS = "notebooks"
 
 
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("\n", " ")
+
+
 def _notebook_html(executed: Path, target: Path) -> str:
     """Render an executed notebook once per content hash; return the HTML file's name."""
     sha = hashlib.sha256(executed.read_bytes()).hexdigest()[:12]
@@ -81,7 +85,9 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
     ]
     numeric = compare.numeric_keys(frame, sweep.swept)
     figures = []
-    if sweep.spec.grid and numeric:
+    if frame["npv_usd"].isna().all():
+        lines += ["No scenario finished, so there is nothing to plot.", ""]
+    elif sweep.spec.grid and numeric:
         for key in numeric:
             others = [k for k in numeric if k != key]
             figures.append((key, sweep_plots.headlines_by_key(frame, key, hue=others[0] if others else None)))
@@ -95,7 +101,12 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
         lines += [compare.sentence(frame, key), ""]
     failed = [o for o in outcomes.values() if o.status == "failed"]
     if failed:
-        lines += ["## Failed scenarios", "", *[f"- `{o.name}`: {o.error} (log: `{o.log}`)" for o in failed], ""]
+        lines += [
+            "## Failed scenarios",
+            "",
+            *[f"- `{o.name}`: `{_code(o.error)}` (log: `{o.log}`)" for o in failed],
+            "",
+        ]
     lines += [
         "## The sweep file",
         "",
@@ -111,7 +122,7 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
             "name": sweep.name,
             "swept": list(sweep.swept),
             "outcomes": [dataclasses.asdict(outcomes[s.name]) for s in sweep.scenarios],
-            "table": frame.astype(object).where(frame.notna(), None).to_dict(orient="records"),
+            "table": compare.records(frame),
         },
     )
     return folder / PAGE

@@ -24,7 +24,7 @@ HEADLINES: dict[str, tuple[str, str, str]] = {
     "cost_per_contact_usd": ("market-analysis/market.json", "own_usd_per_contact", "cost per contact (USD)"),
     "npv_usd": ("market-analysis/market.json", "npv_base_usd", "NPV with exit (USD)"),
     "npv_no_exit_usd": ("market-analysis/market.json", "npv_base_no_exit_usd", "NPV without exit (USD)"),
-    "p_npv_positive": ("market-analysis/market.json", "p_npv_positive", "P(NPV > 0), with exit"),
+    "p_npv_positive": ("market-analysis/market.json", "p_npv_positive", "P(NPV > 0) with exit (share of draws)"),
     "funding_need_usd": ("market-analysis/market.json", "funding_need_base_usd", "funding need (USD)"),
 }
 VERDICT = ("market-analysis/market.json", "verdict")
@@ -59,6 +59,16 @@ def table(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome]) -> pd.Data
         if column not in frame:
             frame[column] = None
     return frame
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The table as JSON-ready rows: plain Python numbers at full precision, a missing figure as None."""
+
+    def plain(value: object) -> object:
+        value = value.item() if hasattr(value, "item") else value
+        return None if isinstance(value, float) and value != value else value
+
+    return [{key: plain(value) for key, value in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def numeric_keys(frame: pd.DataFrame, keys: Sequence[str]) -> list[str]:
