@@ -96,11 +96,16 @@ def run_scenario(
             echo(traceback.format_exc())
             outcome.error, ok = f"{type(exc).__name__}: {exc}", False
     stages_done = mf.load(layout.manifest).stages
-    outcome.ran = [name for name, s in stages_done.items() if s.outcome == "ran"]
-    outcome.reused = [name for name, s in stages_done.items() if s.outcome in ("reused", "up to date")]
-    failed = [s for s in stages_done.values() if s.outcome == "failed"]
+    this_run = {name: s for name, s in stages_done.items() if (s.started or "") >= record.started}
+    outcome.ran = [name for name, s in this_run.items() if s.outcome == "ran"]
+    outcome.reused = [
+        name
+        for name, s in stages_done.items()
+        if s.outcome == "up to date" or name in this_run and s.outcome == "reused"
+    ]
+    failed = [s for s in this_run.values() if s.outcome == "failed"]
     if failed and not outcome.error:
-        outcome.error = f"{failed[0].name}: {(failed[0].error or '').splitlines()[0]}"
+        outcome.error = f"{failed[0].name}: {((failed[0].error or '').splitlines() or [''])[0]}"
     outcome.status = "failed" if not ok else ("ok" if outcome.ran else "reused")
     outcome.seconds = round(time.perf_counter() - start, 2)
     return outcome
@@ -110,7 +115,7 @@ def progress_line(outcome: Outcome, done: int, total: int, width: int) -> str:
     detail = (
         f"ran {', '.join(outcome.ran) or 'nothing'}; reused {len(outcome.reused)}"
         if outcome.status != "failed"
-        else outcome.error
+        else (outcome.error.splitlines() or ["no error recorded"])[0][:300]
     )
     retried = f" (after {outcome.attempts} attempts)" if outcome.attempts > 1 else ""
     return (
