@@ -122,3 +122,20 @@ def test_a_scenario_layout_shares_the_project_cache_and_names_its_files_like_the
     b = scenario.portable(scenario.stage_dir("training") / "results.csv")
     assert a == b == "build:training/results.csv"
     assert scenario.portable(tmp_path / "data/raw/x.csv") == "data/raw/x.csv"
+
+
+def test_the_command_exits_2_naming_the_scenario_before_anything_runs(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from startup_report.cli import app
+
+    monkeypatch.setenv("STARTUP_REPORT_ROOT", str(ROOT))
+    path = _write(tmp_path, "name: t\nscenarios:\n  fine: {}\n  bad: {market: {draws: 5}}\n")
+    scenarios_before = sorted((ROOT / "build/scenarios").glob("*")) if (ROOT / "build/scenarios").is_dir() else []
+    result = CliRunner().invoke(app, ["sweep", str(path)])
+    assert result.exit_code == 2
+    assert "scenario 'bad'" in result.output and "market.draws" in result.output
+    assert not (ROOT / "build/sweeps/t").exists()
+    assert (sorted((ROOT / "build/scenarios").glob("*")) if (ROOT / "build/scenarios").is_dir() else []) == (
+        scenarios_before
+    )
