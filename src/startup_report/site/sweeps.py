@@ -80,9 +80,9 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
         "the numbers below come from its `metrics.json` and `market.json`, and the numbers in parentheses link "
         "to its executed notebooks.",
         "",
-        compare.markdown_table(frame, sweep.swept, _links(layout, sweep, stages, folder)),
-        "",
     ]
+    for heading, table in compare.markdown_tables(frame, sweep.swept, _links(layout, sweep, stages, folder)):
+        lines += [f"## {heading}", "", table, ""]
     numeric = compare.numeric_keys(frame, sweep.swept)
     figures = []
     if frame["npv_usd"].isna().all():

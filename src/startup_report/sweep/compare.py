@@ -28,6 +28,16 @@ HEADLINES: dict[str, tuple[str, str, str]] = {
     "funding_need_usd": ("market-analysis/market.json", "funding_need_base_usd", "funding need (USD)"),
 }
 VERDICT = ("market-analysis/market.json", "verdict")
+# Table headers: the cells carry their units (%, USD, M USD), so the headers can be short.
+SHORT = {
+    "accuracy": "accuracy",
+    "automation": "automation",
+    "cost_per_contact_usd": "cost per contact",
+    "npv_usd": "NPV with exit",
+    "npv_no_exit_usd": "NPV without exit",
+    "p_npv_positive": "P(NPV > 0)",
+    "funding_need_usd": "funding need",
+}
 
 
 def headline(folder: Path) -> dict[str, object]:
@@ -111,14 +121,27 @@ def sentence(frame: pd.DataFrame, key: str | None) -> str:
     return "; ".join(parts) + "."
 
 
-def markdown_table(frame: pd.DataFrame, keys: Sequence[str], links: dict[str, str]) -> str:
-    """The headline table as Markdown, a scenario's name linking to its executed notebooks."""
-    head = ["scenario", "status", *keys, *(HEADLINES[c][2] for c in HEADLINES), "verdict"]
+def _markdown(head: Sequence[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    for _, row in frame.iterrows():
-        cells = [links.get(row["scenario"], str(row["scenario"])), str(row["status"])]
-        cells += [str(row[k]) for k in keys]
-        cells += ["" if pd.isna(row[c]) else _fmt(c, float(row[c])) for c in HEADLINES]
-        cells.append("" if not isinstance(row["verdict"], str) else row["verdict"].replace("|", "/"))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return "\n".join([*lines, *("| " + " | ".join(cells) + " |" for cells in rows)])
+
+
+def markdown_tables(frame: pd.DataFrame, keys: Sequence[str], links: dict[str, str]) -> list[tuple[str, str]]:
+    """(title, Markdown table): the headline figures (names linking to executed notebooks), the verdicts and
+    the swept values, apart so that each fits a page's width."""
+    names = [str(name) for name in frame["scenario"]]
+    figures = [
+        [links.get(name, name), str(row["status"])]
+        + ["" if pd.isna(row[c]) else _fmt(c, float(row[c])) for c in HEADLINES]
+        for name, (_, row) in zip(names, frame.iterrows(), strict=True)
+    ]
+    verdicts = [
+        [name, row["verdict"].replace("|", "/") if isinstance(row["verdict"], str) else "(did not finish)"]
+        for name, (_, row) in zip(names, frame.iterrows(), strict=True)
+    ]
+    values = [[name, *(str(row[k]) for k in keys)] for name, (_, row) in zip(names, frame.iterrows(), strict=True)]
+    return [
+        ("Headline figures", _markdown(["scenario", "status", *SHORT.values()], figures)),
+        ("Verdicts", _markdown(["scenario", "verdict"], verdicts)),
+        ("Swept values", _markdown(["scenario", *(f"`{k}`" for k in keys)], values)),
+    ]
