@@ -7,13 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PARAMS ?=
 RUN_ARGS ?=
+SWEEP ?= params/sweeps/scenarios.yaml
+SWEEP_ARGS ?=
 PARAMS_ARGS := $(if $(PARAMS),--params $(PARAMS))
 
 MATHJAX := build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
 VENDOR  := $(if $(shell command -v npm 2>/dev/null),$(MATHJAX))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup vendor book run status test test-fast bench lint lock clean
+.PHONY: help setup vendor book run sweep status test test-fast bench lint lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +42,11 @@ book: $(STAMP) $(VENDOR) ## Run the chain (PARAMS=file to overlay) and build the
 
 run: $(STAMP) ## Run the chain only
 	$(BIN)/startup-report run $(PARAMS_ARGS) $(RUN_ARGS)
+
+sweep: $(STAMP) $(VENDOR) ## Run the report (PARAMS), the sweep SWEEP=file on Dask (SWEEP_ARGS=--workers N), and the site with its page
+	$(BIN)/startup-report run $(PARAMS_ARGS) $(RUN_ARGS)
+	$(BIN)/startup-report sweep $(SWEEP) $(PARAMS_ARGS) $(SWEEP_ARGS); status=$$?; \
+	$(BIN)/startup-report book && exit $$status
 
 status: $(STAMP) ## Show which stages would rerun and why
 	$(BIN)/startup-report status $(PARAMS_ARGS) $(RUN_ARGS)

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("startup-report"))
 SMOKE = ["--params", "params/smoke.yaml"]
+DASK = str(Path(sys.executable).with_name("dask"))
 
 
 @pytest.fixture
@@ -59,3 +61,44 @@ def project(tmp_path_factory) -> Path:
     book = cli(target, "book")
     assert book.returncode == 0, book.stdout + book.stderr
     return target
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A real `dask scheduler` and two single-threaded `dask worker`s on 127.0.0.1, stopped after the module."""
+    folder = tmp_path_factory.mktemp("dask")
+    address_file = folder / "scheduler.json"
+    from startup_report.engine.tasks import WORKER_ENV
+
+    env = {**os.environ, **WORKER_ENV}
+    common = ["--no-dashboard"]
+    scheduler = subprocess.Popen(
+        [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(address_file), *common],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    workers = [
+        subprocess.Popen(
+            [DASK, "worker", "--scheduler-file", str(address_file), "--nthreads", "1", "--nworkers", "1", *common],
+            env=env,
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    try:
+        from dask.distributed import Client
+
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with Client(scheduler_file=str(address_file), timeout="30s") as client:
+            client.wait_for_workers(2, timeout=60)
+            yield client.scheduler.address
+    finally:
+        for process in [*workers, scheduler]:
+            process.terminate()
+        for process in [*workers, scheduler]:
+            process.wait(timeout=30)

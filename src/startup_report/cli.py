@@ -1,4 +1,4 @@
-"""`startup-report`: run the chain, show what is stale, build the book, print the parameters.
+"""`startup-report`: run the chain, show what is stale, sweep scenarios, build the book, print the parameters.
 
 A thin Typer layer: each command parses options and calls one function of the package.
 Exit codes: 0 success, 1 a stage or the book build failed, 2 bad parameters or input files.
@@ -118,6 +118,29 @@ def book() -> None:
         raise _fail(f"error: {exc}", 2) from None
     except BookError as exc:
         raise _fail(f"error: {exc}", 1) from None
+
+
+@app.command()
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(help="Sweep file: named scenarios or a grid (params/sweeps/*.yaml).")],
+    param_files: ParamFiles = None,
+    overrides: Overrides = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Run scenarios on this Dask scheduler (tcp://HOST:PORT).")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Local Dask workers (without --scheduler).")] = 2,
+) -> None:
+    """Run every scenario of a sweep as a whole chain on Dask, then write its comparison page for the book."""
+    from startup_report.sweep.run import SweepFailed, sweep_command
+    from startup_report.sweep.spec import SweepError
+
+    layout, _ = _setup(param_files, overrides)
+    try:
+        sweep_command(layout, sweep_file, param_files or [], overrides or [], scheduler, workers, typer.echo)
+    except SweepError as exc:
+        raise _fail(f"error: {exc}", 2) from None
+    except SweepFailed as exc:
+        raise _fail(str(exc), 1) from None
 
 
 @app.command("params")

@@ -3,8 +3,9 @@
 Prints; never asserts (speed targets live here, not in timed tests). Runs, in order: the default chain cold
 (every stage forced, an empty run cache and embedding cache), the no-change rerun, a rerun after editing a
 plotting module, a rerun after adding a label budget, the smoke chain with its book in a copy of the
-project, fine-tuning seconds per step in fp32 and bf16, and the smoke grid in-process against a local Dask
-cluster of two workers. The CPU is named first: every figure depends on it.
+project, a 20-scenario market sweep in that copy against 20 single runs and on 1 against 2 workers,
+fine-tuning seconds per step in fp32 and bf16, and the smoke grid in-process against a local Dask cluster of
+two workers. The CPU is named first: every figure depends on it.
 
 Usage: python -m startup_report.devtools.bench [--params FILE] [-p key=value ...]
 """
@@ -82,6 +83,34 @@ def _grid_seconds(workers: int | None) -> float:
     return time.perf_counter() - start
 
 
+def _market_sweep(project: Path, name: str, discounts: list[float], workers: int) -> float:
+    """Seconds of a market-only sweep of the smoke profile, one scenario per price discount."""
+    path = project / "build" / f"bench-{name}.yaml"
+    grid = {"market.price_discount": discounts}
+    path.write_text(json.dumps({"name": name, "base": ["params/smoke.yaml"], "grid": grid}))
+    seconds, out = _run(["sweep", str(path), "--workers", str(workers)], project, {"STARTUP_REPORT_ROOT": str(project)})
+    if f"{len(discounts)} ok" not in out:
+        raise SystemExit(f"bench: the sweep {name} did not run every scenario:\n{out[-2000:]}")
+    return seconds
+
+
+def sweep_figures(project: Path, n: int = 20) -> None:
+    """A market sweep of ``n`` scenarios against ``n`` single runs, and on 1 against 2 workers, in a smoke project.
+
+    Each measurement uses its own discounts, so none reuses another's market stage (all reuse the models).
+    """
+    env = {"STARTUP_REPORT_ROOT": str(project)}
+    values = [[round(0.01 + 0.03 * i + 0.01 * k, 2) for i in range(n)] for k in range(3)]
+    start = time.perf_counter()
+    for discount in values[0]:
+        _run(["run", "--params", "params/smoke.yaml", "-p", f"market.price_discount={discount}"], project, env)
+    singles = time.perf_counter() - start
+    one, two = _market_sweep(project, "bench-1", values[1], 1), _market_sweep(project, "bench-2", values[2], 2)
+    _line(f"{n} single `run`s, one market value each (s)", f"{singles:.1f}")
+    _line(f"sweep of the {n}, 1 local worker (s)", f"{one:.1f}", f"single runs / sweep {singles / one:.2f}x")
+    _line(f"sweep of the {n}, 2 local workers (s)", f"{two:.1f}", f"1 worker / 2 workers {one / two:.2f}x")
+
+
 def main(argv: list[str]) -> None:
     layout = Layout(find_root())
     print(f"CPU: {machine.cpu_name()}, {os.cpu_count()} cores, native bf16: {machine.native_bf16()}", flush=True)
@@ -123,7 +152,9 @@ def main(argv: list[str]) -> None:
         env = {"STARTUP_REPORT_ROOT": str(copy)}
         smoke, _ = _run(["run", "--params", "params/smoke.yaml"], copy, env)
         smoke_book, _ = _run(["book"], copy, env)
-    _line("smoke chain + book, warm embedding cache (s)", f"{smoke + smoke_book:.1f}", "target <= 120 s")
+        _line("smoke chain + book, warm embedding cache (s)", f"{smoke + smoke_book:.1f}", "target <= 120 s")
+        print("Scenario sweep (the smoke copy: market values only, models reused)")
+        sweep_figures(copy)
 
     print("Fine-tuning all-MiniLM-L6-v2, batch 32, 2 threads")
     fp32, bf16 = _seconds_per_step("fp32", 20), _seconds_per_step("bf16", 3)

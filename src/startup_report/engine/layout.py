@@ -28,13 +28,32 @@ def find_root(start: Path | None = None) -> Path:
 
 @dataclass(frozen=True)
 class Layout:
-    """The folders of one project checkout."""
+    """The folders of one project checkout, or of one scenario of a sweep inside it.
+
+    A scenario's layout has the same root (notebooks get paths relative to it, so they work unchanged) and
+    its own build folder, ``build/scenarios/<name>``; the content-addressed cache stays the project's, so
+    every scenario shares its training runs and stages.
+    """
 
     root: Path
+    build_dir: Path | None = None
 
     @property
     def build(self) -> Path:
-        return self.root / "build"
+        return self.build_dir if self.build_dir is not None else self.root / "build"
+
+    def scenario(self, name: str) -> Layout:
+        """The layout of one scenario of a sweep: its own build folder, the project's cache."""
+        return Layout(self.root, self.root / "build" / "scenarios" / name)
+
+    @property
+    def scenarios(self) -> Path:
+        return self.root / "build" / "scenarios"
+
+    @property
+    def sweeps(self) -> Path:
+        """Each sweep's record and comparison page, ``build/sweeps/<sweep>/`` (the book adds them)."""
+        return self.root / "build" / "sweeps"
 
     @property
     def manifest(self) -> Path:
@@ -46,8 +65,8 @@ class Layout:
 
     @property
     def cache(self) -> Path:
-        """Content-addressed results shared by every run and scenario of this checkout (training runs)."""
-        return self.build / "cache"
+        """Content-addressed results shared by every run and scenario of this checkout (training runs, stages)."""
+        return self.root / "build" / "cache"
 
     @property
     def failed(self) -> Path:
@@ -63,6 +82,14 @@ class Layout:
 
     def stage_dir(self, name: str) -> Path:
         return self.build / name
+
+    def portable(self, path: Path) -> str:
+        """A path as a stage key sees it: inside the build folder relative to it (so a scenario's upstream
+        outputs name the same as the project's), else relative to the root."""
+        try:
+            return "build:" + path.resolve().relative_to(self.build.resolve()).as_posix()
+        except ValueError:
+            return self.rel(path)
 
     def rel(self, path: Path) -> str:
         """A path as shown to users and stored in the manifest: relative to the root when inside it."""

@@ -70,9 +70,10 @@ class StageRecord(BaseModel):
     environment_sha256: str = Field("", description="Hash of the installed distributions and their versions.")
     started: str | None = Field(description="ISO 8601 UTC start of the last attempt.")
     duration_s: float | None
-    outcome: Literal["ran", "up to date", "failed", "not run"]
+    outcome: Literal["ran", "reused", "up to date", "failed", "not run"]
     reason: str = Field(description="Why it ran (or why it would need to).")
     error: str | None = None
+    stage_key: str = Field("", description="Key of its outputs in build/cache/stages (reused when seen before).")
 
 
 class RunRecord(BaseModel):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from startup_report.engine import fingerprint
+from startup_report.engine import fingerprint, stagecache
 from startup_report.engine import manifest as mf
 from startup_report.engine.files import replace_dir
 from startup_report.engine.layout import Layout
@@ -125,6 +125,34 @@ def _hash_files(files: list[Path], layout: Layout) -> list[mf.FileRecord]:
     return [mf.FileRecord(path=layout.rel(path), sha256=mf.sha256_path(path)) for path in files if path.exists()]
 
 
+def _keyed(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> tuple[dict[str, Any], str]:
+    """The stage's fingerprint and its stage-cache key, from one hashing of its inputs."""
+    files = [path for path in stage_inputs(stage, chain, params, layout) if path.exists()]
+    hashes = [mf.sha256_path(path) for path in files]
+    inputs = [mf.FileRecord(path=layout.rel(path), sha256=sha) for path, sha in zip(files, hashes, strict=True)]
+    key = _fingerprint(stage, params, layout, inputs)
+    return key, stagecache.key(key, [(layout.portable(path), sha) for path, sha in zip(files, hashes, strict=True)])
+
+
+def _reuse(stage: Stage, stored: Path, layout: Layout) -> Path:
+    """Bring a stored result in as if the stage had run: staging, then the same atomic swap."""
+    staging = layout.staging / stage.name
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    stagecache.restore(stored, staging, stage.notebook)
+    replace_dir(staging, layout.stage_dir(stage.name))
+    (layout.failed / stage.notebook).unlink(missing_ok=True)
+    return layout.stage_dir(stage.name) / stage.notebook
+
+
+def _publish(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> None:
+    """Store an up-to-date stage's outputs under its key if missing (builds made before the stage cache)."""
+    executed = layout.stage_dir(stage.name) / stage.notebook
+    if executed.is_file():
+        _, stage_key = _keyed(stage, chain, params, layout)
+        if stagecache.entry(layout, stage_key) is None:
+            stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
+
+
 def execute_plan(
     decisions: Sequence[Decision],
     chain: Sequence[Stage],
@@ -133,8 +161,13 @@ def execute_plan(
     manifest: mf.Manifest,
     echo: Echo,
     progress: bool,
+    reuse: bool = True,
 ) -> bool:
-    """Run the stale stages in chain order; stop at the first failure. True on success."""
+    """Run the stale stages in chain order; stop at the first failure. True on success.
+
+    A stale stage whose key is in the stage cache is copied from it (outcome "reused") unless ``reuse`` is
+    off (``--force``); every stage that runs, or is up to date, is stored there for later runs and scenarios.
+    """
     width = max(len(d.stage.name) for d in decisions)
     ok = True
     for decision in decisions:
@@ -146,12 +179,19 @@ def execute_plan(
             echo(f"{stage.name:<{width}}  up to date")
             if record is not None:
                 manifest.stages[stage.name] = record.model_copy(update={"outcome": "up to date", "reason": ""})
+                _publish(stage, chain, params, layout)
             continue
-        echo(f"{stage.name:<{width}}  running ({decision.reason}) ...")
-        key = _fingerprint(stage, params, layout, _hash_files(stage_inputs(stage, chain, params, layout), layout))
+        key, stage_key = _keyed(stage, chain, params, layout)
         started, t0 = mf.now_iso(), time.perf_counter()
         try:
-            executed = execute(stage, params, layout, progress=progress)
+            with stagecache.computing(layout, stage_key):
+                stored = stagecache.entry(layout, stage_key) if reuse else None
+                if stored is not None:
+                    executed = _reuse(stage, stored, layout)
+                else:
+                    echo(f"{stage.name:<{width}}  running ({decision.reason}) ...")
+                    executed = execute(stage, params, layout, progress=progress)
+                    stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
         except StageFailed as exc:
             duration = round(time.perf_counter() - t0, 2)
             echo(f"{stage.name:<{width}}  FAILED after {duration} s: {exc}")
@@ -179,11 +219,13 @@ def execute_plan(
             outputs=outputs,
             started=started,
             duration_s=duration,
-            outcome="ran",
+            outcome="reused" if stored is not None else "ran",
             reason=decision.reason,
+            stage_key=stage_key,
         )
         mf.save(manifest, layout.manifest)
-        echo(f"{stage.name:<{width}}  ran ({decision.reason}) in {duration} s")
+        done = f"reused from {layout.rel(stored)}" if stored is not None else "ran"
+        echo(f"{stage.name:<{width}}  {done} ({decision.reason}) in {duration} s")
     return ok
 
 
@@ -209,7 +251,7 @@ def run_chain(
         manifest.run = run_record
         manifest.params = params.model_dump(mode="json")
         started = time.perf_counter()
-        ok = execute_plan(decisions, chain, params, layout, manifest, echo, progress)
+        ok = execute_plan(decisions, chain, params, layout, manifest, echo, progress, reuse=not force)
         run_record.finished = mf.now_iso()
         run_record.duration_s = round(time.perf_counter() - started, 2)
         run_record.outcome = "success" if ok else "failed"

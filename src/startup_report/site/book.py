@@ -18,7 +18,7 @@ from pathlib import Path
 from startup_report.chain import ALL
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
-from startup_report.site import diagram
+from startup_report.site import diagram, sweeps
 from startup_report.site.folding import fold_notebook
 
 
@@ -147,6 +147,7 @@ def _configure(target: Path, mathjax: bool) -> None:
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     if mathjax:
         sphinx["mathjax_path"] = "../mathjax/tex-mml-chtml.js"  # relative to _static: the site's mathjax/
+    if (target / "_vendor").is_dir():  # MathJax and the sweeps' static notebook pages, copied as they are
         sphinx["html_extra_path"] = ["_vendor"]
     repository = os.environ.get("REPORT_REPOSITORY_URL")
     if repository:
@@ -220,6 +221,7 @@ def assemble(layout: Layout, target: Path) -> None:
     diagram.write_svg(ALL, target / "book" / "chain.svg")
     (target / "book" / "reproduce.md").write_text(reproduce_page(manifest), encoding="utf-8")
     (target / "book" / "tools.md").write_text(tools_page(manifest), encoding="utf-8")
+    sweeps.add_to_book(layout, target)
     _configure(target, _vendor_mathjax(layout, target))
 
 

@@ -1,0 +1,1 @@
+"""Scenario sweeps: many parameter overlays run as whole chains on Dask, sharing what they have in common."""
