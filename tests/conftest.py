@@ -102,3 +102,11 @@ def cluster(tmp_path_factory):
             process.terminate()
         for process in [*workers, scheduler]:
             process.wait(timeout=30)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test` runs two workers), every test of the session's smoke project runs in
+    one worker, so the project is built once; the other worker takes the independent tests meanwhile."""
+    for item in items:
+        if "project" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("smoke-project"))
