@@ -111,8 +111,9 @@ def seeds_for(name: str, budget: int | str, training: TrainingParams, seed: int)
 
 
 def all_budgets(training: TrainingParams) -> list[int | str]:
-    """The grid's budgets: the few-shot ones, full when included, and any a model asks for on its own."""
-    extra = {b for budgets in training.budgets_by_model.values() for b in budgets if b != FULL}
+    """The grid's budgets: the few-shot ones, full when included, and any a trained model asks for on its own."""
+    asked = [training.budgets_by_model.get(name, []) for name in training.models]
+    extra = {b for budgets in asked for b in budgets if b != FULL}
     few = sorted({*training.budgets, *extra})
     return [*few, *([FULL] if training.include_full else [])]
 
