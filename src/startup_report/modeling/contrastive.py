@@ -17,6 +17,12 @@ Design choices:
   the difference to ``minilm-logreg`` is the contrastive tuning alone.
 * Nothing is written to disk: the trainer's checkpoints go to a temporary folder with saving disabled.
 
+Measured (BANKING77, 10 per intent, seed 42, 40 steps of 32 pairs, learning rate 2e-5, on a shared 2-core
+AMD EPYC without AVX-512 at load average 10-18): 85.0 % test accuracy, against 85.4 +- 0.5 % for logistic
+regression on the frozen encoder over 3 seeds: at this step budget the contrastive phase buys nothing. The
+run took 475 CPU-seconds to fit and 80 to score 3,080 messages (2,354 s and 234 s of wall-clock time on
+the overloaded machine); SetFit's paper setting (20 pair iterations, about 960 steps here) was out of reach.
+
 Reproducibility: the trainer seeds Python, NumPy and torch from the run's seed (``transformers.set_seed``);
 SetFit's pair order is a fixed permutation, so the same seed and subset give the same model (a test checks).
 """
@@ -140,8 +146,9 @@ class SetFitClassifier:
             state = trainer.st_trainer.state
             self.steps = int(state.global_step)
             self.pairs = int(self.steps * self.batch_size)
-        lengths = self._model.model_body.tokenize(list(texts))["attention_mask"].sum(dim=1)
-        self.typical_tokens = float(lengths.float().mean())
+        tokenizer = self._model.model_body.tokenizer
+        ids = tokenizer(list(texts), truncation=True, max_length=self.max_seq_length)["input_ids"]
+        self.typical_tokens = float(np.mean([len(x) for x in ids]))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Shape (len(texts), n_classes), rows summing to 1 (intents absent from training get 0)."""
