@@ -84,5 +84,6 @@ def test_the_catalog_and_the_zoo_build_it_from_parameters():
     config = zoo.model_config("minilm-setfit", ModelParams(logreg_c=2.0), training)
     model = zoo.build("minilm-setfit", N_CLASSES, config)
     assert (model.num_iterations, model.max_steps, model.learning_rate, model.c) == (5, 7, 3e-5, 2.0)
-    assert zoo.seeds_for("minilm-setfit", "full", TrainingParams(), 42) == []  # few-shot budgets only
+    assert zoo.seeds_for("minilm-setfit", "full", TrainingParams(), 42) == []  # few-shot only (CPU cost)
+    assert zoo.seeds_for("minilm-setfit", 30, TrainingParams(), 42) == []
     assert zoo.seeds_for("minilm-setfit", 10, TrainingParams(), 42) == [42]
