@@ -55,6 +55,9 @@ def test_plan_runs_deterministic_models_once_at_full_and_finetuning_at_its_budge
     default = grid.plan_runs(ModelParams(), TrainingParams(), seed=7)
     assert {s.budget for s in default if s.model == "transformer-encoder"} == {"full"}
     assert [s.seed for s in default if s.model == "transformer-encoder"] == [7, 8]
+    assert {s.budget for s in default if s.model == "minilm-setfit"} == {"10"}  # CPU cost: one few-shot budget
+    assert {s.budget for s in default if s.model == "minilm-finetuned"} == {"10", "30", "full"}
+    assert [s.seed for s in default if s.model == "minilm-setfit"] == [7]
     finetune = next(s for s in specs if s.model == "minilm-finetuned")
     assert finetune.config["precision"] in ("fp32", "bf16") and finetune.config["max_epochs"] == 2
 
@@ -84,3 +87,21 @@ def test_run_cache_trains_only_what_is_new(data, tmp_path):
     )
     assert tuned.trained == 2  # tf-idf's own runs; the pooling model's runs do not depend on logreg_c
     assert any(" cached " in line for line in lines) and any(" trained " in line for line in lines)
+
+
+def test_ensembles_are_blended_from_the_runs_without_training_again(data, tmp_path):
+    cache = RunCache(tmp_path / "runs")
+    specs = grid.plan_runs(MODEL, _training(), seed=0)
+    plain = grid.run_grid(specs, data, cache, log=lambda _: None)
+    pairs = [("embedding-pooling", "tfidf-logreg"), ("tfidf-logreg", "minilm-logreg")]  # the second never ran
+    mixed = grid.run_grid(specs, data, cache, log=lambda _: None, ensembles=pairs)
+    assert mixed.trained == 0 and len(mixed.results) == len(plain.results) + 2  # one per budget
+    blends = mixed.results[mixed.results["family"] == "ensemble"]
+    assert set(blends["model"]) == {"embedding-pooling+tfidf-logreg"} and set(blends["budget"]) == {"5", "full"}
+    members = plain.results.set_index(["model", "budget"])["val_accuracy"]
+    for row in blends.itertuples():  # the validation-chosen weight is at least as good as either member alone
+        assert row.val_accuracy >= max(
+            members[("embedding-pooling", row.budget)], members[("tfidf-logreg", row.budget)]
+        )
+        assert 0.0 <= row.ensemble_weight <= 1.0
+    assert plain.results["ensemble_weight"].isna().all()

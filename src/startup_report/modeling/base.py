@@ -7,7 +7,7 @@ from typing import Protocol
 
 import numpy as np
 
-FAMILIES = ("classical", "scratch", "frozen", "finetuned")
+from startup_report.modeling.catalog import FAMILIES  # noqa: F401  (re-exported: one list of families)
 
 
 class IntentModel(Protocol):

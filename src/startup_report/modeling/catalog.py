@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FAMILIES = ("classical", "scratch", "frozen", "finetuned")
+FAMILIES = ("classical", "scratch", "frozen", "finetuned", "setfit", "ensemble")
 
 
 @dataclass(frozen=True)
@@ -29,5 +29,6 @@ MODELS: dict[str, ModelInfo] = {
         ModelInfo("minilm-logreg", "frozen", True, True, "startup_report.modeling.frozen"),
         ModelInfo("minilm-keras-head", "frozen", True, False, "startup_report.modeling.frozen"),
         ModelInfo("minilm-finetuned", "finetuned", True, False, "startup_report.modeling.finetune", torch=True),
+        ModelInfo("minilm-setfit", "setfit", True, False, "startup_report.modeling.contrastive", torch=True),
     )
 }

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from startup_report.data.dataset import LABEL
 from startup_report.engine.tasks import Pool, task_pool
-from startup_report.modeling import zoo
+from startup_report.modeling import ensemble, zoo
 from startup_report.modeling.runcache import RunCache
 from startup_report.modeling.runs import RunData, RunOutcome, RunSpec, execute_run, rows_sha256, run_key
 from startup_report.modeling.sampling import FULL, sample_budget
@@ -38,6 +39,7 @@ RESULT_COLUMNS = (
     "flops_per_message",
     "train_examples",
     "precision",
+    "ensemble_weight",  # ensembles only: the first member's weight, chosen on validation
 )
 
 
@@ -75,8 +77,10 @@ def run_grid(
     seconds_per_text: float = 0.0,
     pool: Pool | None = None,
     log: Callable[[str], None] = terminal,
+    ensembles: Sequence[tuple[str, str]] = (),
 ) -> GridResult:
-    """Reuse stored runs, train the rest in the pool, and pick each model's best full-budget run."""
+    """Reuse stored runs, train the rest in the pool, pick each model's best full-budget run, and add the
+    ``ensembles`` (pairs of models, blended from stored probabilities wherever both ran at a budget and seed)."""
     val_sha, test_sha = rows_sha256(data.validation), rows_sha256(data.test)
     subsets: dict[tuple[str, int], str] = {}
     keys = []
@@ -119,6 +123,11 @@ def run_grid(
                     cache.put(keys[index], outcome)
                 report(index, "trained")
     rows = [outcomes[i].row for i in range(len(specs))]
+    if ensembles:
+        label_id = {label: i for i, label in enumerate(data.labels)}
+        y_val, y_test = (split[LABEL].map(label_id).to_numpy() for split in (data.validation, data.test))
+        ordered = [outcomes[i] for i in range(len(specs))]
+        rows += ensemble.ensemble_rows(ordered, ensembles, y_val, y_test, len(data.labels))
     best = _best_runs(specs, keys, outcomes, cache)
     return GridResult(pd.DataFrame(rows, columns=list(RESULT_COLUMNS)), best, len(missing), len(specs) - len(missing))
 

@@ -56,6 +56,14 @@ def model_config(name: str, model: ModelParams, training: TrainingParams) -> dic
             "max_seq_length": training.finetune_sequence_length,
             "precision": precision_.resolve(training.precision),
         },
+        "minilm-setfit": {
+            "num_iterations": training.setfit_iterations,
+            "max_steps": training.setfit_max_steps,
+            "batch_size": training.batch_size,
+            "learning_rate": training.setfit_learning_rate,
+            "c": model.logreg_c,
+            "max_seq_length": training.finetune_sequence_length,
+        },
     }
     return configs[name]
 
@@ -83,6 +91,10 @@ def build(name: str, n_classes: int, config: dict[str, Any], encoder: Any = None
 
         # One progress line per run comes from the grid; per-step lines would flood the notebook.
         return FineTunedEncoder(n_classes, log_every=0, **config)
+    if name == "minilm-setfit":
+        from startup_report.modeling.contrastive import SetFitClassifier
+
+        return SetFitClassifier(n_classes, **config)
     raise KeyError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
 
 
@@ -99,8 +111,9 @@ def seeds_for(name: str, budget: int | str, training: TrainingParams, seed: int)
 
 
 def all_budgets(training: TrainingParams) -> list[int | str]:
-    """The grid's budgets: the few-shot ones, full when included, and any a model asks for on its own."""
-    extra = {b for budgets in training.budgets_by_model.values() for b in budgets if b != FULL}
+    """The grid's budgets: the few-shot ones, full when included, and any a trained model asks for on its own."""
+    asked = [training.budgets_by_model.get(name, []) for name in training.models]
+    extra = {b for budgets in asked for b in budgets if b != FULL}
     few = sorted({*training.budgets, *extra})
     return [*few, *([FULL] if training.include_full else [])]
 

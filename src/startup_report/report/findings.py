@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-PRETRAINED_FAMILIES = ("frozen", "finetuned")
+PRETRAINED_FAMILIES = ("frozen", "finetuned", "setfit", "ensemble")
+#: The three ways of using the pretrained encoder that the few-shot comparison names.
+ENCODER_ROUTES = {"minilm-logreg": "frozen encoder", "minilm-finetuned": "fine-tuning", "minilm-setfit": "SetFit"}
 BASELINE_FAMILIES = ("classical", "scratch")
 
 
@@ -25,6 +27,18 @@ def best_accuracy(summary: pd.DataFrame, models: Sequence[str], budget: str = "f
 def best_of(summary: pd.DataFrame, families: Sequence[str], budget: str) -> pd.Series | None:
     rows = summary[summary["family"].isin(families) & (summary["budget"] == budget)]
     return rows.loc[rows["accuracy_mean"].idxmax()] if len(rows) else None
+
+
+def encoder_routes(summary: pd.DataFrame, budgets: Sequence[int]) -> str:
+    """Per few-shot budget, the routes of ``ENCODER_ROUTES`` ranked by mean accuracy, as one sentence."""
+    parts = []
+    for budget in budgets:
+        rows = summary[summary["model"].isin(list(ENCODER_ROUTES)) & (summary["budget"] == str(budget))]
+        rows = rows.sort_values("accuracy_mean", ascending=False)
+        ranked = [f"{ENCODER_ROUTES[r.model]} {r.accuracy_mean:.1%} (± {r.accuracy_sd:.1%})" for r in rows.itertuples()]
+        if ranked:
+            parts.append(f"with {budget} examples per intent, " + ", then ".join(ranked))
+    return ("; ".join(parts) + ".") if parts else "No pretrained route was trained at a few-shot budget."
 
 
 def scaling_headlines(summary: pd.DataFrame, budgets: Sequence[int], n_models: int, train_seconds: float) -> dict:

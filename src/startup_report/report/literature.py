@@ -1,4 +1,8 @@
-"""Published BANKING77 accuracies (Casanueva et al., 2020) beside ours, at the same label budgets."""
+"""Published BANKING77 accuracies (Casanueva et al., 2020, and any later paper in the CSV) beside ours.
+
+Every published cell is compared with our best model at the same label budget (mean over seeds), with the
+margin and the spread of our seeds: a margin smaller than that spread is not a win, whatever its sign.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = ("model", "budget", "accuracy", "source_title", "source_url", "table", "note")
+COLUMNS = ("paper", "model", "budget", "accuracy", "source_title", "source_url", "table", "note")
 
 
 def load(path: Path) -> pd.DataFrame:
@@ -20,23 +24,63 @@ def load(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _verdict(margin: float, sd: float) -> str:
+    if abs(margin) <= sd:
+        return "within our seed spread"
+    return "above" if margin > 0 else "below"
+
+
 def compare(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
-    """Per budget: our best model (mean over seeds) against the best published model, and the gap."""
+    """One row per published cell: our best model at its budget (mean and sd over seeds) and the margin.
+
+    ``summary`` is ``grid.summarize``'s table; budgets we did not train are left out.
+    """
     rows = []
-    for budget, theirs in published.groupby("budget", sort=False):
-        ours = summary[summary["budget"] == budget]
+    for _, cell in published.iterrows():
+        ours = summary[summary["budget"] == cell["budget"]]
         if ours.empty:
             continue
-        best_ours = ours.loc[ours["accuracy_mean"].idxmax()]
-        best_theirs = theirs.loc[theirs["accuracy"].idxmax()]
+        best = ours.loc[ours["accuracy_mean"].idxmax()]
+        margin = float(best["accuracy_mean"] - cell["accuracy"])
         rows.append(
             {
-                "budget": budget,
-                "our_best_model": best_ours["model"],
-                "our_accuracy": best_ours["accuracy_mean"],
-                "published_best_model": best_theirs["model"],
-                "published_accuracy": best_theirs["accuracy"],
-                "gap": best_ours["accuracy_mean"] - best_theirs["accuracy"],
+                "budget": cell["budget"],
+                "published_model": cell["model"],
+                "published_accuracy": cell["accuracy"],
+                "paper": cell["paper"],
+                "our_best_model": best["model"],
+                "our_accuracy": best["accuracy_mean"],
+                "our_sd": best["accuracy_sd"],
+                "seeds": int(best["seeds"]),
+                "margin": margin,
+                "verdict": _verdict(margin, float(best["accuracy_sd"])),
             }
         )
     return pd.DataFrame(rows)
+
+
+def best_per_budget(comparison: pd.DataFrame) -> pd.DataFrame:
+    """Per budget, the row of ``compare`` against the best published cell: the line we must clear."""
+    if comparison.empty:
+        return comparison
+    index = comparison.groupby("budget", sort=False)["published_accuracy"].idxmax()
+    return comparison.loc[index].reset_index(drop=True)
+
+
+def headline(comparison: pd.DataFrame | None) -> str:
+    """One clause per budget: our best against the best published cell (``compare``'s table, or None)."""
+    if comparison is None:
+        return "No published results for this dataset."
+    best = best_per_budget(comparison)
+    if best.empty:
+        return "No published result shares a budget with this run."
+    parts = []
+    for _, row in best.iterrows():
+        budget = "the full training split" if row["budget"] == "full" else f"{row['budget']} examples per intent"
+        parts.append(
+            f"with {budget}, {row['our_best_model']} reaches {row['our_accuracy']:.1%} "
+            f"(± {row['our_sd']:.1%} over {row['seeds']} seed{'s' if row['seeds'] != 1 else ''}) against "
+            f"{row['published_accuracy']:.1%} for {row['published_model']} ({row['paper']}): "
+            f"{100 * row['margin']:+.1f} points, {row['verdict']}"
+        )
+    return "; ".join(parts) + "."

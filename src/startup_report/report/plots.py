@@ -67,7 +67,7 @@ def risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: f
     return fig
 
 
-FAMILY_ORDER = ("classical", "scratch", "frozen", "finetuned")
+FAMILY_ORDER = ("classical", "scratch", "frozen", "finetuned", "setfit", "ensemble")
 
 
 def budget_axis(budget: str, full_examples: float) -> float:
@@ -87,11 +87,10 @@ def data_scaling(summary: pd.DataFrame, published: pd.DataFrame | None, full_exa
         style = styles[sorted(summary[summary["family"] == family]["model"].unique()).index(model) % 3]
         ax.plot(x, mean, style, marker="o", color=palette.get(family), label=f"{family}: {model}")
         ax.fill_between(x, mean - sd, mean + sd, color=palette.get(family), alpha=0.15)
-    if published is not None and not published.empty:
-        px = published["budget"].map(lambda b: budget_axis(b, full_examples))
-        ax.scatter(
-            px, published["accuracy"], marker="x", color="black", zorder=5, label="published (Casanueva et al., 2020)"
-        )
+    papers = published.groupby("paper", sort=False) if published is not None else []
+    for (paper, cells), marker in zip(papers, "xP+*D", strict=False):  # one marker per paper
+        px = cells["budget"].map(lambda b: budget_axis(b, full_examples))
+        ax.scatter(px, cells["accuracy"], marker=marker, color="black", zorder=5, label=f"published: {paper}")
     ax.set_xscale("log")
     ax.set_xlabel("training examples per intent (log scale; rightmost = full training split)")
     ax.set_ylabel("test accuracy (fraction)")
