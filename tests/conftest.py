@@ -42,12 +42,10 @@ def ran(result: subprocess.CompletedProcess) -> list[str]:
     return [line.split()[0] for line in result.stdout.splitlines() if "  ran (" in line]
 
 
-@pytest.fixture(scope="session")
-def project(tmp_path_factory) -> Path:
-    """A copy of the project, run with the smoke profile and built into a site, once per test session."""
+def _build_smoke_project(target: Path) -> Path:
+    """Copy the report's sources into ``target``, run the chain with the smoke profile and build the site."""
     from startup_report.chain import ALL
 
-    target = tmp_path_factory.mktemp("project")
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(ROOT / name, target / name)
     for name in ("book", "notebooks", "params", "data"):
@@ -60,6 +58,30 @@ def project(tmp_path_factory) -> Path:
     assert ran(first) == [s.name for s in ALL]
     book = cli(target, "book")
     assert book.returncode == 0, book.stdout + book.stderr
+    return target
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory) -> Path:
+    """The project run with the smoke profile and built into a site, once per test session.
+
+    Under pytest-xdist (`make test` runs two workers, a test file per worker at a time) the first worker to
+    need it builds it in the session's shared folder while the other waits on a lock; each worker then
+    works on its own copy, since tests change it (reruns, an injected failure).
+    """
+    import fcntl
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return _build_smoke_project(tmp_path_factory.mktemp("project"))
+    shared = tmp_path_factory.getbasetemp().parent / "smoke-project"
+    with open(shared.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "_build" / "html" / "index.html").is_file():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            _build_smoke_project(shared)
+    target = tmp_path_factory.mktemp("project")
+    shutil.copytree(shared, target, symlinks=True, dirs_exist_ok=True)
     return target
 
 
@@ -103,10 +125,3 @@ def cluster(tmp_path_factory):
         for process in [*workers, scheduler]:
             process.wait(timeout=30)
 
-
-def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist (`make test` runs two workers), every test of the session's smoke project runs in
-    one worker, so the project is built once; the other worker takes the independent tests meanwhile."""
-    for item in items:
-        if "project" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("smoke-project"))

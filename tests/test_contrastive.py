@@ -87,3 +87,20 @@ def test_the_catalog_and_the_zoo_build_it_from_parameters():
     assert zoo.seeds_for("minilm-setfit", "full", TrainingParams(), 42) == []  # few-shot only (CPU cost)
     assert zoo.seeds_for("minilm-setfit", 30, TrainingParams(), 42) == []
     assert zoo.seeds_for("minilm-setfit", 10, TrainingParams(), 42) == [42]
+
+
+def test_importing_setfit_leaves_the_process_warning_filters_alone():
+    """setfit's __init__ re-enables DeprecationWarning for the whole process; the book would then show other
+    libraries' notices. Checked in a fresh interpreter, where setfit is not imported yet."""
+    import subprocess
+    import sys
+
+    code = (
+        "import warnings; warnings.simplefilter('ignore', DeprecationWarning)\n"
+        "from startup_report.modeling.contrastive import _import_setfit; _import_setfit()\n"
+        "with warnings.catch_warnings(record=True) as seen:\n"
+        "    warnings.warn_explicit('old API', DeprecationWarning, 'lib.py', 1, module='somelib')\n"
+        "assert not seen, seen"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]

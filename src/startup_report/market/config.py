@@ -268,7 +268,7 @@ class MarketParams(_Section):
     measured_curve_model: str = Field(
         "minilm-logreg",
         description="Our model whose mean test accuracy at each label budget gives the measured learning curve "
-        "(trained at every budget; the fine-tuned encoder runs at the full budget only).",
+        "(trained at every budget; the from-scratch Transformer runs at the full budget only).",
     )
     learning_curve_model: str = Field(
         "BERT-TUNED",

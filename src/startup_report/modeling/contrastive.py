@@ -44,6 +44,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+def _import_setfit() -> None:
+    """Import setfit once with the warning filters saved and restored: its ``__init__`` turns every
+    DeprecationWarning of the process back on, which then prints other libraries' notices into the book."""
+    with warnings.catch_warnings():
+        import setfit  # noqa: F401
+
+
 class SetFitClassifier:
     """SetFit: contrastive fine-tuning of all-MiniLM-L6-v2 on pairs, then a logistic-regression head.
 
@@ -89,6 +96,8 @@ class SetFitClassifier:
     def _new_model(self, seed: int) -> Any:
         """The pretrained body with a fresh, seeded logistic-regression head."""
         from sentence_transformers import SentenceTransformer
+
+        _import_setfit()
         from setfit import SetFitModel
         from sklearn.linear_model import LogisticRegression
 
@@ -107,6 +116,8 @@ class SetFitClassifier:
     ) -> None:
         """Contrastive phase on pairs of ``texts``, then the head; validation is not used (no early stopping)."""
         import datasets
+
+        _import_setfit()
         from setfit import Trainer, TrainingArguments
         from setfit import logging as setfit_logging
         from transformers.utils import logging as hf_logging
