@@ -28,19 +28,22 @@ def _market_files(params: Params, root: Path) -> list[Path]:
 
 
 LITERATURE = "data/literature/banking77_casanueva2020.csv"
+OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
+
+
+def _on_banking77(params: Params) -> bool:
+    """Published results apply only to BANKING77 (recognised by its folder under data/raw)."""
+    return "banking77" in Path(params.data.train).parts
 
 
 def _literature(params: Params, root: Path) -> list[Path]:
     """Published BANKING77 results, an input only when the report runs on BANKING77."""
-    return [root / LITERATURE] if "banking77" in Path(params.data.train).parts else []
-
-
-OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
+    return [root / LITERATURE] if _on_banking77(params) else []
 
 
 def _evaluation_inputs(params: Params, root: Path) -> list[Path]:
     """LLM and machine prices, and the published open-world BANKING77 results when the report runs on BANKING77."""
-    published = [root / OPEN_LITERATURE] if "banking77" in Path(params.data.train).parts else []
+    published = [root / OPEN_LITERATURE] if _on_banking77(params) else []
     facts = root / params.market.facts_dir
     return [facts / "llm_prices.csv", facts / "compute.csv", *published]
 
