@@ -33,7 +33,7 @@ def test_manifest_records_params_hashes_versions_and_timings(project):
     assert manifest["run"]["outcome"] == "success"
     assert "keras" in manifest["run"]["packages"] and manifest["run"]["python"].startswith("3.11")
     prep = manifest["stages"]["data-prep"]
-    assert prep["params"]["data"]["sample_fraction"] == 0.25
+    assert prep["params"]["data"]["sample_fraction"] == 0.1
     assert any(i["path"] == "data/raw/banking77/train.csv" and len(i["sha256"]) == 64 for i in prep["inputs"])
     assert {o["path"] for o in manifest["stages"]["evaluation"]["outputs"]} >= {"build/evaluation/metrics.json"}
     assert all(s["duration_s"] > 0 for s in manifest["stages"].values())

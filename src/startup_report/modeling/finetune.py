@@ -80,6 +80,7 @@ class FineTunedEncoder:
         log_every: int = 50,
         model_path: str | Path | None = None,
         precision: str = "fp32",
+        train_word_embeddings: bool = True,
     ) -> None:
         if n_classes < 2:
             raise ValueError("n_classes must be at least 2")
@@ -91,6 +92,7 @@ class FineTunedEncoder:
         self.learning_rate = float(learning_rate)
         self.max_seq_length = int(max_seq_length)
         self.threads = threads
+        self.train_word_embeddings = bool(train_word_embeddings)
         self.max_steps = max_steps
         self.head_learning_rate = float(head_learning_rate)
         self.warmup_ratio = float(warmup_ratio)
@@ -128,6 +130,8 @@ class FineTunedEncoder:
             encoder = AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False)
         finally:
             hf_logging.set_verbosity(verbosity)
+        if not self.train_word_embeddings:  # half the weights: AdamW's update of them was a quarter of a step
+            encoder.embeddings.word_embeddings.weight.requires_grad_(False)
         self._model = minilm.Classifier(encoder, self.n_classes)
 
     @property

@@ -9,6 +9,7 @@ Dask workers), and the table is assembled in plan order whatever order the tasks
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
@@ -44,11 +45,20 @@ RESULT_COLUMNS = (
 
 
 def terminal(message: str) -> None:
-    """One line to the terminal that runs the chain (a kernel's original stderr), besides the notebook."""
+    """One line in the notebook and one on the terminal that runs the chain.
+
+    In a Jupyter kernel, ``sys.stderr.fileno()`` is the kernel's copy of its original stderr (the runner's
+    terminal); writing there directly keeps the line out of the notebook, where writing to fd 2 would show
+    it twice (ipykernel forwards what reaches fd 2 to the notebook as well).
+    """
     print(message, flush=True)
-    stream = sys.__stderr__
-    if stream is not None and stream is not sys.stdout:
-        print(message, file=stream, flush=True)
+    if sys.stderr is sys.__stderr__:
+        return  # a plain process: stdout is the terminal already
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    os.write(fd, f"{message}\n".encode())
 
 
 @dataclass

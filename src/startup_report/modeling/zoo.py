@@ -55,6 +55,7 @@ def model_config(name: str, model: ModelParams, training: TrainingParams) -> dic
             "learning_rate": training.finetune_learning_rate,
             "max_seq_length": training.finetune_sequence_length,
             "precision": precision_.resolve(training.precision),
+            "train_word_embeddings": training.finetune_train_embeddings,
         },
         "minilm-setfit": {
             "num_iterations": training.setfit_iterations,

