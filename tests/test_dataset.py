@@ -68,3 +68,11 @@ def test_undecodable_text_is_rejected(tmp_path):
     path.write_bytes(b"text,category\n\xff\xfe broken,intent_0\n")
     with pytest.raises(DataError, match="not valid UTF-8"):
         prepare(DataParams(train="train.csv", test=None), tmp_path, seed=0)
+
+
+def test_the_data_card_carries_the_declared_dataset_name(tmp_path):
+    # Later stages choose published results by this name, so it must reach them unchanged.
+    train = _write(tmp_path / "train.csv", _rows())
+    splits = prepare(DataParams(train=train, test=None, name="my-intents"), tmp_path, seed=0)
+    assert data_card(splits)["dataset"] == "my-intents"
+    assert data_card(prepare(DataParams(train=train, test=None), tmp_path, seed=0))["dataset"] == "banking77"

@@ -22,14 +22,14 @@ def _summary() -> pd.DataFrame:
 
 
 def test_the_shipped_table_loads_with_sources_for_every_cell():
-    table = literature.load(CSV)
+    table = literature.load(CSV, "banking77")
     assert set(table["budget"]) <= {"10", "30", "full"}
     assert table["source_url"].str.startswith("http").all() and table["table"].notna().all()
     assert not table.duplicated(["paper", "model", "budget"]).any()
 
 
 def test_every_published_cell_gets_our_best_at_its_budget_and_the_margin():
-    published = literature.load(CSV)
+    published = literature.load(CSV, "banking77")
     comparison = literature.compare(_summary(), published)
     assert len(comparison) == (published["budget"].isin(["10", "full"])).sum()  # no 30 in our run
     ten = comparison[comparison["budget"] == "10"]
@@ -56,4 +56,28 @@ def test_a_table_without_its_sources_is_rejected(tmp_path):
     bad = tmp_path / "bad.csv"
     pd.read_csv(CSV).drop(columns=["source_url"]).to_csv(bad, index=False)
     with pytest.raises(ValueError, match="source_url"):
-        literature.load(bad)
+        literature.load(bad, "banking77")
+
+
+def _two_datasets(tmp_path):
+    table = pd.read_csv(CSV)
+    other = table.head(2).assign(dataset="clinc150", accuracy=0.5)
+    path = tmp_path / "mixed.csv"
+    pd.concat([table, other]).to_csv(path, index=False)
+    return path, len(table)
+
+
+def test_only_the_rows_of_the_declared_dataset_are_used(tmp_path):
+    path, n_banking = _two_datasets(tmp_path)
+    assert len(literature.load(path, "banking77")) == n_banking
+    clinc = literature.load(path, "clinc150")
+    assert len(clinc) == 2 and (clinc["accuracy"] == 0.5).all()
+    assert literature.load(path, "travel-intents").empty
+    assert literature.applies(path, "clinc150") and not literature.applies(path, "travel-intents")
+
+
+def test_a_table_that_does_not_say_its_dataset_is_rejected(tmp_path):
+    bad = tmp_path / "bad.csv"
+    pd.read_csv(CSV).drop(columns=["dataset"]).to_csv(bad, index=False)
+    with pytest.raises(ValueError, match="dataset"):
+        literature.rows_for(bad, "banking77")

@@ -141,3 +141,15 @@ def test_an_unknown_out_of_scope_label_is_rejected_before_any_stage_runs(root):
     check_out_of_scope_label(Params(evaluation={"out_of_scope_label": "card_arrival"}), root)
     with pytest.raises(InputError, match=r"evaluation.out_of_scope_label: 'oos' is not a label .*'activate_my_card'"):
         check_out_of_scope_label(Params(evaluation={"out_of_scope_label": "oos"}), root)
+
+
+def test_the_figures_draw_only_the_first_draw_of_known_intents():
+    world, _ = _experiment()
+    curves = openexperiment.first_draw_curves(world)
+    assert set(curves) == {(s, m) for s in (0.25, 0.75) for m in ("max_probability", "centroid_distance")}
+    assert curves[(0.25, "max_probability")] is world.outcomes[(0.25, 7, "max_probability")].curve
+    automation = openexperiment.first_draw_automation(world, "centroid_distance")
+    assert set(automation) == {0.25, 0.75}
+    share, precision = automation[0.75]["open world"]
+    expected = openworld.precision_curves(world.outcomes[(0.75, 7, "centroid_distance")])["open world"]
+    assert np.array_equal(share, expected[0]) and np.array_equal(precision, expected[1])

@@ -28,6 +28,8 @@ def test_whole_report_runs_on_another_dataset(tmp_path):
         "data.label_column=intent",
         "-p",
         "data.sample_fraction=1.0",
+        "-p",
+        "data.name=travel-intents",  # declared: no published results belong to it
     ]
     run = cli(tmp_path, "run", *SMOKE, *overrides)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -15,6 +15,7 @@ from startup_report.market.checks import check_cpu_price_key, check_llm_models
 from startup_report.market.preflight import preflight as check_market
 from startup_report.modeling.sampling import preflight as check_budgets
 from startup_report.params import Params
+from startup_report.report import literature
 
 
 def _data_files(params: Params, root: Path) -> list[Path]:
@@ -31,21 +32,21 @@ LITERATURE = "data/literature/banking77_casanueva2020.csv"
 OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
 
 
-def _on_banking77(params: Params) -> bool:
-    """Published results apply only to BANKING77 (recognised by its folder under data/raw)."""
-    return "banking77" in Path(params.data.train).parts
+def _published(name: str, params: Params, root: Path) -> list[Path]:
+    """A published-results CSV, an input only when it holds rows of the dataset the report runs on (`data.name`)."""
+    path = root / name
+    return [path] if literature.applies(path, params.data.name) else []
 
 
 def _literature(params: Params, root: Path) -> list[Path]:
-    """Published BANKING77 results, an input only when the report runs on BANKING77."""
-    return [root / LITERATURE] if _on_banking77(params) else []
+    """Published closed-world accuracies of this dataset, if any."""
+    return _published(LITERATURE, params, root)
 
 
 def _evaluation_inputs(params: Params, root: Path) -> list[Path]:
-    """LLM and machine prices, and the published open-world BANKING77 results when the report runs on BANKING77."""
-    published = [root / OPEN_LITERATURE] if _on_banking77(params) else []
+    """LLM and machine prices, and the published open-world results of this dataset, if any."""
     facts = root / params.market.facts_dir
-    return [facts / "llm_prices.csv", facts / "compute.csv", *published]
+    return [facts / "llm_prices.csv", facts / "compute.csv", *_published(OPEN_LITERATURE, params, root)]
 
 
 STAGES: tuple[Stage, ...] = (

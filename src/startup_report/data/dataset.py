@@ -85,6 +85,7 @@ class Splits:
     labels: list[str]
     duplicates_found: int
     duplicates_removed: int
+    dataset: str  # the declared `data.name`: which published results apply
 
 
 def load_and_check(params: DataParams, root: Path, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -158,11 +159,15 @@ def prepare(params: DataParams, root: Path, seed: int) -> Splits:
         labels=labels,
         duplicates_found=int(leaked.sum()),
         duplicates_removed=removed,
+        dataset=params.name,
     )
 
 
 def data_card(splits: Splits) -> dict[str, object]:
-    """Counts per split, class balance and text lengths: the facts a reader checks first."""
+    """The dataset's declared name, counts per split, class balance and text lengths: the facts a reader checks first.
+
+    Later stages read the name here to pick the published results of this dataset (``data.name``).
+    """
 
     def lengths(frame: pd.DataFrame) -> dict[str, float]:
         words = frame[TEXT].str.split().str.len()
@@ -174,6 +179,7 @@ def data_card(splits: Splits) -> dict[str, object]:
 
     per_class = splits.train[LABEL].value_counts()
     return {
+        "dataset": splits.dataset,
         "n_labels": len(splits.labels),
         "counts": {"train": len(splits.train), "validation": len(splits.validation), "test": len(splits.test)},
         "train_per_class": {

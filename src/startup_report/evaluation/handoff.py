@@ -6,12 +6,18 @@ the production model's measured quality, automation and serving cost, and the sa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+if TYPE_CHECKING:
+    from startup_report.evaluation.scores import Quality
+
 Fraction = Field(ge=0.0, le=1.0)
+FINETUNED = "minilm-finetuned"  # the run whose training cost the market chapter compares with an API
 
 
 class ModelMetrics(BaseModel):
@@ -82,6 +88,37 @@ class EvaluationMetrics(ModelMetrics):
     finetune_parameters: int | None = Field(None, description="Parameters trained end to end in that run.")
     families: dict[str, ModelMetrics]
     open_world: OpenWorld
+
+
+def assemble(
+    quality: Mapping[str, Quality],
+    measured: Mapping[str, Mapping[str, float]],
+    production: str,
+    *,
+    n_test: int,
+    cpu_usd_per_hour: float,
+    profile: Mapping[str, float],
+    runs: pd.DataFrame,
+    open_world: OpenWorld,
+) -> EvaluationMetrics:
+    """The hand-off: every family's quality joined with its serving measurement, the production family on top.
+
+    ``profile`` is `llmcost.token_profile`'s result; ``runs`` the training stage's best runs, from which the
+    fine-tuned encoder's training time and size are taken (None when it was not trained).
+    """
+    families = {family: ModelMetrics.from_parts(quality[family].figures, measured[family]) for family in quality}
+    by_model = runs.set_index("model")
+    return EvaluationMetrics(
+        **families[production].model_dump(),
+        n_test=n_test,
+        cpu_usd_per_hour=cpu_usd_per_hour,
+        llm_tokens_per_message=profile["input_tokens_mean"],
+        llm_output_tokens=profile["output_tokens_mean"],
+        finetune_train_seconds=by_model["train_seconds"].get(FINETUNED),
+        finetune_parameters=by_model["parameters"].get(FINETUNED),
+        families=families,
+        open_world=open_world,
+    )
 
 
 def write(metrics: EvaluationMetrics, path: Path) -> Path:

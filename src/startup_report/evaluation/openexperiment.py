@@ -193,3 +193,19 @@ def sentences(summary: pd.DataFrame, world: OpenWorld, target: float, seconds: f
         if world.source == HELD_OUT
         else "out-of-scope messages mixed in",
     }
+
+
+def first_draw_curves(world: Experiment) -> dict[tuple[float, str], dict[str, np.ndarray]]:
+    """The trade-off curve of each (known share, rule) in the first draw of the known intents (one figure)."""
+    first = world.table["seed"].min()
+    return {(share, method): o.curve for (share, s, method), o in world.outcomes.items() if s == first}
+
+
+def first_draw_automation(world: Experiment, rejection: str) -> dict[float, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """Per known share, closed- and open-world precision against share answered, first draw, one rejection rule."""
+    first = world.table["seed"].min()
+    return {
+        share: openworld.precision_curves(o)
+        for (share, s, method), o in world.outcomes.items()
+        if s == first and method == rejection
+    }

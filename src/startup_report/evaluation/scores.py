@@ -6,9 +6,11 @@ the `handoff.ModelMetrics` that the market chapter reads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from startup_report.evaluation import calibration, metrics
 from startup_report.params import EvaluationParams
@@ -80,3 +82,20 @@ def quality(
 def interval(pair: tuple[float, float]) -> str:
     """A 95% interval as table text."""
     return f"[{pair[0]:.3f}, {pair[1]:.3f}]"
+
+
+def by_family(
+    best: pd.DataFrame,
+    probabilities: Mapping[str, Mapping[str, np.ndarray]],
+    y_val: np.ndarray,
+    y_test: np.ndarray,
+    config: EvaluationParams,
+    seed: int,
+    out_of_scope: int | None = None,
+) -> dict[str, Quality]:
+    """`quality` of each family's best model (one row of ``best`` per family), in ``best``'s order."""
+    return {
+        row.family: quality(row.model, row.family, probabilities[row.model]["val"], probabilities[row.model]["test"],
+                            y_val, y_test, config, seed, out_of_scope)
+        for row in best.itertuples()
+    }  # fmt: skip

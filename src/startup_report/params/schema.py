@@ -19,6 +19,13 @@ from startup_report.privacy.config import PrivacyParams
 class DataParams(Section):
     """Which intent dataset to read and how to split it."""
 
+    name: str = Field(
+        "banking77",
+        pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        description="Name of the dataset in `train` (lower case, digits, `_.-`): the report sets published results "
+        "beside ours only from rows of data/literature/*.csv whose `dataset` column equals it, so set it when "
+        "`train` is another dataset (a name without published rows shows none).",
+    )
     train: str = Field(
         "data/raw/banking77/train.csv", description="Training file (CSV or Parquet), relative to the project root."
     )

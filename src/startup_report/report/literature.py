@@ -10,12 +10,29 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = ("paper", "model", "budget", "accuracy", "source_title", "source_url", "table", "note")
+COLUMNS = ("dataset", "paper", "model", "budget", "accuracy", "source_title", "source_url", "table", "note")
 
 
-def load(path: Path) -> pd.DataFrame:
-    """The cited CSV; budgets as strings ('10', '30', 'full') like our results table."""
-    frame = pd.read_csv(path, dtype={"budget": str})
+def rows_for(path: Path, dataset: str) -> pd.DataFrame:
+    """The rows of a published-results CSV measured on ``dataset`` (its ``dataset`` column): maybe none.
+
+    Which dataset a published number belongs to is declared in the file, and which dataset the report runs
+    on is declared by ``data.name``; nothing is inferred from file names.
+    """
+    frame = pd.read_csv(path, dtype={"budget": str, "dataset": str})
+    if "dataset" not in frame.columns:
+        raise ValueError(f"{path}: missing column 'dataset' (the data.name each published row was measured on)")
+    return frame[frame["dataset"] == dataset].reset_index(drop=True)
+
+
+def applies(path: Path, dataset: str) -> bool:
+    """Whether a published-results CSV holds any row of ``dataset`` (a missing file counts, to be reported)."""
+    return not Path(path).is_file() or not rows_for(path, dataset).empty
+
+
+def load(path: Path, dataset: str) -> pd.DataFrame:
+    """The cited CSV's rows of ``dataset``; budgets as strings ('10', '30', 'full') like our results table."""
+    frame = rows_for(path, dataset)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"{path}: missing columns {missing}")

@@ -31,10 +31,6 @@ def _jupyter_book() -> list[str]:
     return [str(exe)] if exe.is_file() else [sys.executable, "-m", "jupyter_book.cli.main"]
 
 
-def _fence(lines: list[str]) -> str:
-    return "\n".join(["```text", *lines, "```"])
-
-
 def reproduce_page(manifest: mf.Manifest) -> str:
     """The 'Reproduce this report' appendix: parameters, data hashes, versions, timings, commands."""
     run = manifest.run
