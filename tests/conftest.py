@@ -20,6 +20,21 @@ SMOKE = ["--params", "params/smoke.yaml"]
 DASK = str(Path(sys.executable).with_name("dask"))
 
 
+# Under `make test` (two xdist workers, a file per worker at a time) the order of files decides how long a
+# worker waits for the other's smoke build: the file that builds it and the longest file that does not need it
+# go first, the other files that need the built project last, the unit tests in between.
+FIRST = ("test_e2e.py", "test_other_dataset.py")
+LAST = ("test_sweep.py", "test_site_browser.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return FIRST.index(name) if name in FIRST else len(FIRST) + (LAST.index(name) + 1 if name in LAST else 0)
+
+    items.sort(key=rank)  # stable: the order within each file is kept
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

@@ -35,7 +35,7 @@ def test_whole_report_runs_on_another_dataset(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     results = pd.read_csv(tmp_path / "build/training/results.csv", dtype={"budget": str})
     assert set(results["family"]) == {"classical", "scratch", "frozen", "finetuned", "setfit", "ensemble"}
-    assert set(results["budget"]) == {"5", "full"}
+    assert set(results["budget"]) == {"3", "full"}
     metrics = json.loads((tmp_path / "build/evaluation/metrics.json").read_text())
     card = json.loads((tmp_path / "build/data-prep/data_card.json").read_text())
     assert card["n_labels"] == 6

