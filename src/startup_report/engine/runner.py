@@ -84,8 +84,10 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
             kernel_name="python3",
             progress_bar=progress,
             log_output=False,
-            # The kernel's own start-up notices (e.g. "running over TCP without encryption") are not ours to show.
-            extra_arguments=["--IPKernelApp.log_level=40"],
+            # The kernel's own log is not ours to show: start-up notices ("running over TCP without encryption")
+            # and the "KeyboardInterrupt caught in kernel" that jupyter_client's SIGINT at every shutdown can
+            # cause. A failing cell still stops the stage through papermill, with its traceback.
+            extra_arguments=["--IPKernelApp.log_level=50"],
         )
     except pm.PapermillExecutionError as exc:
         failed = _keep_failed(executed, layout, stage)

@@ -29,6 +29,8 @@ SetFit's pair order is a fixed permutation, so the same seed and subset give the
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import tempfile
 import warnings
@@ -155,7 +157,9 @@ class SetFitClassifier:
             )
             train = datasets.Dataset.from_dict({"text": list(texts), "label": labels.tolist()})
             trainer = Trainer(model=self._model, args=args, train_dataset=train)
-            with warnings.catch_warnings():  # the trainer asks for pinned memory, which a CPU has no use for
+            # The trainer asks for pinned memory, which a CPU has no use for, and prints its final metrics dict
+            # (train_runtime, ...) to stdout, which would land in the training chapter; the grid logs the run.
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
                 warnings.filterwarnings("ignore", message=".*'pin_memory' argument is set as true")
                 trainer.train()
             state = trainer.st_trainer.state
