@@ -126,7 +126,7 @@ BAD_DATASETS = {
     "empty label": ("text,category\nhi there,greet\nhello,\nbye now,leave\nsee you,leave\n", None, "empty labels"),
     "undecodable text": (b"text,category\n\xff\xfe hi,greet\nbye,leave\n", None, "not valid UTF-8"),
     "too few for the budget": (
-        "text,category\n" + "".join(f"msg {i},a\nother {i},b\n" for i in range(5)),
+        "text,category\n" + "".join(f"msg {i},a\nother {i},b\n" for i in range(4)),  # 2 per intent left to train
         None,
         "training.budgets asks for",
     ),

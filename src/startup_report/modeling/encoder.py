@@ -77,6 +77,13 @@ class SentenceEncoder:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import warnings
+
+            from tqdm import TqdmWarning
+
+            # transformers imports tqdm.auto, which warns in a papermill kernel (no ipywidgets) that its bars
+            # fall back to text; the warning would land in the book as stderr.
+            warnings.filterwarnings("ignore", category=TqdmWarning)
             from transformers import AutoModel, AutoTokenizer
             from transformers.utils import logging as hf_logging
 

@@ -57,8 +57,11 @@ def terminal(message: str) -> None:
     try:
         fd = sys.stderr.fileno()
     except (AttributeError, OSError, ValueError):
-        return
-    os.write(fd, f"{message}\n".encode())
+        fd = None  # a kernel that does not capture fd 2 (ipykernel skips it under pytest): fd 2 is the terminal
+    if fd is not None:
+        os.write(fd, f"{message}\n".encode())
+    elif sys.__stderr__ is not None:
+        print(message, file=sys.__stderr__, flush=True)
 
 
 @dataclass

@@ -1,0 +1,21 @@
+"""A training run's progress line: once in the notebook, once on the terminal that runs the chain."""
+
+import nbformat
+import papermill as pm
+import pytest
+
+
+@pytest.mark.parametrize("fd_capture", [True, False], ids=["kernel-captures-fd2", "kernel-leaves-fd2"])
+def test_progress_line_reaches_the_notebook_and_the_terminal_once(tmp_path, capfd, monkeypatch, fd_capture):
+    if fd_capture:  # ipykernel captures fd 2 (and echoes it) except under pytest, where it leaves it alone
+        monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    source = tmp_path / "in.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    code = "from startup_report.modeling.grid import terminal\nterminal('[1/1] x')"
+    notebook.cells = [nbformat.v4.new_code_cell(code)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, source)
+    pm.execute_notebook(str(source), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False)
+    outputs = nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs
+    assert [(o.name, o.text) for o in outputs] == [("stdout", "[1/1] x\n")]
+    assert capfd.readouterr().err.count("[1/1] x") == 1
