@@ -36,3 +36,27 @@ def test_same_seed_gives_the_same_model_and_metrics():
     assert h1 == h2
     np.testing.assert_array_equal(p1, p2)
     assert p1.shape == (16, 2)
+
+
+def test_pooling_averages_real_tokens_only_and_carries_no_keras_mask():
+    """Padding (id 0) must not move the prediction, and no layer may hand Keras a mask to track.
+
+    Keras under JAX tracks masks of traced tensors by id() in a per-thread dict; on a Dask worker an entry
+    went stale and a later tensor inherited a (batch, L) mask (CI: "Incompatible shapes for broadcasting").
+    """
+    from keras.src import backend
+
+    from startup_report.modeling.scratch import build_transformer_model
+
+    ids = np.array([[2, 3, 0, 0, 0, 0], [4, 0, 0, 0, 0, 0]], dtype="int32")
+    for build in (build_pooling_model, build_transformer_model):
+        keras.utils.set_random_seed(1)
+        model = build(10, 6, 3, embedding_dim=8)
+        before = np.asarray(model(ids))
+        table = model.get_layer("embedding")
+        weights = table.get_weights()[0]
+        weights[0] = 100.0  # the padding row: must be ignored by the pooling
+        table.set_weights([weights])
+        np.testing.assert_allclose(np.asarray(model(ids)), before, atol=1e-6)
+        outputs = keras.Model(model.inputs, [layer.output for layer in model.layers[1:]])(ids)
+        assert all(backend.get_keras_mask(out) is None for out in outputs), build.__name__

@@ -16,6 +16,19 @@ from startup_report.modeling.text import Vocabulary
 from startup_report.modeling.train import fit, seeded
 
 
+def masked_mean(x, ids):
+    """Average the vectors of the real tokens (id 0 is padding): (batch, L, d) -> (batch, d).
+
+    Written out instead of Keras' ``mask_zero=True``: under JAX, Keras keeps the masks of traced tensors in
+    a per-thread dict keyed by ``id(tensor)`` and clears an entry when the tensor is garbage-collected, but
+    in the collecting thread's dict. On a Dask worker the event-loop thread often collects, the entry stays,
+    and a later tensor with the same id inherits a stale (batch, L) mask: training failed with
+    "Incompatible shapes for broadcasting: shapes=[(30,), (30, 12)]" in one CI run of three.
+    """
+    weights = keras.ops.cast(keras.ops.not_equal(ids, 0), x.dtype)[:, :, None]
+    return keras.ops.sum(x * weights, axis=1) / keras.ops.maximum(keras.ops.sum(weights, axis=1), 1.0)
+
+
 def build_pooling_model(
     vocab_size: int,
     sequence_length: int,
@@ -26,8 +39,7 @@ def build_pooling_model(
 ) -> keras.Model:
     """(batch, sequence_length) int ids -> (batch, n_classes) probabilities."""
     ids = keras.Input(shape=(sequence_length,), dtype="int32", name="token_ids")
-    x = layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embedding")(ids)
-    x = layers.GlobalAveragePooling1D(name="mean_pool")(x)
+    x = masked_mean(layers.Embedding(vocab_size, embedding_dim, name="embedding")(ids), ids)
     if hidden_units:
         x = layers.Dense(hidden_units, activation="relu", name="hidden")(x)
     x = layers.Dropout(dropout, name="dropout")(x)
@@ -75,9 +87,7 @@ def build_transformer_model(
     ff = layers.Dense(ff_units, activation="relu", name="ff_in")(x)
     ff = layers.Dense(embedding_dim, name="ff_out")(ff)
     x = layers.LayerNormalization(name="norm_2")(x + layers.Dropout(dropout)(ff))
-    weights = keras.ops.cast(padding, "float32")[:, :, None]
-    pooled = keras.ops.sum(x * weights, axis=1) / keras.ops.maximum(keras.ops.sum(weights, axis=1), 1.0)
-    pooled = layers.Dropout(dropout, name="dropout")(pooled)
+    pooled = layers.Dropout(dropout, name="dropout")(masked_mean(x, ids))
     probs = layers.Dense(n_classes, activation="softmax", name="intent")(pooled)
     return keras.Model(ids, probs, name="scratch_transformer")  # compiled by train.fit
 
