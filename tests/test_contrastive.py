@@ -104,3 +104,16 @@ def test_importing_setfit_leaves_the_process_warning_filters_alone():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_both_pretrained_families_check_and_count_alike():
+    """SetFit and fine-tuning share their settings check and their costs (``minilm.PretrainedFamily``)."""
+    from startup_report.modeling.finetune import FineTunedEncoder
+
+    for family in (SetFitClassifier, FineTunedEncoder):
+        with pytest.raises(ValueError, match="n_classes must be at least 2"):
+            family(1)
+    setfit, tuned = SetFitClassifier(N_CLASSES), FineTunedEncoder(N_CLASSES)
+    assert setfit.n_parameters() == tuned.n_parameters() > 22_000_000  # untrained: both from the config
+    assert setfit.size_bytes() == tuned.size_bytes() == 4 * tuned.n_parameters()
+    assert setfit.flops_per_message() == tuned.flops_per_message() > 0

@@ -76,3 +76,12 @@ def test_the_data_card_carries_the_declared_dataset_name(tmp_path):
     splits = prepare(DataParams(train=train, test=None, name="my-intents"), tmp_path, seed=0)
     assert data_card(splits)["dataset"] == "my-intents"
     assert data_card(prepare(DataParams(train=train, test=None), tmp_path, seed=0))["dataset"] == "banking77"
+
+
+def test_a_label_a_stratified_split_cannot_divide_is_named(tmp_path):
+    train = _write(tmp_path / "train.csv", _rows() + [("a lonely message", "intent_lonely")])
+    with pytest.raises(DataError, match=r"labels \['intent_lonely'\] have a single example.*data.test"):
+        prepare(DataParams(train=train, test=None), tmp_path, seed=0)
+    test = _write(tmp_path / "test.csv", _rows(per_label=2, prefix="test "))
+    with pytest.raises(DataError, match=r"labels \['intent_lonely'\] have fewer than 2 training examples"):
+        prepare(DataParams(train=train, test=test, sample_fraction=0.5), tmp_path, seed=0)

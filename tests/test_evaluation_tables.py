@@ -84,6 +84,9 @@ def test_quality_calibration_and_automation_tables_round_the_handed_figures(case
     automation = tables.automation(quality).set_index("family")
     assert automation.loc["frozen", "automation rate"] == round(frozen["automation_rate"], 4)
     assert automation.index.tolist() == ["frozen", "classical", "scratch"]
+    assert tables.calibration(quality).columns.tolist() == ["family", "model", "temperature", "ECE before", "ECE after"]
+    assert tables.quality(quality).columns.tolist()[:3] == ["family", "model", "accuracy"]
+    assert tables.automation(quality)["model"].tolist() == [q.figures["model"] for q in quality.values()]
     reliability, ece = tables.reliability(quality["frozen"])
     assert set(reliability) == set(ece) == {"before scaling", "after scaling"}
     assert ece["after scaling"] == frozen["ece"]

@@ -91,3 +91,19 @@ def test_epoch_limit_and_cost_accounting(tiny):
     assert 22_000_000 < n < 23_000_000
     assert model.size_bytes() == 4 * n
     assert math.isfinite(model.flops_per_message()) and model.flops_per_message() > 1e8
+
+
+@pytest.mark.parametrize("longest_first", [False, True])
+def test_inference_batches_are_length_sorted_and_cover_every_message_once(longest_first):
+    from startup_report.modeling import minilm
+
+    ids = [[101, 5, 102], [101, 102], [101, 7, 8, 9, 102], [101, 6, 102], [101, 4, 4, 102]]
+    batches = list(minilm.length_sorted_batches(ids, 2, pad=0, longest_first=longest_first))
+    rows = np.concatenate([r for r, _, _ in batches])
+    assert sorted(rows.tolist()) == list(range(5)) and [len(r) for r, _, _ in batches] == [2, 2, 1]
+    lengths = [len(ids[i]) for i in rows]
+    assert lengths == sorted(lengths, reverse=longest_first)
+    assert rows[:2].tolist() == ([2, 4] if longest_first else [1, 0])  # stable among equal lengths
+    for r, input_ids, mask in batches:  # padded to the batch's longest, the mask marks the real tokens
+        assert input_ids.shape == mask.shape == (len(r), max(len(ids[i]) for i in r))
+        assert mask.sum(dim=1).tolist() == [len(ids[i]) for i in r]

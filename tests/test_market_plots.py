@@ -57,3 +57,35 @@ def test_sweep_rows_without_market_results_are_left_out():
     frame.loc[2, "npv_usd"] = np.nan  # that scenario failed before the market stage
     ax = sweep_plots.headlines_by_key(frame, "price").axes[0]
     assert list(ax.get_lines()[0].get_xdata()) == [1.0, 2.0]
+
+
+_V = np.array([1_000.0, 10_000.0])
+_LABELS = {  # figure -> (words the x label holds, the y label's (None: the y axis names categories), the title's)
+    "cost_per_contact": (lambda: market_plots.cost_per_contact(_V, {"human": _V * 5}, (2_000, 0.4), "us"),
+                         "(log scale)", "(USD, log scale)", "Cost of handling one contact"),
+    "npv_with_without_exit": (lambda: market_plots.npv_with_without_exit(np.array([-1e6, 1e6]), np.array([0, 2e6])),
+                              "(USD million", "(count)", "with and without the exit"),
+    "funding_need": (lambda: market_plots.funding_need(np.array([0, 1e6]), 4e6), "(USD million)", "(count)", "money"),
+    "channel_costs": (lambda: market_plots.channel_costs(pd.DataFrame(
+        {"key": ["a"], "year": [2024], "value": ["3.1"], "used": [True]})), "(USD;", None, "Human cost per contact"),
+    "data_moat": (lambda: market_plots.data_moat(pd.DataFrame(
+        {"extra examples per intent": [10], "extra revenue per month (USD)": [1.0], "labelling cost (USD)": [1.0]})),
+        "(log scale)", "USD thousand", "labels"),
+}
+
+
+@pytest.mark.parametrize("name", list(_LABELS))
+def test_every_market_figure_names_its_axes_with_units_and_has_a_title(name):
+    make, x_words, y_words, title_words = _LABELS[name]
+    ax = make().axes[0]
+    assert x_words in ax.get_xlabel()
+    assert y_words is None or y_words in ax.get_ylabel()
+    assert title_words in ax.get_title()
+
+
+def test_channel_costs_draw_the_used_row_black_newest_first():
+    table = pd.DataFrame({"key": ["new", "old"], "year": [2025, 2020], "value": ["3.0", "4.5"], "used": [False, True]})
+    ax = market_plots.channel_costs(table).axes[0]
+    assert [bar.get_width() for bar in ax.patches] == [3.0, 4.5]
+    assert [bar.get_facecolor()[:3] for bar in ax.patches][1] == (0.0, 0.0, 0.0)
+    assert ax.yaxis_inverted()

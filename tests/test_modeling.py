@@ -60,3 +60,20 @@ def test_pooling_averages_real_tokens_only_and_carries_no_keras_mask():
         np.testing.assert_allclose(np.asarray(model(ids)), before, atol=1e-6)
         outputs = keras.Model(model.inputs, [layer.output for layer in model.layers[1:]])(ids)
         assert all(backend.get_keras_mask(out) is None for out in outputs), build.__name__
+
+
+def test_a_keras_family_trains_with_its_own_settings_and_keeps_its_history():
+    from startup_report.modeling.scratch import KerasScratch
+
+    texts, labels = _data()
+
+    def train_once():
+        model = KerasScratch("embedding-pooling", 2, max_tokens=50, sequence_length=6, embedding_dim=8, epochs=2,
+                             batch_size=4, learning_rate=0.01, patience=2, hidden_units=8)
+        model.fit(texts, labels, texts, labels, seed=3)
+        return model, model.predict_proba(texts)
+
+    (model, p1), (_, p2) = train_once(), train_once()
+    assert len(model.history["val_loss"]) == 2  # epochs=2 reached fit, validation was used
+    assert p1.dtype == np.float64 and np.allclose(p1.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(p1, p2)

@@ -74,3 +74,53 @@ def test_open_world_figures_have_one_panel_per_known_share():
     assert [line.get_label() for line in fig.axes[0].get_lines()] == [
         "closed world", "open world", "target precision 90%"
     ]
+
+
+_V = np.logspace(2, 5, 4)
+_PLAN = pd.DataFrame({"month": [1, 2], "revenue": [1e4, 2e4], "cost_of_revenue": [1e3, 2e3], "opex": [5e4, 5e4],
+                      "cash": [4e6, 3e6]})
+_FAN = pd.DataFrame({"month": [1, 2], **{q: [1e6, 2e6] for q in ("q05", "q25", "q50", "q75", "q95")}})
+_TORNADO = pd.DataFrame({"input": ["a", "b"], "npv_at_low": [-1e6, 2e6], "npv_at_high": [3e6, 4e6]})
+_SUMMARY = pd.DataFrame({"family": ["classical"] * 2, "model": ["t"] * 2, "budget": ["10", "full"],
+                         "accuracy_mean": [0.6, 0.8], "accuracy_sd": [0.01, 0.02]})
+_LABELS = {  # figure -> (words the x label holds, the y label's, the title's); None: the y axis names categories
+    "class_distribution": (lambda: plots.class_distribution(pd.DataFrame(
+        {"label": ["a", "b"], "split": ["train", "test"], "count": [3, 1]})), "intent", "(count)", "Class balance"),
+    "text_lengths": (lambda: plots.text_lengths({"train": pd.Series(["a b", "c"])}), "(words)", "(density)",
+                     "length"),
+    "risk_coverage": (lambda: plots.risk_coverage({"m": (_V / 1e5, _V / 1e5)}), "(fraction)", "(fraction)",
+                      "Coverage"),
+    "data_scaling": (lambda: plots.data_scaling(_SUMMARY, None, 130.0), "examples per intent (log scale",
+                     "(fraction)", "label budget"),
+    "break_even": (lambda: plots.break_even(_V, {"human": _V * 5}, 1e3), "(log scale)", "(USD, log scale)",
+                   "cheapest"),
+    "build_vs_buy": (lambda: plots.build_vs_buy(_V, {"rent": _V}), "(parameters, log scale)", "(USD, log scale)",
+                     "Build"),
+    "plan_lines": (lambda: plots.plan_lines(_PLAN), "month", "USD thousand per month", "plan"),
+    "cash_fan": (lambda: plots.cash_fan(_FAN), "month", "(USD million)", "Cash"),
+    "npv_histogram": (lambda: plots.npv_histogram(np.array([-1e6, 2e6])), "(USD million)", "(count)", "NPV"),
+    "tornado": (lambda: plots.tornado(_TORNADO), "(USD million)", None, "NPV"),
+}
+
+
+@pytest.mark.parametrize("name", list(_LABELS))
+def test_every_figure_names_its_axes_with_units_and_has_a_title(name):
+    make, x_words, y_words, title_words = _LABELS[name]
+    fig = make()
+    ax = fig.axes[0]
+    assert x_words in ax.get_xlabel()
+    assert y_words is None or y_words in ax.get_ylabel()
+    assert title_words in ax.get_title()
+
+
+def test_labelled_sets_labels_title_legend_and_leaves_an_unnamed_y_axis_alone():
+    from startup_report.report.axes import labelled
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4], label="line")
+    ax.set_ylabel("kept")
+    assert labelled(fig, ax, "x (unit)", None, "T", {"fontsize": 8}) is fig
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("x (unit)", "kept", "T")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["line"]
+    labelled(fig, ax, "x", "y (unit)", "T")
+    assert ax.get_ylabel() == "y (unit)"

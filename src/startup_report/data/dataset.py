@@ -103,22 +103,25 @@ def load_and_check(params: DataParams, root: Path, seed: int) -> tuple[pd.DataFr
                 f"(rows {_examples(test, unseen)}). Add training examples for them or drop those rows."
             )
     else:
-        counts = train[LABEL].value_counts()
-        rare = counts[counts < 2]
-        if not rare.empty:
+        if rare := _single_example_labels(train):
             raise DataError(
-                f"{train_path}: labels {list(rare.index[:5])} have a single example; a stratified "
+                f"{train_path}: labels {rare} have a single example; a stratified "
                 "test split needs at least 2 per label. Provide data.test or more examples."
             )
-        train, test = train_test_split(
-            train, test_size=_split_size(train, params.test_fraction), stratify=train[LABEL], random_state=seed
-        )
+        train, test = _stratified_split(train, params.test_fraction, seed)
     return train.reset_index(drop=True), test.reset_index(drop=True)
 
 
-def _split_size(frame: pd.DataFrame, fraction: float) -> int:
-    """Rows for a stratified hold-out: the fraction, but at least one row per label."""
-    return max(frame[LABEL].nunique(), round(len(frame) * fraction))
+def _single_example_labels(frame: pd.DataFrame) -> list:
+    """Up to five labels with fewer than 2 rows, which a stratified split cannot divide (empty when none)."""
+    counts = frame[LABEL].value_counts()
+    return list(counts[counts < 2].index[:5])
+
+
+def _stratified_split(frame: pd.DataFrame, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kept and held-out rows, stratified by label, the hold-out the fraction but at least one row per label."""
+    size = max(frame[LABEL].nunique(), round(len(frame) * fraction))
+    return train_test_split(frame, test_size=size, stratify=frame[LABEL], random_state=seed)
 
 
 def _stratified_sample(frame: pd.DataFrame, fraction: float, seed: int) -> pd.DataFrame:
@@ -141,16 +144,12 @@ def prepare(params: DataParams, root: Path, seed: int) -> Splits:
     removed = int(leaked.sum()) if params.drop_test_duplicates else 0
     if params.drop_test_duplicates:
         test = test[~leaked]
-    counts = train[LABEL].value_counts()
-    too_few = counts[counts < 2]
-    if not too_few.empty:
+    if too_few := _single_example_labels(train):
         raise DataError(
-            f"{params.train}: labels {list(too_few.index[:5])} have fewer than 2 training examples "
+            f"{params.train}: labels {too_few} have fewer than 2 training examples "
             "after sampling; raise data.sample_fraction or add examples."
         )
-    fit, validation = train_test_split(
-        train, test_size=_split_size(train, params.validation_fraction), stratify=train[LABEL], random_state=seed
-    )
+    fit, validation = _stratified_split(train, params.validation_fraction, seed)
     labels = sorted(train[LABEL].unique())
     return Splits(
         train=fit.reset_index(drop=True),

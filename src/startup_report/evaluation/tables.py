@@ -6,7 +6,7 @@ one), so the chapter's cells hold narrative, a call and a table; the numbers are
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -44,19 +44,19 @@ def worst_intents(table: pd.DataFrame, top_k: int) -> list[str]:
     return table["intent"].head(min(top_k, len(table))).tolist()
 
 
+def per_family(results: Mapping[str, Quality], row: Callable[[Quality], dict[str, object]]) -> pd.DataFrame:
+    """One row per family: its name and model, then the columns ``row`` reads from its quality figures."""
+    return pd.DataFrame([{"family": family, "model": q.figures["model"], **row(q)} for family, q in results.items()])
+
+
 def quality(results: Mapping[str, Quality]) -> pd.DataFrame:
     """Accuracy and macro-F1 with their bootstrap 95% intervals, one row per family."""
-    return pd.DataFrame([
-        {
-            "family": family,
-            "model": q.figures["model"],
-            "accuracy": round(q.figures["accuracy"], 4),
-            "95% interval": scores.interval(q.figures["accuracy_ci"]),
-            "macro-F1": round(q.figures["macro_f1"], 4),
-            "macro-F1 95% interval": scores.interval(q.figures["macro_f1_ci"]),
-        }
-        for family, q in results.items()
-    ])
+    return per_family(results, lambda q: {
+        "accuracy": round(q.figures["accuracy"], 4),
+        "95% interval": scores.interval(q.figures["accuracy_ci"]),
+        "macro-F1": round(q.figures["macro_f1"], 4),
+        "macro-F1 95% interval": scores.interval(q.figures["macro_f1_ci"]),
+    })
 
 
 def reliability(q: Quality) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
@@ -68,16 +68,11 @@ def reliability(q: Quality) -> tuple[dict[str, pd.DataFrame], dict[str, float]]:
 
 def calibration(results: Mapping[str, Quality]) -> pd.DataFrame:
     """The fitted temperature and the expected calibration error before and after it, one row per family."""
-    return pd.DataFrame([
-        {
-            "family": family,
-            "model": q.figures["model"],
-            "temperature": round(q.figures["temperature"], 3),
-            "ECE before": round(q.figures["ece_before"], 4),
-            "ECE after": round(q.figures["ece"], 4),
-        }
-        for family, q in results.items()
-    ])
+    return per_family(results, lambda q: {
+        "temperature": round(q.figures["temperature"], 3),
+        "ECE before": round(q.figures["ece_before"], 4),
+        "ECE after": round(q.figures["ece"], 4),
+    })
 
 
 def risk_coverage_curves(
@@ -93,19 +88,14 @@ def risk_coverage_curves(
 
 def automation(results: Mapping[str, Quality]) -> pd.DataFrame:
     """Threshold, share answered alone and the precision reached, with 95% intervals, one row per family."""
-    return pd.DataFrame([
-        {
-            "family": family,
-            "model": q.figures["model"],
-            "threshold": round(q.figures["threshold"], 4),
-            "automation rate": round(q.figures["automation_rate"], 4),
-            "95% interval": scores.interval(q.figures["automation_rate_ci"]),
-            "precision reached": round(q.figures["automation_precision"], 4),
-            "precision 95% interval": scores.interval(q.figures["automation_precision_ci"]),
-            "out-of-scope let through": q.figures["out_of_scope_let_through"],
-        }
-        for family, q in results.items()
-    ])
+    return per_family(results, lambda q: {
+        "threshold": round(q.figures["threshold"], 4),
+        "automation rate": round(q.figures["automation_rate"], 4),
+        "95% interval": scores.interval(q.figures["automation_rate_ci"]),
+        "precision reached": round(q.figures["automation_precision"], 4),
+        "precision 95% interval": scores.interval(q.figures["automation_precision_ci"]),
+        "out-of-scope let through": q.figures["out_of_scope_let_through"],
+    })
 
 
 def cost_comparison(

@@ -57,7 +57,7 @@ def _import_setfit() -> None:
         import setfit  # noqa: F401
 
 
-class SetFitClassifier:
+class SetFitClassifier(minilm.PretrainedFamily):
     """SetFit: contrastive fine-tuning of all-MiniLM-L6-v2 on pairs, then a logistic-regression head.
 
     Args: ``num_iterations`` positive and negative pairs drawn per training message; ``max_steps`` caps the
@@ -81,23 +81,14 @@ class SetFitClassifier:
         threads: int | None = None,
         model_path: str | Path | None = None,
     ) -> None:
-        if n_classes < 2:
-            raise ValueError("n_classes must be at least 2")
+        super().__init__(n_classes, batch_size, learning_rate, max_seq_length, threads, model_path)
         if num_iterations < 1 or max_steps < 1 or batch_size < 1:
             raise ValueError("num_iterations, max_steps and batch_size must be at least 1")
-        self.n_classes = int(n_classes)
         self.num_iterations = int(num_iterations)
         self.max_steps = int(max_steps)
-        self.batch_size = int(batch_size)
-        self.learning_rate = float(learning_rate)
         self.c = float(c)
-        self.max_seq_length = int(max_seq_length)
-        self.threads = threads
-        self.model_path = Path(model_path) if model_path is not None else None
-        self.typical_tokens = minilm.DEFAULT_TYPICAL_TOKENS
         self.steps = 0
         self.pairs = 0
-        self._model: Any = None
 
     def _new_model(self, seed: int) -> Any:
         """The pretrained body with a fresh, seeded logistic-regression head."""
@@ -181,21 +172,5 @@ class SetFitClassifier:
         out[:, self._model.model_head.classes_] = probs
         return out
 
-    def _encoder_config(self) -> Any:
-        if self._model is not None:
-            return self._model.model_body[0].auto_model.config
-        from transformers import AutoConfig
-
-        return AutoConfig.from_pretrained(str(self.model_path or minilm.default_model_path()), local_files_only=True)
-
-    def n_parameters(self) -> int:
-        """Encoder plus the logistic-regression head (same count as a linear head)."""
-        return minilm.parameter_count(self._encoder_config(), self.n_classes)
-
-    def size_bytes(self) -> int:
-        """float32 weights for serving (the tokenizer vocabulary is not counted)."""
-        return 4 * self.n_parameters()
-
-    def flops_per_message(self) -> float:
-        """Estimated FLOPs to classify one typical message (``minilm.flops_per_message``)."""
-        return minilm.flops_per_message(self._encoder_config(), self.typical_tokens, self.n_classes)
+    def _trained_config(self) -> Any:
+        return self._model.model_body[0].auto_model.config

@@ -8,6 +8,7 @@ budget and seed after the first reads vectors instead of running the encoder.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import sqlite3
 import time
@@ -103,17 +104,16 @@ class SentenceEncoder:
         start = time.perf_counter()
         ids = self._tokenizer(list(texts), truncation=True, max_length=MAX_TOKENS, return_attention_mask=False)
         ids = ids["input_ids"]
-        order = np.argsort([-len(x) for x in ids], kind="stable")  # longest first: less padding per batch
         out = np.empty((len(ids), DIM), dtype=np.float32)
-        batches = range(0, len(order), self.batch_size)
+        pad = int(self._tokenizer.pad_token_id or 0)
+        batches = minilm.length_sorted_batches(ids, self.batch_size, pad, longest_first=True)
         if progress:  # plain tqdm: a papermill kernel has no ipywidgets for tqdm.auto's notebook bar
             from tqdm import tqdm
 
-            batches = tqdm(batches, desc="Embedding", unit="batch", mininterval=5.0)
+            total = math.ceil(len(ids) / self.batch_size)
+            batches = tqdm(batches, total=total, desc="Embedding", unit="batch", mininterval=5.0)
         with torch.inference_mode():
-            for i in batches:
-                rows = order[i : i + self.batch_size]
-                input_ids, mask = minilm.collate(ids, rows, int(self._tokenizer.pad_token_id or 0))
+            for rows, input_ids, mask in batches:
                 tokens = model(input_ids=input_ids, attention_mask=mask).last_hidden_state
                 pooled = minilm.mean_pool(tokens, mask)
                 out[rows] = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy()

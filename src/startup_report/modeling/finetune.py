@@ -49,7 +49,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
-class FineTunedEncoder:
+class FineTunedEncoder(minilm.PretrainedFamily):
     """all-MiniLM-L6-v2 fine-tuned end to end with a linear head; implements ``IntentModel``.
 
     Args (beyond the obvious): ``learning_rate`` is the encoder's AdamW peak (linear warm-up over
@@ -82,16 +82,10 @@ class FineTunedEncoder:
         precision: str = "fp32",
         train_word_embeddings: bool = True,
     ) -> None:
-        if n_classes < 2:
-            raise ValueError("n_classes must be at least 2")
+        super().__init__(n_classes, batch_size, learning_rate, max_seq_length, threads, model_path)
         if precision not in ("fp32", "bf16"):
             raise ValueError("precision must be 'fp32' or 'bf16'")
-        self.n_classes = int(n_classes)
         self.max_epochs = int(max_epochs)
-        self.batch_size = int(batch_size)
-        self.learning_rate = float(learning_rate)
-        self.max_seq_length = int(max_seq_length)
-        self.threads = threads
         self.train_word_embeddings = bool(train_word_embeddings)
         self.max_steps = max_steps
         self.head_learning_rate = float(head_learning_rate)
@@ -100,12 +94,10 @@ class FineTunedEncoder:
         self.group_by_length = group_by_length
         self.eval_batch_size = int(eval_batch_size)
         self.log_every = int(log_every)
-        self.model_path = Path(model_path) if model_path is not None else None
         self.precision = precision
 
         self._model: minilm.Classifier | None = None
         self._tokenizer: Any = None
-        self.typical_tokens = minilm.DEFAULT_TYPICAL_TOKENS
         # Cost and outcome of the last fit, for the report.
         self.train_seconds = 0.0
         self.steps = 0
@@ -250,11 +242,8 @@ class FineTunedEncoder:
         model = self._model
         model.eval()
         out = np.empty((len(ids), self.n_classes), dtype=np.float32)
-        order = np.argsort([len(x) for x in ids], kind="stable")
         with torch.inference_mode(), self._autocast():
-            for i in range(0, len(order), self.eval_batch_size):
-                rows = order[i : i + self.eval_batch_size]
-                input_ids, mask = minilm.collate(ids, rows, self._pad)
+            for rows, input_ids, mask in minilm.length_sorted_batches(ids, self.eval_batch_size, self._pad):
                 out[rows] = torch.softmax(model(input_ids, mask).float(), dim=-1).numpy()
         return out
 
@@ -268,23 +257,11 @@ class FineTunedEncoder:
             return self._predict_ids(self._encode(texts))
 
 
-    def _encoder_config(self) -> Any:
-        if self._model is not None:
-            return self._model.encoder.config
-        from transformers import AutoConfig
-
-        return AutoConfig.from_pretrained(str(self.model_path or minilm.default_model_path()), local_files_only=True)
+    def _trained_config(self) -> Any:
+        return self._model.encoder.config
 
     def n_parameters(self) -> int:
         """Encoder (without BERT's unused pooler) plus head; computed from the config before ``fit``."""
         if self._model is not None:
             return int(sum(p.numel() for p in self._model.parameters()))
-        return minilm.parameter_count(self._encoder_config(), self.n_classes)
-
-    def size_bytes(self) -> int:
-        """float32 weights for serving (the 0.2 MB tokenizer vocabulary is not counted)."""
-        return 4 * self.n_parameters()
-
-    def flops_per_message(self) -> float:
-        """Estimated FLOPs to classify one typical message (``minilm.flops_per_message``)."""
-        return minilm.flops_per_message(self._encoder_config(), self.typical_tokens, self.n_classes)
+        return super().n_parameters()

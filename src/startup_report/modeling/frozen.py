@@ -14,7 +14,7 @@ from keras import layers
 from sklearn.linear_model import LogisticRegression
 
 from startup_report.modeling.encoder import DIM, SentenceEncoder
-from startup_report.modeling.train import fit, seeded
+from startup_report.modeling.train import KerasFitted, seeded
 
 
 def build_head(n_classes: int, hidden_units: int = 0, dropout: float = 0.1) -> keras.Model:
@@ -77,7 +77,7 @@ class FrozenLogReg(_Frozen):
         return int(self.classifier.coef_.size + self.classifier.intercept_.size)
 
 
-class FrozenKerasHead(_Frozen):
+class FrozenKerasHead(_Frozen, KerasFitted):
     name = "minilm-keras-head"
 
     def __init__(
@@ -98,22 +98,10 @@ class FrozenKerasHead(_Frozen):
     def fit(self, texts, labels, val_texts, val_labels, seed: int) -> None:
         with seeded(seed):
             self.model = build_head(self.n_classes, self.hidden_units, self.dropout)
-            self.history, _ = fit(
-                self.model,
-                self.embed(texts),
-                labels,
-                self.embed(val_texts),
-                val_labels,
-                epochs=self.epochs,
-                batch_size=self.batch_size,
-                patience=self.patience,
-                seed=seed,
-                learning_rate=self.learning_rate,
-                verbose=0,
-            )
+            self.fit_model(self.embed(texts), labels, self.embed(val_texts), val_labels, seed)
 
     def predict_proba(self, texts) -> np.ndarray:
-        return np.asarray(self.model.predict(self.embed(texts), batch_size=256, verbose=0), dtype=np.float64)
+        return self.predict_model(self.embed(texts))
 
     def head_parameters(self) -> int:
         return int(self.model.count_params())

@@ -1,5 +1,5 @@
 """The all-MiniLM-L6-v2 network in PyTorch: the shipped weights, the pooling classifier, length-grouped
-batches, and its size and FLOPs from the config.
+batches, its size and FLOPs from the config, and what the families built on it (fine-tuned, SetFit) share.
 
 Split from the fine-tuning loop (``finetune``) so that each reads on its own: this module is the network and
 its arithmetic, ``finetune`` is how it is trained and used. Sentence-transformers' pooling is reproduced
@@ -66,6 +66,60 @@ def torch_threads(threads: int | None) -> Iterator[None]:
         torch.set_num_threads(previous)
 
 
+def pretrained_config(path: str | Path | None = None) -> Any:
+    """The encoder's config from the local folder (no weights loaded): sizes and FLOPs before ``fit``."""
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(str(path or default_model_path()), local_files_only=True)
+
+
+class PretrainedFamily:
+    """What the families that train all-MiniLM-L6-v2 themselves (fine-tuned, SetFit) share: their common
+    settings, checked alike, and their serving size and FLOPs from the encoder's config.
+
+    A subclass sets ``_model`` in ``fit`` and says where its trained encoder's config is (``_trained_config``).
+    """
+
+    def __init__(
+        self,
+        n_classes: int,
+        batch_size: int,
+        learning_rate: float,
+        max_seq_length: int,
+        threads: int | None,
+        model_path: str | Path | None,
+    ) -> None:
+        if n_classes < 2:
+            raise ValueError("n_classes must be at least 2")
+        self.n_classes = int(n_classes)
+        self.batch_size = int(batch_size)
+        self.learning_rate = float(learning_rate)
+        self.max_seq_length = int(max_seq_length)
+        self.threads = threads
+        self.model_path = Path(model_path) if model_path is not None else None
+        self.typical_tokens = DEFAULT_TYPICAL_TOKENS
+        self._model: Any = None
+
+    def _trained_config(self) -> Any:
+        raise NotImplementedError
+
+    def _encoder_config(self) -> Any:
+        """The trained encoder's config, or the pretrained folder's before ``fit``."""
+        return self._trained_config() if self._model is not None else pretrained_config(self.model_path)
+
+    def n_parameters(self) -> int:
+        """Encoder plus a linear head (a logistic-regression head has as many), from the config."""
+        return parameter_count(self._encoder_config(), self.n_classes)
+
+    def size_bytes(self) -> int:
+        """float32 weights for serving (the 0.2 MB tokenizer vocabulary is not counted)."""
+        return 4 * self.n_parameters()
+
+    def flops_per_message(self) -> float:
+        """Estimated FLOPs to classify one typical message (``flops_per_message``)."""
+        return flops_per_message(self._encoder_config(), self.typical_tokens, self.n_classes)
+
+
 def seed_everything(seed: int) -> None:
     """Seed every RNG the training touches: Python, NumPy and torch (head init and dropout)."""
     random.seed(seed)
@@ -104,6 +158,17 @@ def collate(ids: list[list[int]], rows: Sequence[int], pad: int) -> tuple[torch.
         input_ids[r, :n] = torch.tensor(ids[i], dtype=torch.long)
         mask[r, :n] = 1
     return input_ids, mask
+
+
+def length_sorted_batches(
+    ids: list[list[int]], batch_size: int, pad: int, longest_first: bool = False
+) -> Iterator[tuple[np.ndarray, torch.Tensor, torch.Tensor]]:
+    """Inference batches over messages sorted by length (stable), so each pads little: the rows of each
+    batch (to put its outputs back in input order) with its padded ids and attention mask (``collate``)."""
+    order = np.argsort([-len(x) if longest_first else len(x) for x in ids], kind="stable")
+    for i in range(0, len(order), batch_size):
+        rows = order[i : i + batch_size]
+        yield rows, *collate(ids, rows, pad)
 
 
 def epoch_batches(

@@ -13,7 +13,7 @@ import numpy as np
 from keras import layers
 
 from startup_report.modeling.text import Vocabulary
-from startup_report.modeling.train import fit, seeded
+from startup_report.modeling.train import KerasFitted, seeded
 
 
 def masked_mean(x, ids):
@@ -95,7 +95,7 @@ def build_transformer_model(
 BUILDERS = {"embedding-pooling": build_pooling_model, "transformer-encoder": build_transformer_model}
 
 
-class KerasScratch:
+class KerasScratch(KerasFitted):
     """A from-scratch Keras model behind the IntentModel interface; the vocabulary comes from its training set."""
 
     family = "scratch"
@@ -136,26 +136,13 @@ class KerasScratch:
                 embedding_dim=self.embedding_dim,
                 **self.architecture,
             )
-        x, x_val = self._encode(texts), self._encode(val_texts)
-        self.history, _ = fit(
-            self.model,
-            x,
-            labels,
-            x_val,
-            val_labels,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            patience=self.patience,
-            seed=seed,
-            learning_rate=self.learning_rate,
-            verbose=0,
-        )
+        self.fit_model(self._encode(texts), labels, self._encode(val_texts), val_labels, seed)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         return self.vocabulary.encode(list(texts), self.sequence_length)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.model.predict(self._encode(texts), batch_size=256, verbose=0), dtype=np.float64)
+        return self.predict_model(self._encode(texts))
 
     def n_parameters(self) -> int:
         return int(self.model.count_params())

@@ -66,3 +66,35 @@ def fit(
     seconds = time.perf_counter() - start
     clean = {key: [round(float(v), 6) for v in values] for key, values in history.history.items()}
     return clean, seconds
+
+
+class KerasFitted:
+    """What the Keras families (from-scratch models, the frozen encoder's Keras head) share once their network
+    is built: one way to train it with their settings (``fit``, quiet, history kept) and to predict."""
+
+    model: keras.Model
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    patience: int
+    history: dict[str, list[float]]
+
+    def fit_model(self, x: np.ndarray, y: np.ndarray, x_val: np.ndarray, y_val: np.ndarray, seed: int) -> None:
+        """Train ``self.model`` in place with early stopping on (x_val, y_val); keep the per-epoch history."""
+        self.history, _ = fit(
+            self.model,
+            x,
+            y,
+            x_val,
+            y_val,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            patience=self.patience,
+            seed=seed,
+            learning_rate=self.learning_rate,
+            verbose=0,
+        )
+
+    def predict_model(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities of ``self.model`` as float64, in batches of 256."""
+        return np.asarray(self.model.predict(x, batch_size=256, verbose=0), dtype=np.float64)

@@ -10,6 +10,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from startup_report.report.axes import highlighted_bars, labelled, log_log_lines
 from startup_report.report.plots import PAGE_WIDTH
 
 
@@ -18,17 +19,16 @@ def cost_per_contact(
 ) -> Figure:
     """Cost per contact of each route against a client's monthly contacts, with our measured point marked."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
-    for name, values in costs.items():
-        ax.plot(volumes, np.asarray(values) / volumes, label=name)
+    log_log_lines(ax, volumes, {name: np.asarray(values) / volumes for name, values in costs.items()})
     ax.scatter([point[0]], [point[1]], color="black", zorder=5, label=point_label)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("customer contacts per month of one client (log scale)")
-    ax.set_ylabel("cost per contact (USD, log scale)")
-    ax.set_title("Cost of handling one contact, by route and volume")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    return labelled(
+        fig,
+        ax,
+        "customer contacts per month of one client (log scale)",
+        "cost per contact (USD, log scale)",
+        "Cost of handling one contact, by route and volume",
+        legend={"fontsize": 8},
+    )
 
 
 def npv_with_without_exit(no_exit: np.ndarray, with_exit: np.ndarray) -> Figure:
@@ -39,12 +39,8 @@ def npv_with_without_exit(no_exit: np.ndarray, with_exit: np.ndarray) -> Figure:
     sns.histplot(no_exit / 1e6, bins=bins, color="tab:blue", alpha=0.5, label="without exit", ax=ax)
     sns.histplot(with_exit / 1e6, bins=bins, color="tab:orange", alpha=0.5, label="with exit", ax=ax)
     ax.axvline(0, color="red", linewidth=1)
-    ax.set_xlabel("net present value to today's owners (USD million; 1st-99th percentile)")
-    ax.set_ylabel("draws (count)")
-    ax.set_title("NPV across draws, with and without the exit")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    xlabel = "net present value to today's owners (USD million; 1st-99th percentile)"
+    return labelled(fig, ax, xlabel, "draws (count)", "NPV across draws, with and without the exit", {"fontsize": 8})
 
 
 def funding_need(need: np.ndarray, starting_cash: float) -> Figure:
@@ -52,39 +48,26 @@ def funding_need(need: np.ndarray, starting_cash: float) -> Figure:
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.2))
     sns.histplot(need / 1e6, bins=50, ax=ax)
     ax.axvline(starting_cash / 1e6, color="grey", linestyle="--", label="starting cash")
-    ax.set_xlabel("funding needed beyond the starting cash (USD million)")
-    ax.set_ylabel("draws (count)")
-    ax.set_title("How much money the plan needs")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    xlabel = "funding needed beyond the starting cash (USD million)"
+    return labelled(fig, ax, xlabel, "draws (count)", "How much money the plan needs", {"fontsize": 8})
 
 
 def channel_costs(table: pd.DataFrame) -> Figure:
     """Sourced human cost per contact for the chosen channel by year, and the mixed live-channel figure."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.2))
     labels = table["key"] + " (" + table["year"].astype(str) + ")"
-    colors = ["black" if used else "tab:blue" for used in table["used"]]
-    ax.barh(labels, table["value"].astype(float), color=colors)
-    ax.invert_yaxis()
-    ax.set_xlabel("human cost per contact (USD; black = used by the model)")
-    ax.set_title("Human cost per contact: the data's channel, newest first")
-    fig.tight_layout()
-    return fig
+    highlighted_bars(ax, labels, table["value"].astype(float), table["used"])
+    xlabel = "human cost per contact (USD; black = used by the model)"
+    return labelled(fig, ax, xlabel, None, "Human cost per contact: the data's channel, newest first")
 
 
 def competitor_prices(table: pd.DataFrame) -> Figure:
     """Competitor list prices per resolution or conversation, with our cost and price marked."""
     rows = table[table["basis"].isin(["per resolution", "per conversation"])]
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.4))
-    labels = rows["vendor"] + ": " + rows["product"]
-    colors = ["black" if vendor == "us" else "tab:blue" for vendor in rows["vendor"]]
-    ax.barh(labels, rows["price"], color=colors)
-    ax.invert_yaxis()
-    ax.set_xlabel("USD per resolution or conversation (black = us)")
-    ax.set_title("Where our cost and price sit among competitors")
-    fig.tight_layout()
-    return fig
+    highlighted_bars(ax, rows["vendor"] + ": " + rows["product"], rows["price"], rows["vendor"] == "us")
+    xlabel = "USD per resolution or conversation (black = us)"
+    return labelled(fig, ax, xlabel, None, "Where our cost and price sit among competitors")
 
 
 def data_moat(table: pd.DataFrame) -> Figure:
@@ -94,9 +77,5 @@ def data_moat(table: pd.DataFrame) -> Figure:
     ax.plot(x, table["extra revenue per month (USD)"] / 1e3, marker="o", label="extra revenue per month")
     ax.plot(x, table["labelling cost (USD)"] / 1e3, marker="s", label="one-off labelling cost")
     ax.set_xscale("log")
-    ax.set_xlabel("extra labelled examples per intent (log scale)")
-    ax.set_ylabel("USD thousand")
-    ax.set_title("What more labels are worth")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    xlabel = "extra labelled examples per intent (log scale)"
+    return labelled(fig, ax, xlabel, "USD thousand", "What more labels are worth", {"fontsize": 8})

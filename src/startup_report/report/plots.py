@@ -10,6 +10,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from startup_report.report.axes import labelled, log_log_lines
+
 PAGE_WIDTH = 8.0
 sns.set_theme(context="notebook", style="whitegrid")
 
@@ -27,12 +29,9 @@ def class_distribution(counts: pd.DataFrame) -> Figure:
             bottom += pivot[split].to_numpy()
     ax.set_xlim(-0.5, len(order) - 0.5)
     ax.set_xticks([])
-    ax.set_xlabel(f"intent ({len(order)} classes, sorted by training examples)")
-    ax.set_ylabel("messages (count)")
-    ax.set_title("Class balance per split")
-    ax.legend(title="split", loc="upper right")
-    fig.tight_layout()
-    return fig
+    xlabel = f"intent ({len(order)} classes, sorted by training examples)"
+    legend = {"title": "split", "loc": "upper right"}
+    return labelled(fig, ax, xlabel, "messages (count)", "Class balance per split", legend)
 
 
 def text_lengths(frames: Mapping[str, pd.Series]) -> Figure:
@@ -43,12 +42,8 @@ def text_lengths(frames: Mapping[str, pd.Series]) -> Figure:
     for name, texts in frames.items():
         lengths = texts.str.split().str.len()
         sns.histplot(lengths, bins=bins, stat="density", element="step", fill=False, label=name, ax=ax)
-    ax.set_xlabel("message length (words)")
-    ax.set_ylabel("share of messages (density)")
-    ax.set_title("Message length per split")
-    ax.legend(title="split")
-    fig.tight_layout()
-    return fig
+    ylabel = "share of messages (density)"
+    return labelled(fig, ax, "message length (words)", ylabel, "Message length per split", {"title": "split"})
 
 
 def risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: float | None = None) -> Figure:
@@ -58,13 +53,15 @@ def risk_coverage(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], target: f
         ax.plot(coverage, acc, label=name)
     if target is not None:
         ax.axhline(target, color="grey", linestyle="--", label=f"target precision {target:.0%}")
-    ax.set_xlabel("coverage: share of messages answered automatically (fraction)")
-    ax.set_ylabel("precision of automatic answers (fraction)")
     ax.set_xlim(0, 1)
-    ax.set_title("Coverage against precision (test set)")
-    ax.legend(loc="lower left")
-    fig.tight_layout()
-    return fig
+    return labelled(
+        fig,
+        ax,
+        "coverage: share of messages answered automatically (fraction)",
+        "precision of automatic answers (fraction)",
+        "Coverage against precision (test set)",
+        {"loc": "lower left"},
+    )
 
 
 FAMILY_ORDER = ("classical", "scratch", "frozen", "finetuned", "setfit", "ensemble")
@@ -92,12 +89,14 @@ def data_scaling(summary: pd.DataFrame, published: pd.DataFrame | None, full_exa
         px = cells["budget"].map(lambda b: budget_axis(b, full_examples))
         ax.scatter(px, cells["accuracy"], marker=marker, color="black", zorder=5, label=f"published: {paper}")
     ax.set_xscale("log")
-    ax.set_xlabel("training examples per intent (log scale; rightmost = full training split)")
-    ax.set_ylabel("test accuracy (fraction)")
-    ax.set_title("Accuracy against label budget (mean ± sd over seeds)")
-    ax.legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
-    return fig
+    return labelled(
+        fig,
+        ax,
+        "training examples per intent (log scale; rightmost = full training split)",
+        "test accuracy (fraction)",
+        "Accuracy against label budget (mean ± sd over seeds)",
+        {"fontsize": 7, "loc": "lower right"},
+    )
 
 
 def reliability_diagram(tables: Mapping[str, pd.DataFrame], ece: Mapping[str, float]) -> Figure:
@@ -106,14 +105,16 @@ def reliability_diagram(tables: Mapping[str, pd.DataFrame], ece: Mapping[str, fl
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfectly calibrated")
     for name, table in tables.items():
         ax.plot(table["confidence"], table["accuracy"], marker="o", label=f"{name} (ECE {ece[name]:.3f})")
-    ax.set_xlabel("mean confidence in bin (top-class probability)")
-    ax.set_ylabel("accuracy in bin (fraction)")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title("Reliability diagram (test set)")
-    ax.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
-    return fig
+    return labelled(
+        fig,
+        ax,
+        "mean confidence in bin (top-class probability)",
+        "accuracy in bin (fraction)",
+        "Reliability diagram (test set)",
+        {"loc": "upper left", "fontsize": 8},
+    )
 
 
 def confusion_heatmap(matrix: pd.DataFrame) -> Figure:
@@ -129,12 +130,8 @@ def confusion_heatmap(matrix: pd.DataFrame) -> Figure:
         ax=ax,
         annot_kws={"fontsize": 7},
     )
-    ax.set_xlabel("predicted intent")
-    ax.set_ylabel("true intent")
     ax.tick_params(labelsize=7)
-    ax.set_title("Confusions among the worst intents")
-    fig.tight_layout()
-    return fig
+    return labelled(fig, ax, "predicted intent", "true intent", "Confusions among the worst intents")
 
 
 def serving_cost(table: pd.DataFrame) -> Figure:
@@ -142,12 +139,8 @@ def serving_cost(table: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, max(3.0, 0.3 * len(table) + 1.2)))
     sns.barplot(data=table, x="usd_per_million_messages", y="route", hue="kind", dodge=False, ax=ax, orient="h")
     ax.set_xscale("log")
-    ax.set_xlabel("cost per million messages (USD, log scale)")
-    ax.set_ylabel("")
-    ax.set_title("Serving cost: own model on a CPU vs LLM API")
-    ax.legend(title="", fontsize=8)
-    fig.tight_layout()
-    return fig
+    xlabel = "cost per million messages (USD, log scale)"
+    return labelled(fig, ax, xlabel, "", "Serving cost: own model on a CPU vs LLM API", {"title": "", "fontsize": 8})
 
 
 def market_estimates(sizes: pd.DataFrame) -> Figure:
@@ -159,12 +152,14 @@ def market_estimates(sizes: pd.DataFrame) -> Figure:
             str(row.publisher)[:22], (row.year, row.value), fontsize=6, xytext=(4, 2), textcoords="offset points"
         )
     ax.set_yscale("log")
-    ax.set_xlabel("year the estimate refers to")
-    ax.set_ylabel("market size (USD billion, log scale)")
-    ax.set_title("Published market-size estimates disagree")
-    ax.legend(fontsize=7, title="segment", loc="upper left")
-    fig.tight_layout()
-    return fig
+    return labelled(
+        fig,
+        ax,
+        "year the estimate refers to",
+        "market size (USD billion, log scale)",
+        "Published market-size estimates disagree",
+        {"fontsize": 7, "title": "segment", "loc": "upper left"},
+    )
 
 
 def price_landscape(prices: pd.DataFrame) -> Figure:
@@ -178,44 +173,38 @@ def price_landscape(prices: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
     sns.scatterplot(data=frame.dropna(subset=["date"]), x="date", y="value", hue="vendor", s=60, ax=ax)
     ax.set_yscale("log")
-    ax.set_xlabel("publication date of the price")
-    ax.set_ylabel("input price (USD per million tokens, log)")
-    ax.set_title("LLM API list prices by vendor and date")
-    ax.legend(fontsize=7, title="vendor")
-    fig.tight_layout()
-    return fig
+    return labelled(
+        fig,
+        ax,
+        "publication date of the price",
+        "input price (USD per million tokens, log)",
+        "LLM API list prices by vendor and date",
+        {"fontsize": 7, "title": "vendor"},
+    )
 
 
 def break_even(volumes: np.ndarray, costs: Mapping[str, np.ndarray], marker: float | None = None) -> Figure:
     """Monthly cost of each route against a client's monthly contacts (log-log); the lowest line wins."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
-    for name, values in costs.items():
-        ax.plot(volumes, values, label=name)
+    log_log_lines(ax, volumes, costs)
     if marker is not None:
         ax.axvline(marker, color="grey", linestyle=":", label="volume assumed in this report")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("customer contacts per month (log scale)")
-    ax.set_ylabel("cost per month (USD, log scale)")
-    ax.set_title("Which route is cheapest at which volume")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    return labelled(
+        fig,
+        ax,
+        "customer contacts per month (log scale)",
+        "cost per month (USD, log scale)",
+        "Which route is cheapest at which volume",
+        {"fontsize": 8},
+    )
 
 
 def build_vs_buy(sizes: np.ndarray, routes: Mapping[str, np.ndarray]) -> Figure:
     """One-off or yearly cost of each route against model size (log-log)."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
-    for name, values in routes.items():
-        ax.plot(sizes, values, label=name)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("model size (parameters, log scale)")
-    ax.set_ylabel("cost (USD, log scale)")
-    ax.set_title("Build, fine-tune or rent")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    log_log_lines(ax, sizes, routes)
+    xlabel = "model size (parameters, log scale)"
+    return labelled(fig, ax, xlabel, "cost (USD, log scale)", "Build, fine-tune or rent", {"fontsize": 8})
 
 
 def plan_lines(table: pd.DataFrame) -> Figure:
@@ -223,17 +212,13 @@ def plan_lines(table: pd.DataFrame) -> Figure:
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.8))
     for column, label in (("revenue", "revenue"), ("cost_of_revenue", "cost of revenue"), ("opex", "operating costs")):
         ax.plot(table["month"], table[column] / 1e3, label=label)
-    ax.set_xlabel("month")
-    ax.set_ylabel("USD thousand per month")
     cash_ax = ax.twinx()
     cash_ax.plot(table["month"], table["cash"] / 1e6, color="black", linestyle="--", label="cash (right)")
     cash_ax.set_ylabel("cash (USD million)")
     cash_ax.grid(False)
     handles = ax.get_legend_handles_labels()[0] + cash_ax.get_legend_handles_labels()[0]
-    ax.legend(handles, [h.get_label() for h in handles], fontsize=8, loc="upper left")
-    ax.set_title("Five-year plan, base case")
-    fig.tight_layout()
-    return fig
+    legend = {"handles": handles, "labels": [h.get_label() for h in handles], "fontsize": 8, "loc": "upper left"}
+    return labelled(fig, ax, "month", "USD thousand per month", "Five-year plan, base case", legend)
 
 
 def cash_fan(fan_table: pd.DataFrame) -> Figure:
@@ -244,23 +229,17 @@ def cash_fan(fan_table: pd.DataFrame) -> Figure:
     ax.fill_between(m, fan_table["q25"] / 1e6, fan_table["q75"] / 1e6, alpha=0.4, label="50% of draws")
     ax.plot(m, fan_table["q50"] / 1e6, color="black", label="median")
     ax.axhline(0, color="red", linewidth=1)
-    ax.set_xlabel("month")
-    ax.set_ylabel("cash (USD million)")
-    ax.set_title("Cash across Monte Carlo draws")
-    ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    return fig
+    legend = {"fontsize": 8, "loc": "upper left"}
+    return labelled(fig, ax, "month", "cash (USD million)", "Cash across Monte Carlo draws", legend)
 
 
 def npv_histogram(npv_usd: np.ndarray) -> Figure:
+    """NPV across Monte Carlo draws, the zero line marked."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.2))
     sns.histplot(npv_usd / 1e6, bins=60, ax=ax)
     ax.axvline(0, color="red", linewidth=1)
-    ax.set_xlabel("net present value (USD million)")
-    ax.set_ylabel("draws (count)")
-    ax.set_title("Distribution of NPV across draws")
-    fig.tight_layout()
-    return fig
+    xlabel = "net present value (USD million)"
+    return labelled(fig, ax, xlabel, "draws (count)", "Distribution of NPV across draws")
 
 
 def tornado(table: pd.DataFrame) -> Figure:
@@ -273,11 +252,8 @@ def tornado(table: pd.DataFrame) -> Figure:
     ax.barh(y, high - base, left=base, color="tab:green", label="input at its high end")
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(y, table["input"])
-    ax.set_xlabel("net present value (USD million); line = base case")
-    ax.set_title("What moves the NPV most")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    xlabel = "net present value (USD million); line = base case"
+    return labelled(fig, ax, xlabel, None, "What moves the NPV most", {"fontsize": 8})
 
 
 def activation_curves(z: np.ndarray, curves: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
