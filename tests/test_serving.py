@@ -43,8 +43,15 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
     assert again.loc[0, "serving_cost_per_million_usd"] == pytest.approx(
         serving.cost_per_million(row["throughput_per_s"], 0.2)
     )
-    with pytest.raises(AssertionError, match="measured again"):  # other messages: a new measurement
-        serving.measure_models({"classical": model_file}, TEXTS * 11, 0.2, tmp_path, cache)
+    with pytest.raises(AssertionError, match="measured again"):  # more messages served: a new measurement
+        serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache, n_messages=64)
+
+
+def test_the_first_messages_are_served_repeated_when_there_are_fewer():
+    assert serving.served_messages(["a", "b", "c"], 2) == ["a", "b"]
+    assert serving.served_messages(["a", "b", "c"], 7) == ["a", "b", "c", "a", "b", "c", "a"]
+    with pytest.raises(ValueError, match="test split is empty"):
+        serving.served_messages([], 32)
 
 
 def test_the_key_changes_with_the_model_and_the_messages(model_file, tmp_path):

@@ -22,23 +22,22 @@ from pathlib import Path
 import numpy as np
 
 
-def measure(model, texts: list[str], singles: int = 60, batch_size: int = 32, batch_messages: int = 512) -> dict:
-    """Latency of one message at a time (p50, p95) and messages per second when batched."""
+def measure(model, texts: list[str], singles: int = 60, batch_size: int = 32) -> dict:
+    """Latency of one message at a time (p50, p95) and messages per second classifying all ``texts`` in batches."""
     model.predict_proba(texts[:batch_size])  # warm-up: first calls compile or allocate
     latencies = []
     for text in texts[:singles]:
         start = time.perf_counter()
         model.predict_proba([text])
         latencies.append(1000.0 * (time.perf_counter() - start))
-    batch = (texts * (batch_messages // max(len(texts), 1) + 1))[:batch_messages]
     start = time.perf_counter()
-    for i in range(0, len(batch), batch_size):
-        model.predict_proba(batch[i : i + batch_size])
+    for i in range(0, len(texts), batch_size):
+        model.predict_proba(texts[i : i + batch_size])
     seconds = time.perf_counter() - start
     return {
         "latency_ms_p50": float(np.percentile(latencies, 50)),
         "latency_ms_p95": float(np.percentile(latencies, 95)),
-        "throughput_per_s": len(batch) / seconds,
+        "throughput_per_s": len(texts) / seconds,
         "batch_size": batch_size,
     }
 
@@ -92,17 +91,30 @@ def measure_cached(model_path: Path, messages_path: Path, cache: Path | None) ->
     return figures, False
 
 
+def served_messages(texts: list[str], n_messages: int) -> list[str]:
+    """The ``n_messages`` messages a measurement classifies: the first ones, repeated when there are fewer."""
+    if not texts:
+        raise ValueError("no messages to serve: the test split is empty")
+    return (texts * (n_messages // len(texts) + 1))[:n_messages]
+
+
 def measure_models(
-    models: dict[str, Path], texts: list[str], cpu_usd_per_hour: float, workdir: Path, cache: Path | None = None
+    models: dict[str, Path],
+    texts: list[str],
+    cpu_usd_per_hour: float,
+    workdir: Path,
+    cache: Path | None = None,
+    n_messages: int = 512,
 ):
     """Serving table, one row per name in ``models`` (name -> saved model): latency, throughput, memory, cost.
 
-    ``texts`` are the messages served (the first 512 test messages in the report).
+    ``texts`` are the candidate messages (the test split in the report), of which ``n_messages`` are served
+    (``evaluation.serving_messages``).
     """
     import pandas as pd
 
     messages = Path(workdir) / "serving_messages.parquet"
-    pd.DataFrame({"text": texts}).to_parquet(messages, index=False)
+    pd.DataFrame({"text": served_messages(texts, n_messages)}).to_parquet(messages, index=False)
     rows = {}
     try:
         for name, model_path in models.items():

@@ -10,16 +10,19 @@ Dask workers), and the table is assembled in plan order whatever order the tasks
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from startup_report.data.dataset import LABEL
 from startup_report.engine.tasks import Pool, task_pool
 from startup_report.modeling import ensemble, zoo
+from startup_report.modeling.persist import save_model
 from startup_report.modeling.runcache import RunCache
 from startup_report.modeling.runs import RunData, RunOutcome, RunSpec, execute_run, rows_sha256, run_key
 from startup_report.modeling.sampling import FULL, sample_budget
@@ -158,10 +161,26 @@ def _best_runs(
     chosen = {}
     for name, i in best.items():
         outcome = outcomes[i]
-        if outcome.model is None and cache is not None:
-            outcome.model = cache.model(keys[i])
+        if cache is not None:
+            outcome.model_file = cache.model_file(keys[i])
         chosen[name] = outcome
     return chosen
+
+
+def save_best_models(best: dict[str, RunOutcome], folder: Path) -> None:
+    """Write each best run's model to ``folder/NAME.pkl`` for serving.
+
+    The run cache's bytes are copied where it holds the model: pickling an object read back from a pickle
+    can differ from it by a few bytes of framing, and identical bytes are what let the stages downstream
+    (and the serving measurements, keyed by the model file) see that a rerun changed nothing.
+    """
+    for name, run in best.items():
+        target = Path(folder) / f"{name}.pkl"
+        if run.model_file is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(run.model_file, target)
+        else:
+            save_model(run.model, target)
 
 
 def summarize(results: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,6 @@ import pickle
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -39,11 +38,10 @@ class RunCache:
         history = read_json(folder / "history.json") if (folder / "history.json").is_file() else None
         return RunOutcome(read_json(folder / "row.json"), val, test, history, None)
 
-    def model(self, key: str) -> Any:
-        from startup_report.modeling.persist import load_model
-
+    def model_file(self, key: str) -> Path | None:
+        """The stored pickle of a run's model (full-budget runs), or None."""
         path = self.path(key) / "model.pkl"
-        return load_model(path) if path.is_file() else None
+        return path if path.is_file() else None
 
     def put(self, key: str, outcome: RunOutcome) -> None:
         final = self.path(key)

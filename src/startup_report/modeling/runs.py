@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -64,6 +65,7 @@ class RunOutcome:
     history: Any = None
     model: Any = None
     wall_seconds: float | None = None  # the whole task here (fit, scoring, timing); None when read from the cache
+    model_file: Path | None = None  # the run cache's pickle of ``model``, when it holds one
 
 
 def rows_sha256(frame: pd.DataFrame) -> str:

@@ -206,6 +206,13 @@ class EvaluationParams(Section):
         description="Override of the sourced serving-machine price, in USD per hour (an assumption, labelled as "
         "such in the chapter); null reads `cpu_price_key` from compute.csv.",
     )
+    serving_messages: int = Field(
+        512,
+        ge=32,
+        le=100000,
+        description="Test messages each model classifies (in batches of 32) to measure its serving throughput, "
+        "after 60 one at a time for latency; each model is measured in a fresh process.",
+    )
     llm_models: list[str] = Field(
         ["GPT-5.4 mini", "GPT-4.1 nano", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],
         description="API models (the `model` column of data/market/llm_prices.csv) priced against our own serving.",
