@@ -35,3 +35,13 @@ def test_confident_mistakes_are_wrong_answers_above_the_threshold_most_confident
     assert mistakes["message"].tolist() == ["e", "a"]
     assert mistakes.loc[0, ["true intent", "answered as"]].tolist() == ["top_up", "card_lost"]
     assert mistakes["confidence"].tolist() == [0.95, 0.8]
+
+
+def test_concentration_counts_the_share_of_errors_in_the_top_pairs():
+    y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2])
+    y_pred = np.array([1, 1, 1, 1, 0, 2, 0, 2])  # errors: (0,1) x3, (1,0) x1, (2,0) x1
+    assert confusion.concentration(y_true, y_pred, top=1) == (
+        "the 1 most frequent of 3 confused pairs hold 60% of its 5 test errors"
+    )
+    assert "hold 100%" in confusion.concentration(y_true, y_pred, top=5)
+    assert confusion.concentration(y_true, y_true) == "the model made no test errors"

@@ -103,3 +103,11 @@ def test_encoder_routes_are_ranked_per_few_shot_budget():
         "70.0% (± 0.0%); with 30 examples per intent, frozen encoder 90.0% (± 0.4%)."
     )
     assert findings.encoder_routes(summary, [50]) == "No pretrained route was trained at a few-shot budget."
+
+
+def test_balance_and_length_clauses_follow_the_data():
+    assert findings.balance_verdict(100, 110).startswith("so the classes are close to balanced")
+    assert "roughly but not exactly balanced (the largest has 1.5 times" in findings.balance_verdict(100, 150)
+    assert findings.balance_verdict(10, 80).startswith("so the classes are imbalanced: the largest has 8.0 times")
+    texts = pd.Series(["one two", "one two three", "a b c d e f g h i j"])
+    assert findings.length_summary(texts) == "the median message has 3 words, 95 % have at most 9 and the longest 10"

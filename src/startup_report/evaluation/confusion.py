@@ -42,3 +42,16 @@ def confident_mistakes(
         }
     )
     return frame.sort_values("confidence", ascending=False).head(top).reset_index(drop=True)
+
+
+def concentration(y_true: np.ndarray, y_pred: np.ndarray, top: int = 10) -> str:
+    """How much of the test errors the ``top`` most frequent (true, predicted) pairs hold, as a clause."""
+    wrong = y_true != y_pred
+    if not wrong.any():
+        return "the model made no test errors"
+    pairs = pd.Series(list(zip(y_true[wrong], y_pred[wrong], strict=True))).value_counts()
+    share = pairs.head(top).sum() / wrong.sum()
+    return (
+        f"the {min(top, len(pairs))} most frequent of {len(pairs)} confused pairs hold {share:.0%} of its "
+        f"{int(wrong.sum()):,} test errors"
+    )

@@ -103,7 +103,22 @@ class TrainingParams(Section):
         None, ge=1, le=10**7, description="Optional cap on optimiser steps per fine-tuning run (smoke runs use it)."
     )
     finetune_learning_rate: float = Field(
-        3e-4, gt=0.0, le=1.0, description="Peak AdamW learning rate of the encoder (the new head uses 2e-3)."
+        3e-4, gt=0.0, le=1.0, description="Peak AdamW learning rate of the encoder's layers."
+    )
+    finetune_head_learning_rate: float = Field(
+        2e-3,
+        gt=0.0,
+        le=1.0,
+        description="Peak AdamW learning rate of the new classification head, which starts from random weights "
+        "and so takes a larger rate than the pretrained layers.",
+    )
+    finetune_warmup_ratio: float = Field(
+        0.06, ge=0.0, lt=1.0, description="Share of the fine-tuning steps over which the learning rate warms up "
+        "linearly from 0 (then it decays linearly to 0), so the new head's first large gradients do not disturb "
+        "the pretrained layers.",
+    )
+    finetune_weight_decay: float = Field(
+        0.01, ge=0.0, le=1.0, description="AdamW weight decay in fine-tuning (the usual BERT fine-tuning value)."
     )
     finetune_sequence_length: int = Field(
         64, ge=8, le=512, description="Tokens kept per message in fine-tuning (64 keeps 99.7 % of BANKING77 whole)."

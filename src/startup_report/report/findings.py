@@ -159,3 +159,22 @@ def money(usd: float) -> str:
     if abs(usd) >= 1e9:
         return f"{sign}${abs(usd) / 1e9:.1f} billion"
     return f"{sign}${abs(usd) / 1e6:.1f} million"
+
+
+def balance_verdict(min_per_class: int, max_per_class: int) -> str:
+    """The class-balance clause of the data chapter, from the smallest and largest training counts."""
+    ratio = max_per_class / max(min_per_class, 1)
+    if ratio <= 1.25:
+        return f"so the classes are close to balanced (the largest has {ratio:.2f} times the smallest)"
+    if ratio <= 2.0:
+        return f"so the classes are roughly but not exactly balanced (the largest has {ratio:.1f} times the smallest)"
+    return f"so the classes are imbalanced: the largest has {ratio:.1f} times the examples of the smallest"
+
+
+def length_summary(texts: pd.Series) -> str:
+    """Median and 95th-percentile message length in words: what a sequence length must cover."""
+    words = texts.str.split().str.len()
+    return (
+        f"the median message has {words.median():.0f} words, 95 % have at most {words.quantile(0.95):.0f} "
+        f"and the longest {words.max():.0f}"
+    )
