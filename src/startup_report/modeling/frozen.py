@@ -57,7 +57,6 @@ class _Frozen:
 
 class FrozenLogReg(_Frozen):
     name = "minilm-logreg"
-    deterministic = True
 
     def __init__(self, encoder: SentenceEncoder, n_classes: int, c: float = 10.0) -> None:
         super().__init__(encoder, n_classes)
