@@ -59,7 +59,7 @@ status: $(STAMP) ## Show which stages would rerun and why
 test: $(STAMP) $(VENDOR) ## Lint (code and notebooks), unit tests, a smoke end-to-end run with the book, the browser test
 	$(BIN)/ruff check src tests
 	$(BIN)/nbqa ruff notebooks book
-	$(BIN)/python -m pytest -ra --durations=15 -n 2 --dist loadfile
+	$(BIN)/python -m pytest -ra --durations=15 -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 	$(BIN)/python -m pytest -ra -m "not e2e and not browser"

@@ -20,7 +20,8 @@ SMOKE = ["--params", "params/smoke.yaml"]
 DASK = str(Path(sys.executable).with_name("dask"))
 
 
-# Under `make test` (two xdist workers, a file per worker at a time) the order of files decides how long a
+# Under `make test` (two xdist workers, a file per worker at a time, `--no-loadscope-reorder` so that xdist keeps
+# this order instead of starting the files with the most tests first) the order of files decides how long a
 # worker waits for the other's smoke build: the file that builds it and the longest file that does not need it
 # go first, the other files that need the built project last, the unit tests in between.
 FIRST = ("test_e2e.py", "test_other_dataset.py")
