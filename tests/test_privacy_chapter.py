@@ -167,15 +167,3 @@ def test_saved_tables_have_the_columns_the_book_reads(results):
     assert {"round", "accuracy", "clients", "alpha"} <= set(federation.columns)
     assert {"setting", "epsilon", "accuracy", "automation_rate", "automation_precision"} <= set(table.columns)
     assert isinstance(table, pd.DataFrame)
-
-
-def test_runs_side_by_side_give_the_results_of_runs_one_after_another(results):
-    """The chapter runs independent runs on threads; every run has its own seeded generators."""
-    data, config, _, _, federation, sweep, heads, _ = results
-    alone = experiment.skew_and_clients(data, config, 0, threads=1)
-    pd.testing.assert_frame_equal(federation, alone)
-    sweep_alone, heads_alone = experiment.epsilon_sweep(data, config, 0, threads=1)
-    pd.testing.assert_frame_equal(sweep, sweep_alone)
-    for (val, test), (val_alone, test_alone) in zip(heads, heads_alone, strict=True):
-        np.testing.assert_array_equal(val, val_alone)
-        np.testing.assert_array_equal(test, test_alone)

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
-import warnings
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,8 +23,6 @@ from startup_report.engine import files
 from startup_report.evaluation import calibration, metrics
 from startup_report.params import PrivacyParams
 from startup_report.privacy import fedavg, head, partition
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -155,56 +148,32 @@ def central(data: Embedded, config: PrivacyParams, seed: int, epsilon: float = m
     return weights, {"noise_multiplier": sigma if sigma is not None else 0.0, "epsilon_spent": spent}
 
 
-def side_by_side(jobs: Sequence[Callable[[], T]], threads: int | None = None) -> list[T]:
-    """Run independent runs on threads, one per core by default; results in the order of ``jobs``.
-
-    Each run's tensor operations use one thread and release the GIL, so two runs keep two cores busy (the
-    privacy chapter ran 40 % faster on 2 cores). Results do not depend on the thread count: every run draws
-    from its own seeded generators. Warnings are silenced for the section because ``warnings.catch_warnings``
-    (which the runs use to hide Opacus's advice) is not thread-safe.
-    """
-    threads = threads or min(len(jobs), os.cpu_count() or 1)
-    with one_thread(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if threads <= 1:
-            return [job() for job in jobs]
-        with ThreadPoolExecutor(threads) as pool:
-            return list(pool.map(lambda job: job(), jobs))
-
-
-def skew_and_clients(data: Embedded, config: PrivacyParams, seed: int, threads: int | None = None) -> pd.DataFrame:
+def skew_and_clients(data: Embedded, config: PrivacyParams, seed: int) -> pd.DataFrame:
     """Non-private FedAvg for every skew (at the default client count) and every client count (at the
     default skew): one row per run and round with the global model's test accuracy."""
     settings = [(config.clients, a) for a in config.alphas] + [(k, config.alpha) for k in config.client_counts]
-    settings = list(dict.fromkeys(settings))
-    results = side_by_side([partial(federated, data, config, seed, k, a) for k, a in settings], threads)
-    frames = [r.history.assign(clients=k, alpha=a) for r, (k, a) in zip(results, settings, strict=True)]
+    frames = []
+    for n_clients, alpha in dict.fromkeys(settings):
+        result = federated(data, config, seed, n_clients, alpha)
+        frames.append(result.history.assign(clients=n_clients, alpha=alpha))
     return pd.concat(frames, ignore_index=True)
 
 
 Heads = list[tuple[np.ndarray, np.ndarray]]  # (validation, test) probabilities, one pair per sweep row
 
 
-def epsilon_sweep(
-    data: Embedded, config: PrivacyParams, seed: int, threads: int | None = None
-) -> tuple[pd.DataFrame, Heads]:
+def epsilon_sweep(data: Embedded, config: PrivacyParams, seed: int) -> tuple[pd.DataFrame, Heads]:
     """Central and federated (default clients and skew) training at each epsilon, plus epsilon = infinity.
 
     Returns one row per run (accuracy, noise, epsilon spent) and each run's probabilities, which the cost
     chapter turns into automation at the evaluation's target precision without retraining.
     """
-    epsilons = [*sorted(config.epsilons), math.inf]
-    jobs: list[Callable[[], Any]] = []
-    for epsilon in epsilons:
-        jobs += [partial(central, data, config, seed, epsilon),
-                 partial(federated, data, config, seed, config.clients, config.alpha, epsilon)]  # fmt: skip
-    done = iter(side_by_side(jobs, threads))
     rows, heads = [], []
-    for epsilon in epsilons:
-        weights, facts = next(done)
+    for epsilon in [*sorted(config.epsilons), math.inf]:
+        weights, facts = central(data, config, seed, epsilon)
         rows.append({"setting": "central", "epsilon": epsilon, **facts, "accuracy": test_accuracy(weights, data)})
         heads.append(probabilities(weights, data))
-        result = next(done)
+        result = federated(data, config, seed, config.clients, config.alpha, epsilon)
         rows.append({
             "setting": f"federated ({config.clients} banks)", "epsilon": epsilon, "noise_multiplier": np.nan,
             "epsilon_spent": max(result.client_epsilons), "accuracy": test_accuracy(result.weights, data),
