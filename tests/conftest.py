@@ -14,6 +14,14 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+# Two xdist workers on two cores: each worker's chains get one thread, so two chains at once do not run four
+# spinning OpenMP/XLA threads on two cores (measured on this CPU: a small BLAS problem ran 16x slower so).
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    from startup_report.engine.tasks import WORKER_ENV
+
+    for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY", "XLA_FLAGS"):
+        os.environ.setdefault(_name, WORKER_ENV[_name])
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("startup-report"))
 SMOKE = ["--params", "params/smoke.yaml"]
