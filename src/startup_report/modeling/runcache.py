@@ -7,7 +7,6 @@ temporary name and renamed into place, so a crash never leaves a half-written ru
 
 from __future__ import annotations
 
-import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from startup_report.engine.files import read_json, write_json
+from startup_report.modeling.persist import save_model
 from startup_report.modeling.runs import RunOutcome
 
 
@@ -29,7 +29,7 @@ class RunCache:
         return (self.path(key) / "row.json").is_file()
 
     def get(self, key: str) -> RunOutcome | None:
-        """The stored outcome without its model (load that with ``model``), or None."""
+        """The stored outcome without its model (its pickle: ``model_file``), or None."""
         if key not in self:
             return None
         folder = self.path(key)
@@ -55,8 +55,7 @@ class RunCache:
             if outcome.history is not None:
                 write_json(staging / "history.json", outcome.history)
             if outcome.model is not None:
-                with (staging / "model.pkl").open("wb") as handle:
-                    pickle.dump(outcome.model, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                save_model(outcome.model, staging / "model.pkl")
             write_json(staging / "row.json", outcome.row)  # last: its presence marks a complete run
             staging.rename(final)
         except OSError:
