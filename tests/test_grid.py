@@ -112,5 +112,6 @@ def test_ensembles_are_blended_from_the_runs_without_training_again(data, tmp_pa
         assert row.val_accuracy >= max(
             members[("embedding-pooling", row.budget)], members[("tfidf-logreg", row.budget)]
         )
-        assert 0.0 <= row.ensemble_weight <= 1.0
-    assert plain.results["ensemble_weight"].isna().all()
+        weights = [float(w) for w in row.ensemble_weights.split("+")]
+        assert len(weights) == 2 and sum(weights) == pytest.approx(1.0)
+    assert plain.results["ensemble_weights"].isna().all()

@@ -1,18 +1,20 @@
-"""Ensembles after the fact: two trained models' probabilities averaged, the weight chosen on validation.
+"""Ensembles after the fact: trained models' probabilities averaged, the weights chosen on validation.
 
-Why: a fine-tuned encoder and TF-IDF with logistic regression make different mistakes (one reads meaning,
-the other exact words such as "PIN" or "top-up"), and averaging their probabilities is the field's
-cheapest gain. Both members' validation and test probabilities are already stored with every run, so an
-ensemble costs no training: its row in ``results.csv`` sums the members' costs, because serving it runs both.
+Why: a fine-tuned encoder, TF-IDF with logistic regression and a head on frozen embeddings make different
+mistakes (one reads meaning learnt on the task, one exact words such as "PIN" or "top-up", one meaning
+learnt elsewhere), and averaging their probabilities is the field's cheapest gain. Every member's validation
+and test probabilities are already stored with its run, so an ensemble costs no training: its row in
+``results.csv`` sums the members' costs, because serving it runs them all.
 
-The weight ``w`` of the first member (``1 - w`` for the second) is the one of ``weights`` with the best
-validation accuracy (ties: the smallest, so the choice is reproducible); the test set is scored once, with
-that weight.
+The weights are the point of a grid on the simplex (steps of ``STEP``; each weight in [0, 1], summing to 1)
+with the best validation accuracy; ties go to the first point in lexicographic order (the smallest weight of
+the first member, then of the second...), so the choice is reproducible. The test set is scored once, with
+those weights.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,50 +22,73 @@ import numpy as np
 from startup_report.evaluation.metrics import accuracy, macro_f1
 from startup_report.modeling.runs import RunOutcome
 
-#: Candidate weights of the first member, 0 to 1 in steps of 0.05.
-WEIGHTS = tuple(np.round(np.linspace(0.0, 1.0, 21), 2))
-#: Costs that add up when both members serve every message.
+#: Grid step of the weights: 21 candidate points for two members, 231 for three, 1,771 for four.
+STEP = 0.05
+#: Costs that add up when every member serves every message.
 SUMMED = ("train_seconds", "ms_per_message", "parameters", "size_bytes", "flops_per_message")
 
 
 @dataclass(frozen=True)
 class Blend:
-    weight: float  # of the first member
+    weights: tuple[float, ...]  # one per member, in the members' order
     val_accuracy: float
     test_probs: np.ndarray
 
 
-def choose_weight(
-    val_a: np.ndarray, val_b: np.ndarray, y_val: np.ndarray, weights: Sequence[float] = WEIGHTS
-) -> tuple[float, float]:
-    """The weight of ``a`` with the best validation accuracy of ``w * a + (1 - w) * b``, and that accuracy."""
-    if val_a.shape != val_b.shape:
-        raise ValueError(f"members' probabilities differ in shape: {val_a.shape} and {val_b.shape}")
+def simplex(members: int, step: float = STEP) -> Iterator[tuple[float, ...]]:
+    """Every weight vector of ``members`` multiples of ``step`` that sums to 1, in lexicographic order."""
+    if members < 1:
+        raise ValueError("an ensemble needs at least one member")
+    units = round(1.0 / step)
+
+    def points(left: int, remaining: int) -> Iterator[tuple[int, ...]]:
+        if remaining == 1:
+            yield (left,)
+            return
+        for first in range(left + 1):
+            for rest in points(left - first, remaining - 1):
+                yield (first, *rest)
+
+    for point in points(units, members):
+        yield tuple(round(k * step, 10) for k in point)
+
+
+def choose_weights(
+    vals: Sequence[np.ndarray], y_val: np.ndarray, step: float = STEP
+) -> tuple[tuple[float, ...], float]:
+    """The weights of ``vals`` (one probability matrix per member) with the best validation accuracy of
+    their weighted sum, and that accuracy."""
+    shapes = {v.shape for v in vals}
+    if len(shapes) != 1:
+        raise ValueError(f"members' probabilities differ in shape: {sorted(shapes)}")
     if len(y_val) == 0:
-        raise ValueError("no validation messages to choose the weight on")
-    best_w, best_acc = float(weights[0]), -1.0
-    for w in weights:
-        acc = accuracy(y_val, (w * val_a + (1.0 - w) * val_b).argmax(axis=1))
+        raise ValueError("no validation messages to choose the weights on")
+    stacked = np.stack([np.asarray(v, dtype=np.float64) for v in vals])
+    best_w, best_acc = (), -1.0
+    for weights in simplex(len(vals), step):
+        acc = accuracy(y_val, np.tensordot(weights, stacked, axes=1).argmax(axis=1))
         if acc > best_acc + 1e-12:
-            best_w, best_acc = float(w), acc
+            best_w, best_acc = weights, acc
     return best_w, best_acc
 
 
-def blend(a: RunOutcome, b: RunOutcome, y_val: np.ndarray, weights: Sequence[float] = WEIGHTS) -> Blend:
-    """Choose the weight on validation, then average the test probabilities with it."""
-    w, val_acc = choose_weight(a.val_probs.astype(np.float64), b.val_probs.astype(np.float64), y_val, weights)
-    return Blend(w, val_acc, w * a.test_probs.astype(np.float64) + (1.0 - w) * b.test_probs.astype(np.float64))
+def blend(members: Sequence[RunOutcome], y_val: np.ndarray, step: float = STEP) -> Blend:
+    """Choose the weights on validation, then average the test probabilities with them."""
+    weights, val_acc = choose_weights([m.val_probs for m in members], y_val, step)
+    tests = np.stack([m.test_probs.astype(np.float64) for m in members])
+    return Blend(weights, val_acc, np.tensordot(weights, tests, axes=1))
 
 
-def ensemble_row(a: RunOutcome, b: RunOutcome, mixed: Blend, y_test: np.ndarray, n_classes: int) -> dict:
-    """The ensemble's row of results.csv: its accuracy, and the two members' costs added up."""
-    first, second = a.row, b.row
-    if (first["budget"], first["seed"]) != (second["budget"], second["seed"]):
+def ensemble_row(members: Sequence[RunOutcome], mixed: Blend, y_test: np.ndarray, n_classes: int) -> dict:
+    """The ensemble's row of results.csv: its accuracy, and the members' costs added up."""
+    rows = [m.row for m in members]
+    if len({(row["budget"], row["seed"]) for row in rows}) != 1:
         raise ValueError("ensemble members must share budget and seed")
+    first = rows[0]
     y_pred = mixed.test_probs.argmax(axis=1)
     row = {
         "family": "ensemble",
-        "model": f"{first['model']}+{second['model']}",
+        "model": "+".join(row["model"] for row in rows),
         "budget": first["budget"],
         "seed": first["seed"],
         "accuracy": accuracy(y_test, y_pred),
@@ -71,25 +96,28 @@ def ensemble_row(a: RunOutcome, b: RunOutcome, mixed: Blend, y_test: np.ndarray,
         "val_accuracy": mixed.val_accuracy,
         "train_examples": first["train_examples"],
         "precision": first["precision"],
-        "ensemble_weight": mixed.weight,
+        "ensemble_weights": "+".join(f"{w:g}" for w in mixed.weights),
     }
-    row.update({key: first[key] + second[key] for key in SUMMED})
+    row.update({key: sum(r[key] for r in rows) for key in SUMMED})
     return row
 
 
 def ensemble_rows(
     outcomes: Sequence[RunOutcome],
-    pairs: Sequence[tuple[str, str]],
+    groups: Sequence[Sequence[str]],
     y_val: np.ndarray,
     y_test: np.ndarray,
     n_classes: int,
 ) -> list[dict]:
-    """One row per pair and per (budget, seed) at which both members ran, in the order of ``outcomes``."""
+    """One row per group of models and per (budget, seed) at which every member ran, in the order of
+    ``outcomes`` (the first member's runs)."""
     by_run = {(o.row["model"], str(o.row["budget"]), int(o.row["seed"])): o for o in outcomes}
     rows = []
-    for first, second in pairs:
+    for group in groups:
+        first, others = group[0], group[1:]
         for (model, budget, seed), a in by_run.items():
-            b = by_run.get((second, budget, seed))
-            if model == first and b is not None:
-                rows.append(ensemble_row(a, b, blend(a, b, y_val), y_test, n_classes))
+            rest = [by_run.get((other, budget, seed)) for other in others]
+            if model == first and all(r is not None for r in rest):
+                members = [a, *rest]
+                rows.append(ensemble_row(members, blend(members, y_val), y_test, n_classes))
     return rows

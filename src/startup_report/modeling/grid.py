@@ -43,7 +43,7 @@ RESULT_COLUMNS = (
     "flops_per_message",
     "train_examples",
     "precision",
-    "ensemble_weight",  # ensembles only: the first member's weight, chosen on validation
+    "ensemble_weights",  # ensembles only: the members' weights, chosen on validation ("0.35+0.35+0.3")
 )
 
 
@@ -93,10 +93,10 @@ def run_grid(
     seconds_per_text: float = 0.0,
     pool: Pool | None = None,
     log: Callable[[str], None] = terminal,
-    ensembles: Sequence[tuple[str, str]] = (),
+    ensembles: Sequence[Sequence[str]] = (),
 ) -> GridResult:
     """Reuse stored runs, train the rest in the pool, pick each model's best full-budget run, and add the
-    ``ensembles`` (pairs of models, blended from stored probabilities wherever both ran at a budget and seed)."""
+    ``ensembles`` (groups of models, blended from stored probabilities wherever all ran at a budget and seed)."""
     val_sha, test_sha = rows_sha256(data.validation), rows_sha256(data.test)
     subsets: dict[tuple[str, int], str] = {}
     keys = []
