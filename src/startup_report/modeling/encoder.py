@@ -17,15 +17,16 @@ from pathlib import Path
 
 import numpy as np
 
+from startup_report.engine.compilecache import machine_cache
+
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384
 MAX_TOKENS = 256  # the model's sentence_bert_config.json
 
 
 def cache_path() -> Path:
-    """$STARTUP_REPORT_CACHE, else ~/.cache/startup-report: per machine, shared by checkouts and runs."""
-    base = Path(os.environ.get("STARTUP_REPORT_CACHE", Path.home() / ".cache" / "startup-report"))
-    return base / "embeddings.sqlite"
+    """The embedding table in the per-machine cache, shared by checkouts and runs."""
+    return machine_cache() / "embeddings.sqlite"
 
 
 class EmbeddingCache:
