@@ -92,3 +92,11 @@ def test_sizing_range_by_hand():
     sized = sizing(sizes, "c", ["a", "b"], sam_share=0.5, som_share=0.1)
     assert sized["low"]["tam_usd"] == 10e9 and sized["high"]["tam_usd"] == 40e9
     assert sized["central"]["som_usd"] == pytest.approx(20e9 * 0.5 * 0.1)
+
+
+def test_the_llm_accuracy_is_called_a_proxy_on_another_dataset():
+    from startup_report.market import headline
+
+    assert headline.llm_basis("banking77") == "the accuracy published for this dataset"
+    other = headline.llm_basis("travel-intents")
+    assert "as a proxy" in other and "assumption" in other and "travel-intents" in other

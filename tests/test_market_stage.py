@@ -75,6 +75,7 @@ def write_evaluation(folder: Path, seed: int = 0, n_per_intent: int = 20) -> Pat
     model = evaluation_handoff.ModelMetrics(**figures)
     metrics = evaluation_handoff.EvaluationMetrics(
         **figures,
+        dataset="banking77",
         n_test=len(true),
         cpu_usd_per_hour=0.0816,
         llm_tokens_per_message=700.0,

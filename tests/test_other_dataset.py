@@ -45,3 +45,6 @@ def test_whole_report_runs_on_another_dataset(tmp_path):
     book = cli(tmp_path, "book")
     assert book.returncode == 0, book.stdout + book.stderr
     assert "No published results for this dataset" in (tmp_path / "_build/html/notebooks/03-training.html").read_text()
+    assert metrics["dataset"] == "travel-intents"
+    market = (tmp_path / "_build/html/notebooks/05-market-analysis.html").read_text()
+    assert "published for BANKING77 as a proxy" in market and "accuracy on travel-intents" in market

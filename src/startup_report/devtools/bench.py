@@ -157,7 +157,7 @@ def main(argv: list[str]) -> None:
         env = {"STARTUP_REPORT_ROOT": str(copy)}
         smoke, _ = _run(["run", "--params", "params/smoke.yaml"], copy, env)
         smoke_book, _ = _run(["book"], copy, env)
-        _line("smoke chain + book, warm embedding cache (s)", f"{smoke + smoke_book:.1f}", "target <= 120 s")
+        _line("smoke chain + book, warm machine cache (s)", f"{smoke + smoke_book:.1f}", "target <= 120 s")
         print("Scenario sweep (the smoke copy: market values only, models reused)")
         sweep_figures(copy)
 

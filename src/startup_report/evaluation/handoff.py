@@ -80,6 +80,7 @@ class OpenWorld(BaseModel):
 class EvaluationMetrics(ModelMetrics):
     """The production model's figures at the top level, every family's best model under `families`."""
 
+    dataset: str = Field(min_length=1, description="data.name of the run (the data card's): what was measured.")
     n_test: int = Field(gt=0)
     cpu_usd_per_hour: float = Field(gt=0.0)
     llm_tokens_per_message: float = Field(gt=0.0, description="Mean input tokens of an LLM classification call.")
@@ -95,6 +96,7 @@ def assemble(
     measured: Mapping[str, Mapping[str, float]],
     production: str,
     *,
+    dataset: str,
     n_test: int,
     cpu_usd_per_hour: float,
     profile: Mapping[str, float],
@@ -110,6 +112,7 @@ def assemble(
     by_model = runs.set_index("model")
     return EvaluationMetrics(
         **families[production].model_dump(),
+        dataset=dataset,
         n_test=n_test,
         cpu_usd_per_hour=cpu_usd_per_hour,
         llm_tokens_per_message=profile["input_tokens_mean"],

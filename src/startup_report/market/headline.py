@@ -77,6 +77,18 @@ def llm_source(results: pd.DataFrame, key: str) -> str:
     return f"{row['model']}, {row['shots']}-shot, {row['method']} ({row['publisher']}, {row['published']})"
 
 
+#: The dataset every accuracy in banking77_results.csv was measured on.
+RESULTS_DATASET = "banking77"
+
+
+def llm_basis(dataset: str) -> str:
+    """Whether the LLM route's accuracy was measured on the report's dataset or stands in for it."""
+    if dataset.strip().lower() == RESULTS_DATASET:
+        return "the accuracy published for this dataset"
+    return (f"the accuracy published for BANKING77 as a proxy (an assumption: banking77_results.csv holds no LLM "
+            f"accuracy on {dataset}, the dataset this report measured)")
+
+
 def published_llm_accuracy(inp: Inputs) -> float:
     """The LLM's published accuracy on the dataset (its open-world share of right answers is lower)."""
     return llm_api.accuracy(inp.facts["banking77_results"], inp.config.llm_accuracy_key)
@@ -115,6 +127,7 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "llm_per_million": f"${o.llm_usd * 1e6:,.0f}",
         "llm_accuracy": f"{published_llm_accuracy(inp):.0%}",
         "llm_accuracy_source": llm_source(f["banking77_results"], c.llm_accuracy_key),
+        "llm_accuracy_basis": llm_basis(inp.measured.dataset),
         "our_accuracy": f"{inp.measured.accuracy:.1%}",
         "resolved_share": f"{o.ours.resolved:.0%}",
         "automation_world": world_text(inp),
