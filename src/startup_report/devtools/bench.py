@@ -58,8 +58,11 @@ def _seconds_per_step(precision: str, steps: int) -> float:
 
     train = pd.read_csv(find_root() / "data/raw/banking77/train.csv")
     labels = train["category"].astype("category").cat.codes.to_numpy()
+    from transformers.utils import logging as hf_logging
+
     from startup_report.params import TrainingParams
 
+    hf_logging.disable_progress_bar()  # the weight-loading bar is not a figure
     embeddings = TrainingParams().finetune_train_embeddings  # the default's setting, as the cold chain ran it
     model = FineTunedEncoder(
         77, max_steps=steps, max_epochs=1, precision=precision, log_every=0, train_word_embeddings=embeddings
