@@ -67,3 +67,14 @@ def test_cli_params_prints_effective_values_and_schema():
     assert json.loads(done.stdout)["seed"] == 7
     schema = subprocess.run([CLI, "params", "--schema"], cwd=ROOT, capture_output=True, text=True)
     assert "target_precision" in json.loads(schema.stdout)["$defs"]["EvaluationParams"]["properties"]
+
+
+def test_every_shipped_profile_validates_and_fewshot30_adds_the_30_per_intent_runs():
+    for path in sorted((ROOT / "params").glob("*.yaml")):
+        load_params(ROOT, [path])  # raises on an unknown key or a bad value
+    default = load_params(ROOT, [])
+    fewshot = load_params(ROOT, [ROOT / "params/fewshot30.yaml"])
+    for model in ("minilm-finetuned", "minilm-setfit"):
+        assert 30 not in default.training.budgets_by_model[model]
+        assert 30 in fewshot.training.budgets_by_model[model]
+    assert fewshot.model_dump(exclude={"training"}) == default.model_dump(exclude={"training"})
