@@ -41,7 +41,10 @@ def load(path: Path, dataset: str) -> pd.DataFrame:
     return frame
 
 
-def _verdict(margin: float, sd: float) -> str:
+def _verdict(margin: float, sd: float, seeds: int) -> str:
+    """Above or below, unless the margin is within our spread over seeds; one seed has no spread to judge by."""
+    if seeds < 2:
+        return ("above" if margin > 0 else "below") + " (one seed: its spread is unknown)"
     if abs(margin) <= sd:
         return "within our seed spread"
     return "above" if margin > 0 else "below"
@@ -70,7 +73,7 @@ def compare(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
                 "our_sd": best["accuracy_sd"],
                 "seeds": int(best["seeds"]),
                 "margin": margin,
-                "verdict": _verdict(margin, float(best["accuracy_sd"])),
+                "verdict": _verdict(margin, float(best["accuracy_sd"]), int(best["seeds"])),
             }
         )
     return pd.DataFrame(rows)
