@@ -21,14 +21,10 @@ import sys
 from pathlib import Path
 
 from startup_report.engine import machine
+from startup_report.engine.layout import machine_cache
 
 #: Compiled programs kept at most (JAX evicts the least recently used beyond it).
 MAX_BYTES = 2 * 1024**3
-
-
-def machine_cache() -> Path:
-    """$STARTUP_REPORT_CACHE, else ~/.cache/startup-report: per machine, shared by checkouts and runs."""
-    return Path(os.environ.get("STARTUP_REPORT_CACHE", Path.home() / ".cache" / "startup-report"))
 
 
 def cpu_key(name: str | None = None, flags: frozenset[str] | None = None) -> str:
@@ -40,15 +36,24 @@ def cpu_key(name: str | None = None, flags: frozenset[str] | None = None) -> str
     return f"{slug}-{digest}"
 
 
-def settings(folder: Path | None = None) -> dict[str, str]:
-    """The JAX options, as the environment variables JAX reads when it is imported."""
+def options(folder: Path | None = None) -> dict[str, str | float | int]:
+    """JAX's options for the cache, by their config names."""
     folder = machine_cache() / "xla" / cpu_key() if folder is None else folder
     return {
-        "JAX_COMPILATION_CACHE_DIR": str(folder),
-        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",  # our programs compile in about 0.6 s each
-        "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
-        "JAX_COMPILATION_CACHE_MAX_SIZE": str(MAX_BYTES),
+        "jax_compilation_cache_dir": str(folder),
+        "jax_persistent_cache_min_compile_time_secs": 0.0,  # our programs compile in about 0.6 s each
+        "jax_persistent_cache_min_entry_size_bytes": 0,
+        "jax_compilation_cache_max_size": MAX_BYTES,
     }
+
+
+def settings(folder: Path | None = None) -> dict[str, str]:
+    """The same options as the environment variables JAX reads when it is imported."""
+    return _environment(options(folder))
+
+
+def _environment(values: dict[str, str | float | int]) -> dict[str, str]:
+    return {name.upper(): str(value) for name, value in values.items()}
 
 
 def configure() -> None:
@@ -59,11 +64,9 @@ def configure() -> None:
     """
     if "JAX_COMPILATION_CACHE_DIR" in os.environ:
         return
-    values = settings()
-    os.environ.update(values)
+    values = options()
+    os.environ.update(_environment(values))
     jax = sys.modules.get("jax")
     if jax is not None:
-        jax.config.update("jax_compilation_cache_dir", values["JAX_COMPILATION_CACHE_DIR"])
-        jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-        jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-        jax.config.update("jax_compilation_cache_max_size", MAX_BYTES)
+        for name, value in values.items():
+            jax.config.update(name, value)

@@ -26,6 +26,12 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
+def machine_cache() -> Path:
+    """Caches per machine, shared by checkouts and runs (embeddings, compiled XLA programs):
+    $STARTUP_REPORT_CACHE, else ~/.cache/startup-report."""
+    return Path(os.environ.get("STARTUP_REPORT_CACHE", Path.home() / ".cache" / "startup-report"))
+
+
 @dataclass(frozen=True)
 class Layout:
     """The folders of one project checkout, or of one scenario of a sweep inside it.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from startup_report.engine.compilecache import machine_cache
+from startup_report.engine.layout import machine_cache
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DIM = 384

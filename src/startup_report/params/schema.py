@@ -155,7 +155,6 @@ class TrainingParams(Section):
         "possible third members it had the best validation accuracy on the default data (seed 42, full budget: "
         "0.946 against 0.945 Transformer, 0.943 logistic regression, 0.942 pooling).",
     )
-
     precision: Literal["auto", "fp32", "bf16"] = Field(
         "auto",
         description="Float precision of fine-tuning: auto = bf16 only on CPUs with native bf16 (AVX512-BF16/AMX), "

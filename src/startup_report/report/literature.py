@@ -43,11 +43,12 @@ def load(path: Path, dataset: str) -> pd.DataFrame:
 
 def _verdict(margin: float, sd: float, seeds: int) -> str:
     """Above or below, unless the margin is within our spread over seeds; one seed has no spread to judge by."""
+    side = "above" if margin > 0 else "below"
     if seeds < 2:
-        return ("above" if margin > 0 else "below") + " (one seed: its spread is unknown)"
+        return f"{side} (one seed: its spread is unknown)"
     if abs(margin) <= sd:
         return "within our seed spread"
-    return "above" if margin > 0 else "below"
+    return side
 
 
 def compare(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
@@ -61,7 +62,7 @@ def compare(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
         if ours.empty:
             continue
         best = ours.loc[ours["accuracy_mean"].idxmax()]
-        margin = float(best["accuracy_mean"] - cell["accuracy"])
+        margin, seeds = float(best["accuracy_mean"] - cell["accuracy"]), int(best["seeds"])
         rows.append(
             {
                 "budget": cell["budget"],
@@ -71,9 +72,9 @@ def compare(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
                 "our_best_model": best["model"],
                 "our_accuracy": best["accuracy_mean"],
                 "our_sd": best["accuracy_sd"],
-                "seeds": int(best["seeds"]),
+                "seeds": seeds,
                 "margin": margin,
-                "verdict": _verdict(margin, float(best["accuracy_sd"]), int(best["seeds"])),
+                "verdict": _verdict(margin, float(best["accuracy_sd"]), seeds),
             }
         )
     return pd.DataFrame(rows)
