@@ -45,3 +45,29 @@ def test_cache_serves_a_text_once_embedded(tmp_path, encoder):
     second = SentenceEncoder(cache=EmbeddingCache(tmp_path / "embeddings.sqlite"))
     np.testing.assert_array_equal(second.encode(MESSAGES), vectors[: len(MESSAGES)])
     assert second.encoded == 0 and second._model is None  # read from the cache, the model never loaded
+
+
+def test_the_encoder_speed_is_measured_once_per_machine_and_texts(tmp_path):
+    from startup_report.modeling.encoder import measured_seconds_per_text
+
+    class Timed:
+        batch_size = 32
+        calls = 0
+
+        def seconds_per_text(self, sample):
+            Timed.calls += 1
+            assert len(sample) == len(set(sample)) <= 256
+            return 0.004 * Timed.calls
+
+    texts = [f"message {i % 300}" for i in range(900)]
+    first = measured_seconds_per_text(Timed(), texts, store=tmp_path)
+    assert measured_seconds_per_text(Timed(), texts, store=tmp_path) == first == 0.004
+    assert measured_seconds_per_text(Timed(), ["other texts"], store=tmp_path) == 0.008  # other texts: measured
+    assert Timed.calls == 2
+
+
+def test_sizes_read_from_the_weights_file_equal_the_loaded_model(encoder):
+    model = encoder.model
+    assert encoder.n_parameters() == sum(p.numel() for p in model.parameters()) == 22_565_376
+    assert encoder.n_embedding_parameters() == sum(p.numel() for n, p in model.named_parameters() if "embeddings" in n)
+    assert encoder.size_bytes() == sum(p.numel() * p.element_size() for p in model.parameters())

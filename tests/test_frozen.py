@@ -6,7 +6,8 @@ import zlib
 import numpy as np
 
 from startup_report.modeling.encoder import DIM
-from startup_report.modeling.frozen import FrozenKerasHead, FrozenLogReg
+from startup_report.modeling.frozen import FrozenLogReg
+from startup_report.modeling.frozenhead import FrozenKerasHead
 
 
 class WordHashEncoder:

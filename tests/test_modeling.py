@@ -77,3 +77,17 @@ def test_a_keras_family_trains_with_its_own_settings_and_keeps_its_history():
     assert len(model.history["val_loss"]) == 2  # epochs=2 reached fit, validation was used
     assert p1.dtype == np.float64 and np.allclose(p1.sum(axis=1), 1.0)
     np.testing.assert_array_equal(p1, p2)
+
+
+def test_each_model_class_lives_in_the_module_that_keys_its_runs():
+    """A run's cache key follows the code of the catalog's module; a class defined elsewhere would be edited
+    without invalidating its runs."""
+    from startup_report.modeling import grid, zoo
+    from startup_report.modeling.catalog import MODELS
+    from startup_report.params import ModelParams, TrainingParams
+
+    specs = {spec.model: spec for spec in grid.plan_runs(ModelParams(), TrainingParams(), 42)}
+    assert set(specs) == set(MODELS)
+    for name, spec in specs.items():
+        model = zoo.build(name, 3, spec.config, encoder=None)
+        assert type(model).__module__ == MODELS[name].module, name

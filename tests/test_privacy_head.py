@@ -77,3 +77,15 @@ def test_without_dp_epsilon_is_infinite_and_training_is_reproducible():
     assert runs[0][1] == math.inf
     np.testing.assert_array_equal(runs[0][0][0], runs[1][0][0])
     assert head.steps_per_epoch(60, 8) == 8
+
+
+def test_banks_with_the_same_steps_per_epoch_share_one_calibration():
+    """sigma depends on a bank's size only through ceil(n / batch): 181 and 200 messages in batches of 20 both
+    take 10 steps an epoch, so the second bank reuses the first one's search; 201 messages take 11 steps."""
+    delta = 1e-3
+    head._calibrated_noise.cache_clear()
+    first = head.noise_for_epsilon(3.0, delta, 181, 20, epochs=4)
+    assert head.noise_for_epsilon(3.0, delta, 200, 20, epochs=4) == first
+    assert head._calibrated_noise.cache_info().misses == 1
+    assert head.noise_for_epsilon(3.0, delta, 201, 20, epochs=4) != first
+    assert head._calibrated_noise.cache_info().misses == 2

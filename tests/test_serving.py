@@ -1,5 +1,7 @@
 """Serving figures: measured in a subprocess, priced, and cached by content so reruns re-measure nothing."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -37,7 +39,7 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
     def no_subprocess(*args):
         raise AssertionError("measured again although nothing changed")
 
-    monkeypatch.setattr(serving, "measure_in_subprocess", no_subprocess)
+    monkeypatch.setattr(serving, "measure_in_subprocesses", no_subprocess)
     again = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache)
     assert again.loc[0, "throughput_per_s"] == row["throughput_per_s"]  # the stored measurement
     assert again.loc[0, "serving_cost_per_million_usd"] == pytest.approx(
@@ -66,3 +68,28 @@ def test_the_key_changes_with_the_model_and_the_messages(model_file, tmp_path):
     assert serving.cache_key(save_model(other, tmp_path / "other.pkl"), messages) != key
     pd.DataFrame({"text": TEXTS[:3]}).to_parquet(messages)
     assert serving.cache_key(model_file, messages) != key
+
+
+def test_processes_load_together_but_measure_one_at_a_time(model_file, tmp_path):
+    """Three models, two loading at once: every process is fresh (its own peak memory), and no measurement
+    overlaps another, so none of them timed a CPU shared with another model of ours."""
+    import pandas as pd
+
+    messages = tmp_path / "m.parquet"
+    pd.DataFrame({"text": TEXTS * 10}).to_parquet(messages)
+    figures = serving.measure_in_subprocesses([model_file] * 3, messages, tmp_path, loading=2)
+    assert len(figures) == 3 and all(f["peak_memory_mb"] > 0 for f in figures)
+    windows = sorted(tuple(f["measured_between"]) for f in figures)
+    assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(windows))
+    assert not list(tmp_path.glob("serving-*.json"))  # each process's output file is removed
+
+
+def test_a_model_that_cannot_load_names_its_file_and_the_error(tmp_path):
+    import pandas as pd
+
+    messages = tmp_path / "m.parquet"
+    pd.DataFrame({"text": TEXTS}).to_parquet(messages)
+    broken = tmp_path / "broken.pkl"
+    broken.write_bytes(b"not a pickle")
+    with pytest.raises(RuntimeError, match=r"(?s)broken\.pkl failed.*UnpicklingError"):
+        serving.measure_in_subprocesses([broken], messages, tmp_path)

@@ -27,7 +27,7 @@ MODELS: dict[str, ModelInfo] = {
         ModelInfo("embedding-pooling", "scratch", False, False, "startup_report.modeling.scratch"),
         ModelInfo("transformer-encoder", "scratch", False, False, "startup_report.modeling.scratch"),
         ModelInfo("minilm-logreg", "frozen", True, True, "startup_report.modeling.frozen"),
-        ModelInfo("minilm-keras-head", "frozen", True, False, "startup_report.modeling.frozen"),
+        ModelInfo("minilm-keras-head", "frozen", True, False, "startup_report.modeling.frozenhead"),
         ModelInfo("minilm-finetuned", "finetuned", True, False, "startup_report.modeling.finetune", torch=True),
         ModelInfo("minilm-setfit", "setfit", True, False, "startup_report.modeling.contrastive", torch=True),
     )

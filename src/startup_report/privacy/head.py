@@ -11,6 +11,7 @@ Training is bounded by epochs, never by time, and every draw comes from seeded g
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from dataclasses import dataclass
@@ -74,9 +75,15 @@ def noise_for_epsilon(epsilon: float, delta: float, n: int, batch_size: int, epo
     """
     if math.isinf(epsilon):
         return None
+    return _calibrated_noise(epsilon, delta, steps_per_epoch(n, batch_size), epochs)
+
+
+@functools.cache
+def _calibrated_noise(epsilon: float, delta: float, per_epoch: int, epochs: int) -> float:
+    """Opacus's search for sigma, once per distinct setting: it depends on a data holder's size only through
+    its steps per epoch, which banks of similar size share (the search is most of the chapter's time)."""
     from opacus.accountants.utils import get_noise_multiplier
 
-    per_epoch = steps_per_epoch(n, batch_size)
     with warnings.catch_warnings():
         # Opacus suggests more Renyi orders when the best is an end of the list; the bound stays valid, only looser
         warnings.filterwarnings("ignore", message="Optimal order is the (largest|smallest) alpha")
