@@ -62,8 +62,17 @@ def tree_hash(folder: Path) -> dict[str, str]:
     }
 
 
+def stages_saying(result: subprocess.CompletedProcess, words: str) -> list[str]:
+    """The stages whose line in `run`'s output holds ``words``, in chain order (stages that run side by side
+    finish in either order)."""
+    from startup_report.chain import ALL
+
+    names = {line.split()[0] for line in result.stdout.splitlines() if words in line}
+    return [stage.name for stage in ALL if stage.name in names]
+
+
 def ran(result: subprocess.CompletedProcess) -> list[str]:
-    return [line.split()[0] for line in result.stdout.splitlines() if "  ran (" in line]
+    return stages_saying(result, "  ran (")
 
 
 def _build_smoke_project(target: Path) -> Path:

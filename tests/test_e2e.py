@@ -10,7 +10,7 @@ import pytest
 
 from startup_report.chain import ALL, STAGES
 from startup_report.engine import manifest as mf
-from tests.conftest import SMOKE, cli, ran, tree_hash
+from tests.conftest import SMOKE, cli, ran, stages_saying, tree_hash
 
 pytestmark = pytest.mark.e2e
 
@@ -193,7 +193,7 @@ def test_a_report_module_change_reruns_its_stages_trains_nothing_and_reuses_the_
     assert ran(done) == touched
     lines = [line for line in done.stderr.splitlines() if line.lstrip().startswith("[")]
     assert lines and all(" cached " in line for line in lines), "no training run may train again"
-    reused = [line.split()[0] for line in done.stdout.splitlines() if " reused from build/cache/stages/" in line]
+    reused = stages_saying(done, " reused from build/cache/stages/")
     assert reused == ["evaluation", "market-analysis", "privacy", "privacy-cost"]
 
 

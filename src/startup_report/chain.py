@@ -64,6 +64,7 @@ STAGES: tuple[Stage, ...] = (
         keys=("seed", "model"),
         outputs=("model_card.json", "encoder.json"),
         upstream=("data-prep",),
+        timed=True,  # the encoder's speed, the first time on this machine
     ),
     Stage(
         name="training",
@@ -74,6 +75,7 @@ STAGES: tuple[Stage, ...] = (
         outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json", "models"),
         upstream=("data-prep", "model-build"),
         external_inputs=_literature,
+        timed=True,  # training seconds and milliseconds per message
     ),
     Stage(
         name="evaluation",
@@ -84,6 +86,7 @@ STAGES: tuple[Stage, ...] = (
         outputs=("metrics.json", "predictions.parquet", "predictions_open.parquet", "openworld.csv", "serving.csv"),
         upstream=("data-prep", "training"),
         external_inputs=_evaluation_inputs,
+        timed=True,  # serving latency and throughput
     ),
     Stage(
         name="market-analysis",
@@ -92,6 +95,8 @@ STAGES: tuple[Stage, ...] = (
         keys=("seed", "market"),
         outputs=("unit_economics.csv", "plan.csv", "sensitivity.csv", "market.json"),
         upstream=("training", "evaluation"),  # results.csv for the measured learning curve
+        # Not timed: the Monte Carlo's own seconds are a note on its cost, priced nowhere, so the chapters may run
+        # beside it.
         external_inputs=_market_files,
     ),
 )

@@ -61,6 +61,15 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage.")] = False,
     scheduler: Scheduler = None,
     workers: Workers = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            min=1,
+            help="Stages at once, where none measures time (training, evaluation and model-build always run alone). "
+            "Default: 2, or 1 on a one-core machine.",
+        ),
+    ] = None,
 ) -> None:
     """Run the stages whose notebook, parameters, inputs, code or packages changed."""
     from startup_report.chain import ALL
@@ -80,8 +89,9 @@ def run(
         ["startup-report", *sys.argv[1:]], [str(p) for p in param_files or []], list(overrides or []), layout.root
     )
     record.task_pool = scheduler or (f"local Dask cluster, {workers} workers" if workers else "in-process")
+    jobs = jobs or min(2, os.cpu_count() or 1)
     try:
-        ok = run_chain(ALL, params, layout, record, force=force, echo=typer.echo)
+        ok = run_chain(ALL, params, layout, record, force=force, echo=typer.echo, jobs=jobs)
     except InputError as exc:
         raise _fail(f"error: {exc}", 2) from None
     if not ok:

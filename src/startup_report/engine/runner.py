@@ -1,158 +1,51 @@
-"""The runner: bring a chain of notebook stages up to date with papermill, promoting outputs atomically.
+"""The runner: bring a chain of notebook stages up to date, in order, some side by side.
 
 `run_chain` holds the project lock, plans (the same plan `status` prints), checks the inputs of the
-stages about to run, then executes them in order. Each stage writes into a staging folder; only a
-complete, successful run replaces the previous outputs, and the manifest is rewritten after every stage.
+stages about to run, then brings the stale ones up to date (stagerun.py): a stage starts when its upstream
+stages have finished, a stage that measures time runs alone, the others up to ``jobs`` at once. The
+manifest is rewritten after every stage.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import shutil
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from startup_report.engine import fingerprint, stagecache
 from startup_report.engine import manifest as mf
-from startup_report.engine.files import replace_dir
 from startup_report.engine.layout import Layout
 from startup_report.engine.lock import project_lock
-from startup_report.engine.plan import Decision, plan, stage_inputs
+from startup_report.engine.plan import Decision, plan
 from startup_report.engine.preflight import check_inputs
 from startup_report.engine.stage import Stage
-from startup_report.params import flatten, section_values
-
-Echo = Callable[[str], None]
-
-# Environment every notebook kernel inherits: deterministic hashing, no model hub, quiet tokenizers, and
-# the inline backend whose PNG formatter glued figures need (an inherited MPLBACKEND=Agg would drop them).
-# The Keras backend is set by the package itself (startup_report/__init__.py), before Keras loads.
-KERNEL_ENV = {
-    "PYTHONHASHSEED": "0",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-    "PYTHONWARNINGS": "ignore::DeprecationWarning",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
+from startup_report.engine.stagerun import Echo, StageFailed, bring_up_to_date, hash_files, keyed, publish
 
 
-class StageFailed(RuntimeError):
-    """A notebook raised; the message holds the error and where the executed notebook is."""
+def next_to_start(
+    pending: list[Decision], running: list[Stage], finished: set[str], planned: set[str], jobs: int
+) -> Decision | None:
+    """The next decision to start, in chain order, or None.
 
-
-def _notebook_parameters(stage: Stage, params: Any, layout: Layout, product: Path) -> dict[str, object]:
-    values = flatten(params, stage.keys)
-    values["inputs"] = {path.name: layout.rel(path) for path in stage.external_inputs(params, layout.root)}
-    values["upstream"] = {name: layout.rel(layout.stage_dir(name)) for name in stage.upstream}
-    values["product"] = layout.rel(product)
-    if stage.cache:
-        values["cache"] = layout.rel(layout.cache)
-    return values
-
-
-def _keep_failed(executed: Path, layout: Layout, stage: Stage) -> Path:
-    failed = layout.failed / stage.notebook
-    failed.parent.mkdir(parents=True, exist_ok=True)
-    if executed.is_file():
-        shutil.copyfile(executed, failed)
-    return failed
-
-
-def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) -> Path:
-    """Run one notebook into staging and promote it; return the executed notebook's final path."""
-    import papermill as pm  # imported here: `status` and `params` stay fast
-
-    logging.getLogger("papermill").setLevel(logging.ERROR)  # e.g. "Passed unknown parameter" for a chapter
-
-    staging = layout.staging / stage.name
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    executed = staging / stage.notebook
-    os.environ.update(KERNEL_ENV)
-    try:
-        pm.execute_notebook(
-            str(layout.root / stage.source),
-            str(executed),
-            parameters=_notebook_parameters(stage, params, layout, staging),
-            cwd=str(layout.root),
-            kernel_name="python3",
-            progress_bar=progress,
-            log_output=False,
-            # The kernel's own log is not ours to show: start-up notices ("running over TCP without encryption")
-            # and the "KeyboardInterrupt caught in kernel" that jupyter_client's SIGINT at every shutdown can
-            # cause. A failing cell still stops the stage through papermill, with its traceback.
-            extra_arguments=["--IPKernelApp.log_level=50"],
-        )
-    except pm.PapermillExecutionError as exc:
-        failed = _keep_failed(executed, layout, stage)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise StageFailed(
-            f"{exc.ename}: {exc.evalue}\n  in cell {exc.exec_count} of {layout.rel(failed)} (full traceback there)"
-        ) from exc
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    missing = [name for name in stage.outputs if not (staging / name).exists()]
-    if missing:
-        failed = _keep_failed(executed, layout, stage)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise StageFailed(
-            f"the notebook did not write its declared outputs {missing} into `product`; see {layout.rel(failed)}"
-        )
-    replace_dir(staging, layout.stage_dir(stage.name))
-    (layout.failed / stage.notebook).unlink(missing_ok=True)
-    return layout.stage_dir(stage.name) / stage.notebook
-
-
-def _fingerprint(stage: Stage, params: Any, layout: Layout, inputs: list[mf.FileRecord]) -> dict[str, Any]:
-    """What the stage is about to run with, taken before it starts (an edit during the run must not count)."""
-    return {
-        "name": stage.name,
-        "notebook": stage.source,
-        "params": section_values(params, stage.keys),
-        "inputs": inputs,
-        "code": fingerprint.notebook_code(layout.root / stage.source),
-        "environment_sha256": fingerprint.environment_sha256(),
-        "notebook_sha256": mf.sha256_file(layout.root / stage.source),
-    }
-
-
-def _hash_files(files: list[Path], layout: Layout) -> list[mf.FileRecord]:
-    return [mf.FileRecord(path=layout.rel(path), sha256=mf.sha256_path(path)) for path in files if path.exists()]
-
-
-def _keyed(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> tuple[dict[str, Any], str]:
-    """The stage's fingerprint and its stage-cache key, from one hashing of its inputs."""
-    files = [path for path in stage_inputs(stage, chain, params, layout) if path.exists()]
-    hashes = [mf.sha256_path(path) for path in files]
-    inputs = [mf.FileRecord(path=layout.rel(path), sha256=sha) for path, sha in zip(files, hashes, strict=True)]
-    key = _fingerprint(stage, params, layout, inputs)
-    return key, stagecache.key(key, [(layout.portable(path), sha) for path, sha in zip(files, hashes, strict=True)])
-
-
-def _reuse(stage: Stage, stored: Path, layout: Layout) -> Path:
-    """Bring a stored result in as if the stage had run: staging, then the same atomic swap."""
-    staging = layout.staging / stage.name
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    stagecache.restore(stored, staging, stage.notebook)
-    replace_dir(staging, layout.stage_dir(stage.name))
-    (layout.failed / stage.notebook).unlink(missing_ok=True)
-    return layout.stage_dir(stage.name) / stage.notebook
-
-
-def _publish(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> None:
-    """Store an up-to-date stage's outputs under its key if missing (builds made before the stage cache)."""
-    executed = layout.stage_dir(stage.name) / stage.notebook
-    if executed.is_file():
-        _, stage_key = _keyed(stage, chain, params, layout)
-        if stagecache.entry(layout, stage_key) is None:
-            stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
+    A stage starts once its upstream stages in this plan have finished. A stage that measures time
+    (``Stage.timed``) runs alone, so that its timings never share the CPU with another stage; while one waits
+    for the others to finish, nothing else starts. Other stages run side by side, up to ``jobs`` at once.
+    """
+    for decision in pending:
+        stage = decision.stage
+        if any(name in planned and name not in finished for name in stage.upstream):
+            continue
+        if not decision.stale:
+            return decision
+        if stage.timed:
+            return None if running else decision
+        if any(other.timed for other in running) or len(running) >= jobs:
+            return None
+        return decision
+    return None
 
 
 def execute_plan(
@@ -164,71 +57,112 @@ def execute_plan(
     echo: Echo,
     progress: bool,
     reuse: bool = True,
+    jobs: int = 1,
 ) -> bool:
-    """Run the stale stages in chain order; stop at the first failure. True on success.
+    """Run the stale stages, up to ``jobs`` at once where none of them measures time; True on success.
 
-    A stale stage whose key is in the stage cache is copied from it (outcome "reused") unless ``reuse`` is
-    off (``--force``); every stage that runs, or is up to date, is stored there for later runs and scenarios.
+    After a failure no further stage starts (those running finish and are recorded). A stale stage whose key is
+    in the stage cache is copied from it (outcome "reused") unless ``reuse`` is off (``--force``); every stage
+    that runs, or is up to date, is stored there for later runs and scenarios. The manifest is written by this
+    thread alone, after each stage.
     """
     width = max(len(d.stage.name) for d in decisions)
+    lock = threading.Lock()
+
+    def say(stage: Stage) -> Echo:
+        """Lines about ``stage``, after its name, whole even when two stages report at once."""
+
+        def line(text: str) -> None:
+            with lock:
+                echo(f"{stage.name:<{width}}  {text}")
+
+        return line
+
+    pending, planned = list(decisions), {d.stage.name for d in decisions}
+    running: dict[Future, tuple[Decision, dict[str, Any], str, str, float]] = {}
+    finished: set[str] = set()
     ok = True
-    for decision in decisions:
-        stage, record = decision.stage, manifest.stages.get(decision.stage.name)
-        if not ok:
-            echo(f"{stage.name:<{width}}  not run (an earlier stage failed)")
-            continue
-        if not decision.stale:
-            echo(f"{stage.name:<{width}}  up to date")
-            if record is not None:
-                manifest.stages[stage.name] = record.model_copy(update={"outcome": "up to date", "reason": ""})
-                _publish(stage, chain, params, layout)
-            continue
-        key, stage_key = _keyed(stage, chain, params, layout)
-        started, t0 = mf.now_iso(), time.perf_counter()
-        try:
-            with stagecache.computing(layout, stage_key):
-                stored = stagecache.entry(layout, stage_key) if reuse else None
-                if stored is not None:
-                    executed = _reuse(stage, stored, layout)
-                else:
-                    echo(f"{stage.name:<{width}}  running ({decision.reason}) ...")
-                    executed = execute(stage, params, layout, progress=progress)
-                    stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
-        except StageFailed as exc:
-            duration = round(time.perf_counter() - t0, 2)
-            echo(f"{stage.name:<{width}}  FAILED after {duration} s: {exc}")
-            update = {
-                "outcome": "failed",
-                "reason": decision.reason,
-                "error": str(exc),
-                "started": started,
-                "duration_s": duration,
-                "executed_notebook": layout.rel(layout.failed / stage.notebook),
-            }
-            manifest.stages[stage.name] = (
-                record.model_copy(update=update)
-                if record is not None
-                else mf.StageRecord(**{**key, "notebook_sha256": "", "code": {}}, outputs=[], **update)
-            )
-            ok = False
-            mf.save(manifest, layout.manifest)
-            continue
-        duration = round(time.perf_counter() - t0, 2)
-        outputs = _hash_files([layout.stage_dir(stage.name) / name for name in stage.outputs], layout)
-        manifest.stages[stage.name] = mf.StageRecord(
-            **key,
-            executed_notebook=layout.rel(executed),
-            outputs=outputs,
-            started=started,
-            duration_s=duration,
-            outcome="reused" if stored is not None else "ran",
-            reason=decision.reason,
-            stage_key=stage_key,
-        )
-        mf.save(manifest, layout.manifest)
-        done = f"reused from {layout.rel(stored)}" if stored is not None else "ran"
-        echo(f"{stage.name:<{width}}  {done} ({decision.reason}) in {duration} s")
+
+    def busy() -> list[Stage]:
+        return [entry[0].stage for entry in running.values()]
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        while pending or running:
+            while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs)):
+                pending.remove(decision)
+                stage, record = decision.stage, manifest.stages.get(decision.stage.name)
+                if not decision.stale:
+                    say(stage)("up to date")
+                    if record is not None:
+                        manifest.stages[stage.name] = record.model_copy(update={"outcome": "up to date", "reason": ""})
+                        publish(stage, chain, params, layout)
+                    finished.add(stage.name)
+                    continue
+                key, stage_key = keyed(stage, chain, params, layout)
+                future = pool.submit(
+                    bring_up_to_date, stage, decision.reason, stage_key, params, layout, say(stage), progress, reuse
+                )
+                running[future] = (decision, key, stage_key, mf.now_iso(), time.perf_counter())
+            if not ok:
+                for decision in pending:
+                    say(decision.stage)("not run (an earlier stage failed)")
+                pending.clear()
+            if not running:
+                continue
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                decision, key, stage_key, started, t0 = running.pop(future)
+                try:
+                    executed, stored = future.result()
+                except StageFailed as exc:
+                    _record_failure(decision, key, exc, started, t0, layout, manifest, say(decision.stage))
+                    ok = False
+                    continue
+                line = say(decision.stage)
+                _record_success(decision, key, stage_key, executed, stored, started, t0, layout, manifest, line)
+                finished.add(decision.stage.name)
     return ok
+
+
+def _record_failure(decision: Decision, key: dict[str, Any], exc: StageFailed, started: str, t0: float,
+                    layout: Layout, manifest: mf.Manifest, say: Echo) -> None:  # fmt: skip
+    stage, record = decision.stage, manifest.stages.get(decision.stage.name)
+    duration = round(time.perf_counter() - t0, 2)
+    say(f"FAILED after {duration} s: {exc}")
+    update = {
+        "outcome": "failed",
+        "reason": decision.reason,
+        "error": str(exc),
+        "started": started,
+        "duration_s": duration,
+        "executed_notebook": layout.rel(layout.failed / stage.notebook),
+    }
+    manifest.stages[stage.name] = (
+        record.model_copy(update=update)
+        if record is not None
+        else mf.StageRecord(**{**key, "notebook_sha256": "", "code": {}}, outputs=[], **update)
+    )
+    mf.save(manifest, layout.manifest)
+
+
+def _record_success(decision: Decision, key: dict[str, Any], stage_key: str, executed: Path, stored: Path | None,
+                    started: str, t0: float, layout: Layout, manifest: mf.Manifest, say: Echo) -> None:  # fmt: skip
+    stage = decision.stage
+    duration = round(time.perf_counter() - t0, 2)
+    outputs = hash_files([layout.stage_dir(stage.name) / name for name in stage.outputs], layout)
+    manifest.stages[stage.name] = mf.StageRecord(
+        **key,
+        executed_notebook=layout.rel(executed),
+        outputs=outputs,
+        started=started,
+        duration_s=duration,
+        outcome="reused" if stored is not None else "ran",
+        reason=decision.reason,
+        stage_key=stage_key,
+    )
+    mf.save(manifest, layout.manifest)
+    done = f"reused from {layout.rel(stored)}" if stored is not None else "ran"
+    say(f"{done} ({decision.reason}) in {duration} s")
 
 
 def run_chain(
@@ -239,8 +173,10 @@ def run_chain(
     force: bool = False,
     echo: Echo = print,
     progress: bool | None = None,
+    jobs: int = 1,
 ) -> bool:
-    """Lock the project, plan, check the inputs of the stale stages (InputError: nothing runs), execute.
+    """Lock the project, plan, check the inputs of the stale stages (InputError: nothing runs), execute
+    (``jobs`` stages at once where none measures time).
 
     True when every stage is up to date at the end.
     """
@@ -253,7 +189,7 @@ def run_chain(
         manifest.run = run_record
         manifest.params = params.model_dump(mode="json")
         started = time.perf_counter()
-        ok = execute_plan(decisions, chain, params, layout, manifest, echo, progress, reuse=not force)
+        ok = execute_plan(decisions, chain, params, layout, manifest, echo, progress, reuse=not force, jobs=jobs)
         run_record.finished = mf.now_iso()
         run_record.duration_s = round(time.perf_counter() - started, 2)
         run_record.outcome = "success" if ok else "failed"

@@ -37,6 +37,9 @@ class Stage:
     folder: str = "notebooks"  # where the source notebook lives; computing book chapters live in book/
     cache: bool = False  # the notebook receives `cache`, a folder of content-addressed results shared by runs
     show_code: bool = False  # in the site, code cells stay open (worked math); otherwise they are folded
+    # The notebook measures time on this machine (training, serving, the encoder's speed) for figures the report
+    # prices or compares: the runner never runs another stage beside it.
+    timed: bool = False
 
     @property
     def source(self) -> str:

@@ -1,0 +1,164 @@
+"""One stage brought up to date: its notebook run by papermill into a staging folder and promoted only when
+complete, or its outputs copied from the stage cache; and the key that says which.
+
+The runner (runner.py) decides which stages to bring up to date, in which order and how many at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from startup_report.engine import fingerprint, stagecache
+from startup_report.engine import manifest as mf
+from startup_report.engine.files import replace_dir
+from startup_report.engine.layout import Layout
+from startup_report.engine.plan import stage_inputs
+from startup_report.engine.stage import Stage
+from startup_report.params import flatten, section_values
+
+Echo = Callable[[str], None]
+
+# Environment every notebook kernel inherits: deterministic hashing, no model hub, quiet tokenizers, and
+# the inline backend whose PNG formatter glued figures need (an inherited MPLBACKEND=Agg would drop them).
+# The Keras backend is set by the package itself (startup_report/__init__.py), before Keras loads.
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+
+
+class StageFailed(RuntimeError):
+    """A notebook raised; the message holds the error and where the executed notebook is."""
+
+
+def _notebook_parameters(stage: Stage, params: Any, layout: Layout, product: Path) -> dict[str, object]:
+    values = flatten(params, stage.keys)
+    values["inputs"] = {path.name: layout.rel(path) for path in stage.external_inputs(params, layout.root)}
+    values["upstream"] = {name: layout.rel(layout.stage_dir(name)) for name in stage.upstream}
+    values["product"] = layout.rel(product)
+    if stage.cache:
+        values["cache"] = layout.rel(layout.cache)
+    return values
+
+
+def _keep_failed(executed: Path, layout: Layout, stage: Stage) -> Path:
+    failed = layout.failed / stage.notebook
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    if executed.is_file():
+        shutil.copyfile(executed, failed)
+    return failed
+
+
+def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) -> Path:
+    """Run one notebook into staging and promote it; return the executed notebook's final path."""
+    import papermill as pm  # imported here: `status` and `params` stay fast
+
+    logging.getLogger("papermill").setLevel(logging.ERROR)  # e.g. "Passed unknown parameter" for a chapter
+
+    staging = layout.staging / stage.name
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    executed = staging / stage.notebook
+    os.environ.update(KERNEL_ENV)
+    try:
+        pm.execute_notebook(
+            str(layout.root / stage.source),
+            str(executed),
+            parameters=_notebook_parameters(stage, params, layout, staging),
+            cwd=str(layout.root),
+            kernel_name="python3",
+            progress_bar=progress,
+            log_output=False,
+            # The kernel's own log is not ours to show: start-up notices ("running over TCP without encryption")
+            # and the "KeyboardInterrupt caught in kernel" that jupyter_client's SIGINT at every shutdown can
+            # cause. A failing cell still stops the stage through papermill, with its traceback.
+            extra_arguments=["--IPKernelApp.log_level=50"],
+        )
+    except pm.PapermillExecutionError as exc:
+        failed = _keep_failed(executed, layout, stage)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise StageFailed(
+            f"{exc.ename}: {exc.evalue}\n  in cell {exc.exec_count} of {layout.rel(failed)} (full traceback there)"
+        ) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    missing = [name for name in stage.outputs if not (staging / name).exists()]
+    if missing:
+        failed = _keep_failed(executed, layout, stage)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise StageFailed(
+            f"the notebook did not write its declared outputs {missing} into `product`; see {layout.rel(failed)}"
+        )
+    replace_dir(staging, layout.stage_dir(stage.name))
+    (layout.failed / stage.notebook).unlink(missing_ok=True)
+    return layout.stage_dir(stage.name) / stage.notebook
+
+
+def _fingerprint(stage: Stage, params: Any, layout: Layout, inputs: list[mf.FileRecord]) -> dict[str, Any]:
+    """What the stage is about to run with, taken before it starts (an edit during the run must not count)."""
+    return {
+        "name": stage.name,
+        "notebook": stage.source,
+        "params": section_values(params, stage.keys),
+        "inputs": inputs,
+        "code": fingerprint.notebook_code(layout.root / stage.source),
+        "environment_sha256": fingerprint.environment_sha256(),
+        "notebook_sha256": mf.sha256_file(layout.root / stage.source),
+    }
+
+
+def hash_files(files: list[Path], layout: Layout) -> list[mf.FileRecord]:
+    return [mf.FileRecord(path=layout.rel(path), sha256=mf.sha256_path(path)) for path in files if path.exists()]
+
+
+def keyed(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> tuple[dict[str, Any], str]:
+    """The stage's fingerprint and its stage-cache key, from one hashing of its inputs."""
+    files = [path for path in stage_inputs(stage, chain, params, layout) if path.exists()]
+    hashes = [mf.sha256_path(path) for path in files]
+    inputs = [mf.FileRecord(path=layout.rel(path), sha256=sha) for path, sha in zip(files, hashes, strict=True)]
+    key = _fingerprint(stage, params, layout, inputs)
+    return key, stagecache.key(key, [(layout.portable(path), sha) for path, sha in zip(files, hashes, strict=True)])
+
+
+def _reuse(stage: Stage, stored: Path, layout: Layout) -> Path:
+    """Bring a stored result in as if the stage had run: staging, then the same atomic swap."""
+    staging = layout.staging / stage.name
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    stagecache.restore(stored, staging, stage.notebook)
+    replace_dir(staging, layout.stage_dir(stage.name))
+    (layout.failed / stage.notebook).unlink(missing_ok=True)
+    return layout.stage_dir(stage.name) / stage.notebook
+
+
+def publish(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> None:
+    """Store an up-to-date stage's outputs under its key if missing (builds made before the stage cache)."""
+    executed = layout.stage_dir(stage.name) / stage.notebook
+    if executed.is_file():
+        _, stage_key = keyed(stage, chain, params, layout)
+        if stagecache.entry(layout, stage_key) is None:
+            stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
+
+
+def bring_up_to_date(
+    stage: Stage, reason: str, stage_key: str, params: Any, layout: Layout, say: Echo, progress: bool, reuse: bool
+) -> tuple[Path, Path | None]:
+    """Copy the stage from the stage cache, or run it and store it there; (executed notebook, entry or None)."""
+    with stagecache.computing(layout, stage_key):
+        stored = stagecache.entry(layout, stage_key) if reuse else None
+        if stored is not None:
+            return _reuse(stage, stored, layout), stored
+        say(f"running ({reason}) ...")
+        executed = execute(stage, params, layout, progress=progress)
+        stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
+        return executed, None
