@@ -63,3 +63,21 @@ def test_the_next_stage_waits_for_its_upstream_and_a_timed_stage_for_quiet():
     # A stage that is up to date needs no CPU: it is taken as soon as its upstream is done.
     fresh = Decision(stage=after, reasons=())
     assert next_to_start([fresh], [chapter], {"prep", "timed"}, planned, jobs=1) == fresh
+
+
+def test_a_stage_failing_beside_another_stops_the_chain_and_both_are_recorded(tmp_path):
+    """`chapter` fails while `prep` runs beside it: `prep` still finishes and is recorded, nothing else starts."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params/default.yaml").write_text((ROOT / "params/default.yaml").read_text())
+    for stage in CHAIN:
+        code = "raise RuntimeError('chapter broke')" if stage.name == "chapter" else WINDOW
+        upstream = "upstream = {}\n" if stage.upstream else ""
+        _notebook(tmp_path / "notebooks" / stage.notebook, code, f'seed = 0\n{upstream}product = "build/x"')
+    layout, lines = Layout(tmp_path), []
+    record = mf.new_run(["test"], [], [], tmp_path)
+    assert not run_chain(CHAIN, load_params(ROOT, [], []), layout, record, echo=lines.append, progress=False, jobs=2)
+    outcomes = {name: stage.outcome for name, stage in mf.load(layout.manifest).stages.items()}
+    assert outcomes == {"prep": "ran", "chapter": "failed"}
+    assert any("chapter" in line and "RuntimeError: chapter broke" in line for line in lines)
+    assert [line.split()[0] for line in lines if "not run (an earlier stage failed)" in line] == ["timed", "after"]

@@ -8,10 +8,12 @@ manifest is rewritten after every stage.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,15 @@ from startup_report.engine.lock import project_lock
 from startup_report.engine.plan import Decision, plan
 from startup_report.engine.preflight import check_inputs
 from startup_report.engine.stage import Stage
-from startup_report.engine.stagerun import Echo, StageFailed, bring_up_to_date, hash_files, keyed, publish
+from startup_report.engine.stagerun import (
+    KERNEL_ENV,
+    Echo,
+    StageFailed,
+    bring_up_to_date,
+    hash_files,
+    keyed,
+    publish,
+)
 
 
 def next_to_start(
@@ -46,6 +56,9 @@ def next_to_start(
             return None
         return decision
     return None
+
+
+Started = tuple[Decision, dict[str, Any], str, str, float]  # decision, fingerprint, stage key, started, t0
 
 
 def execute_plan(
@@ -79,49 +92,100 @@ def execute_plan(
         return line
 
     pending, planned = list(decisions), {d.stage.name for d in decisions}
-    running: dict[Future, tuple[Decision, dict[str, Any], str, str, float]] = {}
+    running: dict[Future, Started] = {}
     finished: set[str] = set()
     ok = True
 
     def busy() -> list[Stage]:
         return [entry[0].stage for entry in running.values()]
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        while pending or running:
-            while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs)):
-                pending.remove(decision)
-                stage, record = decision.stage, manifest.stages.get(decision.stage.name)
-                if not decision.stale:
-                    say(stage)("up to date")
-                    if record is not None:
-                        manifest.stages[stage.name] = record.model_copy(update={"outcome": "up to date", "reason": ""})
-                        publish(stage, chain, params, layout)
-                    finished.add(stage.name)
+    def settle(entry: Started, future: Future) -> None:
+        nonlocal ok
+        decision, key, stage_key, started, t0 = entry
+        line = say(decision.stage)
+        try:
+            executed, stored = future.result()
+        except Exception as exc:  # a dead kernel too: the stage failed, and is recorded so
+            failure = exc if isinstance(exc, StageFailed) else StageFailed(f"{type(exc).__name__}: {exc}")
+            _record_failure(decision, key, failure, started, t0, layout, manifest, line)
+            ok = False
+            return
+        _record_success(decision, key, stage_key, executed, stored, started, t0, layout, manifest, line)
+        finished.add(decision.stage.name)
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, _in_project(layout):
+        try:
+            while pending or running:
+                while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs)):
+                    pending.remove(decision)
+                    stage, record = decision.stage, manifest.stages.get(decision.stage.name)
+                    if not decision.stale:
+                        say(stage)("up to date")
+                        if record is not None:
+                            update = {"outcome": "up to date", "reason": ""}
+                            manifest.stages[stage.name] = record.model_copy(update=update)
+                            publish(stage, chain, params, layout)
+                        finished.add(stage.name)
+                        continue
+                    key, stage_key = keyed(stage, chain, params, layout)
+                    entry = (decision, key, stage_key, mf.now_iso(), time.perf_counter())
+                    alone = stage.timed or jobs == 1
+                    # A stage that runs alone runs here, in the main thread, where Ctrl-C stops its kernel as
+                    # it always did; the others in threads, without cell progress bars (they would interleave).
+                    task = (stage, decision.reason, stage_key, params, layout, say(stage), progress and alone, reuse)
+                    if alone:
+                        settle(entry, _done_here(bring_up_to_date, *task))
+                    else:
+                        running[pool.submit(bring_up_to_date, *task)] = entry
+                if not ok:
+                    for decision in pending:
+                        say(decision.stage)("not run (an earlier stage failed)")
+                    pending.clear()
+                if not running:
+                    if pending:
+                        waiting = ", ".join(d.stage.name for d in pending)
+                        raise RuntimeError(f"no stage can start: {waiting} wait for stages that never run")
                     continue
-                key, stage_key = keyed(stage, chain, params, layout)
-                future = pool.submit(
-                    bring_up_to_date, stage, decision.reason, stage_key, params, layout, say(stage), progress, reuse
-                )
-                running[future] = (decision, key, stage_key, mf.now_iso(), time.perf_counter())
-            if not ok:
-                for decision in pending:
-                    say(decision.stage)("not run (an earlier stage failed)")
-                pending.clear()
-            if not running:
-                continue
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                decision, key, stage_key, started, t0 = running.pop(future)
-                try:
-                    executed, stored = future.result()
-                except StageFailed as exc:
-                    _record_failure(decision, key, exc, started, t0, layout, manifest, say(decision.stage))
-                    ok = False
-                    continue
-                line = say(decision.stage)
-                _record_success(decision, key, stage_key, executed, stored, started, t0, layout, manifest, line)
-                finished.add(decision.stage.name)
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    settle(running.pop(future), future)
+        except BaseException:
+            _stop_kernels()  # Ctrl-C: the threads' kernels die, so their stages end before the lock is released
+            raise
     return ok
+
+
+def _done_here(function: Callable[..., Any], *args: Any) -> Future:
+    """``function(*args)`` run now, in this thread, as a completed future (an ``Exception`` is kept in it)."""
+    future: Future = Future()
+    try:
+        future.set_result(function(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
+
+
+@contextlib.contextmanager
+def _in_project(layout: Layout) -> Iterator[None]:
+    """Kernels start in the project root with the kernel environment, set once here in the main thread:
+    papermill's own ``cwd=`` changes the whole process's directory and back, which threads would race on."""
+    previous = Path.cwd()
+    os.environ.update(KERNEL_ENV)
+    os.chdir(layout.root)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _stop_kernels() -> None:
+    """Kill this process's children (the kernels of stages running in threads; they run in sessions of their
+    own, so Ctrl-C does not reach them): papermill then raises in each thread and the threads end."""
+    import psutil  # installed with ipykernel and distributed (requirements.lock)
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            child.kill()
 
 
 def _record_failure(decision: Decision, key: dict[str, Any], exc: StageFailed, started: str, t0: float,

@@ -7,7 +7,6 @@ The runner (runner.py) decides which stages to bring up to date, in which order 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -69,13 +68,12 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     executed = staging / stage.notebook
-    os.environ.update(KERNEL_ENV)
     try:
         pm.execute_notebook(
             str(layout.root / stage.source),
             str(executed),
             parameters=_notebook_parameters(stage, params, layout, staging),
-            cwd=str(layout.root),
+            cwd=None,  # the runner starts kernels from the project root (runner._in_project)
             kernel_name="python3",
             progress_bar=progress,
             log_output=False,

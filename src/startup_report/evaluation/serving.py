@@ -100,7 +100,7 @@ def measure_in_subprocesses(
     Most of a serving process's life is imports and loading weights (13 of 18 s for the frozen encoder's
     logistic regression on the smoke profile), which no figure includes. So ``loading`` processes (default 4)
     start and load together, then measure one at a time while the others wait idle on their stdin: no
-    measurement shares the CPU with another process of ours. Four smoke-profile models took 23 s so, 26 s
+    measurement shares the CPU with another process of ours. Four smoke-profile models took 23 s this way, 26 s
     loading two at a time and 33 s one after another (AMD EPYC, 2 cores); loading is mostly single-threaded
     imports, so more processes than cores keep both busy, at some 650 MB each while they wait.
     """
@@ -210,7 +210,8 @@ def main(model_path: str, messages_path: str, out_path: str) -> None:
     texts = pd.read_parquet(messages_path)["text"].tolist()
     model.predict_proba(texts[:1])  # loads what a model holds lazily (the frozen encoder's weights)
     print(LOADED, flush=True)
-    sys.stdin.readline()  # the parent's go: the other processes of the batch have loaded and now idle
+    if not sys.stdin.readline():  # the parent's go (the others have loaded and now idle); end of input: it died
+        sys.exit("serving: no go from the parent process; nothing measured")
     window = time.time()
     figures = measure(model, texts)
     figures["measured_between"] = [window, time.time()]  # wall clock, comparable across processes

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import json
 import math
 import os
@@ -32,6 +33,7 @@ def cache_path() -> Path:
     return machine_cache() / "embeddings.sqlite"
 
 
+# Bytes of a weight as stored; transformers loads this file's float32 weights as float32 (a test compares).
 BYTES_PER_ELEMENT = {"F32": 4, "F16": 2, "BF16": 2, "F64": 8}
 
 
@@ -157,9 +159,9 @@ class SentenceEncoder:
         return np.stack([cached[text] for text in texts]) if texts else np.zeros((0, DIM), np.float32)
 
     def seconds_per_text(self, sample: Sequence[str]) -> float:
-        """Measured encoder cost per message, bypassing the cache (serving has no cache for new messages)."""
-        if self.encoded >= 256:
-            return self.encode_seconds / self.encoded
+        """Measured encoder cost per message on the first 256 of ``sample``, bypassing the cache (serving has
+        no cache for new messages). Always these texts, however many were just embedded: the figure is kept
+        per machine (`measured_seconds_per_text`) and must mean the same wherever it was first measured."""
         before_s, before_n = self.encode_seconds, self.encoded
         self._run(list(sample)[:256], progress=False)
         return (self.encode_seconds - before_s) / (self.encoded - before_n)
@@ -205,17 +207,22 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
 
     Model-build measures it while warming the embedding cache; training adds it to the frozen runs' timings
     and reads it back here instead of loading the encoder again (5 s) to time the same thing. Kept apart
-    from the stages' outputs, which must not change with timing noise.
+    from the stages' outputs, which must not change with timing noise. Keyed also by the core and thread
+    counts (one CPU model comes in several sizes) and the code that encodes (this module and minilm.py).
     """
     from startup_report.engine import fingerprint, machine
     from startup_report.engine.files import read_json, write_json
 
     sample = list(dict.fromkeys(texts))[:256]
+    code = [importlib.util.find_spec(f"startup_report.modeling.{name}").origin for name in ("encoder", "minilm")]
     parts = {
         "model": MODEL_ID,
         "batch_size": encoder.batch_size,
         "cpu": machine.cpu_name(),
+        "cores": os.cpu_count(),
+        "threads": os.environ.get("OMP_NUM_THREADS", ""),
         "environment": fingerprint.environment_sha256(),
+        "code": hashlib.sha256(b"".join(Path(path).read_bytes() for path in code)).hexdigest(),
         "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),
     }
     key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
