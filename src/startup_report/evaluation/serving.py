@@ -46,6 +46,7 @@ def measure(model, texts: list[str], singles: int = 60, batch_size: int = 32) ->
     }
 
 
+LOADING = 4  # serving processes that load at once (measure_in_subprocesses)
 # What a serving process prints once its model is loaded; it then waits for a line on stdin before measuring.
 LOADED = "loaded"
 
@@ -104,7 +105,7 @@ def measure_in_subprocesses(
     loading two at a time and 33 s one after another (AMD EPYC, 2 cores); loading is mostly single-threaded
     imports, so more processes than cores keep both busy, at some 650 MB each while they wait.
     """
-    loading = max(1, loading or 4)
+    loading = max(1, loading or LOADING)
     figures: list[dict] = []
     for start in range(0, len(model_paths), loading):
         figures += _measure_batch(list(model_paths[start : start + loading]), messages_path, workdir)
@@ -140,12 +141,14 @@ def measure_all(models: dict[str, Path], messages_path: Path, workdir: Path, cac
             stored[name] = Path(cache) / "serving" / key[:2] / f"{key}.json"
     figures = {name: read_json(path) for name, path in stored.items() if path.is_file()}
     todo = [name for name in models if name not in figures]
-    fresh = measure_in_subprocesses([models[name] for name in todo], messages_path, workdir) if todo else []
-    for name, measured in zip(todo, fresh, strict=True):
-        figures[name] = measured
-        if name in stored:
-            stored[name].parent.mkdir(parents=True, exist_ok=True)
-            write_json(stored[name], measured)
+    for start in range(0, len(todo), LOADING):  # stored batch by batch: a later failure keeps these
+        batch = todo[start : start + LOADING]
+        for name, measured in zip(batch, measure_in_subprocesses([models[n] for n in batch], messages_path, workdir),
+                                  strict=True):  # fmt: skip
+            figures[name] = measured
+            if name in stored:
+                stored[name].parent.mkdir(parents=True, exist_ok=True)
+                write_json(stored[name], measured)
     return {name: figures[name] for name in models}
 
 
