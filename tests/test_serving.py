@@ -77,7 +77,7 @@ def test_processes_load_together_but_measure_one_at_a_time(model_file, tmp_path)
 
     messages = tmp_path / "m.parquet"
     pd.DataFrame({"text": TEXTS * 10}).to_parquet(messages)
-    figures = serving.measure_in_subprocesses([model_file] * 3, messages, tmp_path, loading=2)
+    figures = list(serving.measure_in_subprocesses([model_file] * 3, messages, tmp_path, loading=2))
     assert len(figures) == 3 and all(f["peak_memory_mb"] > 0 for f in figures)
     windows = sorted(tuple(f["measured_between"]) for f in figures)
     assert all(end <= next_start for (_, end), (next_start, _) in itertools.pairwise(windows))
@@ -92,4 +92,4 @@ def test_a_model_that_cannot_load_names_its_file_and_the_error(tmp_path):
     broken = tmp_path / "broken.pkl"
     broken.write_bytes(b"not a pickle")
     with pytest.raises(RuntimeError, match=r"(?s)broken\.pkl failed.*UnpicklingError"):
-        serving.measure_in_subprocesses([broken], messages, tmp_path)
+        list(serving.measure_in_subprocesses([broken], messages, tmp_path))

@@ -113,7 +113,8 @@ def execute_plan(
         _record_success(decision, key, stage_key, executed, stored, started, t0, layout, manifest, line)
         finished.add(decision.stage.name)
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool, _in_project(layout):
+    # The pool closes (its threads end) before the working directory goes back: no kernel starts elsewhere.
+    with _in_project(layout), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         try:
             while pending or running:
                 while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs)):

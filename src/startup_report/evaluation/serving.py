@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -95,8 +96,9 @@ def _measure_batch(model_paths: list[Path], messages_path: Path, workdir: Path) 
 
 def measure_in_subprocesses(
     model_paths: list[Path], messages_path: Path, workdir: Path, loading: int | None = None
-) -> list[dict]:
-    """Serving figures of each model, each in a fresh process, in the order given.
+) -> Iterator[dict]:
+    """Serving figures of each model, each in a fresh process, yielded in the order given, batch by batch
+    (a caller can keep a batch's figures before the next batch starts).
 
     Most of a serving process's life is imports and loading weights (13 of 18 s for the frozen encoder's
     logistic regression on the smoke profile), which no figure includes. So ``loading`` processes (default 4)
@@ -106,10 +108,8 @@ def measure_in_subprocesses(
     imports, so more processes than cores keep both busy, at some 650 MB each while they wait.
     """
     loading = max(1, loading or LOADING)
-    figures: list[dict] = []
     for start in range(0, len(model_paths), loading):
-        figures += _measure_batch(list(model_paths[start : start + loading]), messages_path, workdir)
-    return figures
+        yield from _measure_batch(list(model_paths[start : start + loading]), messages_path, workdir)
 
 
 # The serving table's columns, in the order a measurement produces them (a cached one is read back sorted).
@@ -120,14 +120,13 @@ def cache_key(model_path: Path, messages_path: Path) -> str:
     """What a measurement depends on: the model's bytes, the messages, this code, the packages, the CPU."""
     from startup_report.engine import fingerprint, machine
 
-    parts = {
+    return fingerprint.digest({
         "model": hashlib.sha256(Path(model_path).read_bytes()).hexdigest(),
         "messages": hashlib.sha256(Path(messages_path).read_bytes()).hexdigest(),
         "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         "environment": fingerprint.environment_sha256(),
         "cpu": machine.cpu_name(),
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    })  # fmt: skip
 
 
 def measure_all(models: dict[str, Path], messages_path: Path, workdir: Path, cache: Path | None) -> dict[str, dict]:
@@ -141,14 +140,12 @@ def measure_all(models: dict[str, Path], messages_path: Path, workdir: Path, cac
             stored[name] = Path(cache) / "serving" / key[:2] / f"{key}.json"
     figures = {name: read_json(path) for name, path in stored.items() if path.is_file()}
     todo = [name for name in models if name not in figures]
-    for start in range(0, len(todo), LOADING):  # stored batch by batch: a later failure keeps these
-        batch = todo[start : start + LOADING]
-        for name, measured in zip(batch, measure_in_subprocesses([models[n] for n in batch], messages_path, workdir),
-                                  strict=True):  # fmt: skip
-            figures[name] = measured
-            if name in stored:
-                stored[name].parent.mkdir(parents=True, exist_ok=True)
-                write_json(stored[name], measured)
+    fresh = measure_in_subprocesses([models[name] for name in todo], messages_path, workdir) if todo else iter(())
+    for name, measured in zip(todo, fresh, strict=True):  # stored as they come: a later failure keeps these
+        figures[name] = measured
+        if name in stored:
+            stored[name].parent.mkdir(parents=True, exist_ok=True)
+            write_json(stored[name], measured)
     return {name: figures[name] for name in models}
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import json
 import math
 import os
@@ -214,18 +213,18 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
     from startup_report.engine.files import read_json, write_json
 
     sample = list(dict.fromkeys(texts))[:256]
-    code = [importlib.util.find_spec(f"startup_report.modeling.{name}").origin for name in ("encoder", "minilm")]
+    code = fingerprint.closure(["startup_report.modeling.encoder", "startup_report.modeling.minilm"])
     parts = {
         "model": MODEL_ID,
         "batch_size": encoder.batch_size,
         "cpu": machine.cpu_name(),
-        "cores": os.cpu_count(),
+        "cores": str(os.cpu_count()),
         "threads": os.environ.get("OMP_NUM_THREADS", ""),
         "environment": fingerprint.environment_sha256(),
-        "code": hashlib.sha256(b"".join(Path(path).read_bytes() for path in code)).hexdigest(),
+        "code": fingerprint.digest(fingerprint.module_hashes(code)),
         "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),
     }
-    key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    key = fingerprint.digest(parts)
     path = (store or machine_cache() / "encoder-speed") / f"{key}.json"
     if path.is_file():
         return float(read_json(path)["seconds_per_text"])
