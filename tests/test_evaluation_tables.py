@@ -139,14 +139,14 @@ def _open_world():
 def test_handoff_puts_the_production_family_on_top_and_round_trips(case, tmp_path):
     runs, best, quality, _ = case
     measured = {"frozen": _serving(0.5), "classical": _serving(0.1), "scratch": _serving(0.2)}
-    profile = {"input_tokens_mean": 900.0, "output_tokens_mean": 4.0}
+    profile = {"input_tokens_mean": 900.0, "prompt_tokens": 850.0, "output_tokens_mean": 4.0}
     result = handoff.assemble(quality, measured, "frozen", dataset="banking77", n_test=150, cpu_usd_per_hour=0.08,
                               profile=profile, runs=runs, open_world=_open_world())
     assert result.model == "minilm-logreg" and result.serving_cost_per_million_usd == 0.5
     assert result.accuracy == quality["frozen"].figures["accuracy"]
     assert set(result.families) == {"frozen", "classical", "scratch"}
     assert result.families["classical"].serving_cost_per_million_usd == 0.1
-    assert result.llm_tokens_per_message == 900.0
+    assert result.llm_tokens_per_message == 900.0 and result.llm_prompt_tokens == 850.0
     assert result.finetune_train_seconds is None and result.finetune_parameters is None  # not trained here
     with_finetuned = pd.concat([runs, pd.DataFrame([{"family": "finetuned", "model": "minilm-finetuned",
                                                      "train_seconds": 99.0, "parameters": 22_000_000}])])
@@ -160,7 +160,8 @@ def test_summary_values_word_the_handoff(case):
     runs, _, quality, _ = case
     measured = {f: _serving(0.5) for f in quality}
     result = handoff.assemble(quality, measured, "frozen", dataset="banking77", n_test=150, cpu_usd_per_hour=0.0832,
-                              profile={"input_tokens_mean": 912.4, "output_tokens_mean": 4.0}, runs=runs,
+                              profile={"input_tokens_mean": 912.4, "prompt_tokens": 900.0, "output_tokens_mean": 4.0},
+                              runs=runs,
                               open_world=_open_world())
     api = pd.DataFrame({"model": ["nano", "big"], "usd_per_million_messages": [41.6, 900.0]})
     values = summary.values(result, "AWS price list", 77, api)

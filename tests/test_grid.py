@@ -82,12 +82,16 @@ def test_run_cache_trains_only_what_is_new(data, tmp_path):
     pd.testing.assert_frame_equal(first.results, again.results)  # the stored rows, timings included
     assert set(again.best) == {"tfidf-logreg", "embedding-pooling"}
     # The served models of a fully cached rerun are byte-identical to the first run's, so the stages
-    # downstream of training (and the serving measurements, keyed by model bytes) see nothing new.
+    # downstream of training see nothing new; each carries its run key (the serving measurements' key).
     grid.save_best_models(first.best, tmp_path / "first")
     grid.save_best_models(again.best, tmp_path / "again")
+    fresh = grid.run_grid(grid.plan_runs(MODEL, _training(), seed=0), data, log=lines.append)  # no cache
+    grid.save_best_models(fresh.best, tmp_path / "fresh")
     for name in again.best:
         saved = (tmp_path / "again" / f"{name}.pkl").read_bytes()
         assert saved == (tmp_path / "first" / f"{name}.pkl").read_bytes(), name
+        key = (tmp_path / "first" / f"{name}.key").read_text()
+        assert key == (tmp_path / "fresh" / f"{name}.key").read_text() and len(key.strip()) == 64, name
         assert persist.load_model(tmp_path / "again" / f"{name}.pkl").predict_proba(["card lost"]).shape[0] == 1
     more = grid.run_grid(grid.plan_runs(MODEL, _training(budgets=[5, 6]), seed=0), data, cache, log=lines.append)
     assert more.trained == 2 and more.cached == 4  # only the budget-6 runs of both models

@@ -5,6 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from startup_report.evaluation import llmcost
 from startup_report.market import llm
 from startup_report.market.facts import MarketDataError, load_facts
 
@@ -77,5 +78,7 @@ def test_published_accuracy_and_evidence_table():
 
 
 def test_prompt_prefix_is_split_from_the_message():
-    tokens = llm.tokens(700.0, 5.0, ["card_arrival", "exchange_rate"])
-    assert 0 < tokens.prefix < 700 and tokens.prefix + tokens.rest == 700.0
+    prompt = llmcost.token_profile(["where is my card"], ["card_arrival", "exchange_rate"])["prompt_tokens"]
+    tokens = llm.tokens(700.0, 5.0, prompt)
+    assert 0 < tokens.prefix == prompt < 700 and tokens.prefix + tokens.rest == 700.0
+    assert llm.tokens(100.0, 5.0, 600.0).rest == 0.0  # a prefix never exceeds the measured input

@@ -79,6 +79,7 @@ def write_evaluation(folder: Path, seed: int = 0, n_per_intent: int = 20) -> Pat
         n_test=len(true),
         cpu_usd_per_hour=0.0816,
         llm_tokens_per_message=700.0,
+        llm_prompt_tokens=600.0,
         llm_output_tokens=5.0,
         finetune_train_seconds=None,
         finetune_parameters=None,

@@ -28,7 +28,8 @@ def test_the_cell_holds_the_defaults_the_inputs_and_the_folders():
     stage = STAGE_BY_NAME["evaluation"]
     source = paramcells.cell_source(stage, ROOT)
     values = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(source).body}
-    assert values.pop("product") == "build/evaluation" and values.pop("cache") == "build/cache"
+    assert values.pop("product") == "build/evaluation" and "cache" not in values  # serving: the machine's cache
+    assert "cache = 'build/cache'" in paramcells.cell_source(STAGE_BY_NAME["training"], ROOT)  # the run cache
     assert values.pop("upstream") == {"data-prep": "build/data-prep", "training": "build/training"}
     assert values.pop("inputs")["open_intent_zhang2021.csv"] == "data/literature/open_intent_zhang2021.csv"
     assert values == flatten(Params(), stage.keys)

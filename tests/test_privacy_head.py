@@ -79,13 +79,23 @@ def test_without_dp_epsilon_is_infinite_and_training_is_reproducible():
     assert head.steps_per_epoch(60, 8) == 8
 
 
-def test_banks_with_the_same_steps_per_epoch_share_one_calibration():
+def test_banks_with_the_same_steps_per_epoch_share_one_calibration(tmp_path, monkeypatch):
     """sigma depends on a bank's size only through ceil(n / batch): 181 and 200 messages in batches of 20 both
-    take 10 steps an epoch, so the second bank reuses the first one's search; 201 messages take 11 steps."""
+    take 10 steps an epoch, so the second bank reuses the first one's search; 201 messages take 11 steps.
+    A later process finds the searches stored and runs none (the same sigma, exactly)."""
+    monkeypatch.setattr(head, "noise_store", lambda: tmp_path / "dp-noise")
     delta = 1e-3
     head._calibrated_noise.cache_clear()
     first = head.noise_for_epsilon(3.0, delta, 181, 20, epochs=4)
     assert head.noise_for_epsilon(3.0, delta, 200, 20, epochs=4) == first
     assert head._calibrated_noise.cache_info().misses == 1
-    assert head.noise_for_epsilon(3.0, delta, 201, 20, epochs=4) != first
-    assert head._calibrated_noise.cache_info().misses == 2
+    second = head.noise_for_epsilon(3.0, delta, 201, 20, epochs=4)
+    assert second != first and head._calibrated_noise.cache_info().misses == 2
+    assert len(list((tmp_path / "dp-noise").glob("*.json"))) == 2
+
+    import opacus.accountants.utils
+
+    head._calibrated_noise.cache_clear()  # as in a new process
+    monkeypatch.setattr(opacus.accountants.utils, "get_noise_multiplier", lambda **_: pytest.fail("searched again"))
+    assert head.noise_for_epsilon(3.0, delta, 200, 20, epochs=4) == first
+    assert head.noise_for_epsilon(3.0, delta, 201, 20, epochs=4) == second

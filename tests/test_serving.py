@@ -49,6 +49,21 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
         serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache, n_messages=64)
 
 
+def test_a_model_trained_again_by_the_same_run_is_not_measured_again(model_file, tmp_path, monkeypatch):
+    """Training writes the run key beside the model; a fresh build's pickle of the same run has other bytes
+    (Keras stamps the save time) but the same key, so its measurement comes from the machine's cache."""
+    cache = tmp_path / "cache"
+    model_file.with_suffix(".key").write_text("ab" * 32 + "\n")
+    first = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.1, tmp_path, cache)
+    model_file.write_bytes(model_file.read_bytes() + b"other bytes after the pickle")
+    monkeypatch.setattr(serving, "measure_in_subprocesses", lambda *args: pytest.fail("measured again"))
+    again = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.1, tmp_path, cache)
+    assert again.loc[0, "throughput_per_s"] == first.loc[0, "throughput_per_s"]
+    model_file.with_suffix(".key").write_text("cd" * 32 + "\n")  # another run: measured afresh
+    with pytest.raises(pytest.fail.Exception, match="measured again"):
+        serving.measure_models({"classical": model_file}, TEXTS * 10, 0.1, tmp_path, cache)
+
+
 def test_the_first_messages_are_served_repeated_when_there_are_fewer():
     assert serving.served_messages(["a", "b", "c"], 2) == ["a", "b"]
     assert serving.served_messages(["a", "b", "c"], 7) == ["a", "b", "c", "a", "b", "c", "a"]

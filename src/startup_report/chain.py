@@ -81,7 +81,6 @@ STAGES: tuple[Stage, ...] = (
         name="evaluation",
         notebook="04-evaluation.ipynb",
         preflight=(check_llm_models, check_cpu_price_key, check_out_of_scope_label),
-        cache=True,  # serving measurements, keyed by model file, messages, packages and CPU
         keys=("seed", "model", "evaluation"),  # model: the open-world experiment's logistic regression
         outputs=("metrics.json", "predictions.parquet", "predictions_open.parquet", "openworld.csv", "serving.csv"),
         upstream=("data-prep", "training"),

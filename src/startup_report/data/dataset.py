@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from startup_report.engine.stage import InputError
 from startup_report.params import DataParams
@@ -120,6 +119,8 @@ def _single_example_labels(frame: pd.DataFrame) -> list:
 
 def _stratified_split(frame: pd.DataFrame, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Kept and held-out rows, stratified by label, the hold-out the fraction but at least one row per label."""
+    from sklearn.model_selection import train_test_split  # here: the CLI and most stages import this module
+
     size = max(frame[LABEL].nunique(), round(len(frame) * fraction))
     return train_test_split(frame, test_size=size, stratify=frame[LABEL], random_state=seed)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 from functools import cache
 from pathlib import Path
@@ -30,6 +31,12 @@ def cpu_name() -> str:
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
+
+
+def identity() -> dict[str, str]:
+    """What a timing measured here depends on besides the code and packages: the CPU model, its core count
+    (one CPU model comes in several sizes) and the thread cap the process runs with."""
+    return {"cpu": cpu_name(), "cores": str(os.cpu_count()), "threads": os.environ.get("OMP_NUM_THREADS", "")}
 
 
 def native_bf16(flags: frozenset[str] | None = None) -> bool:

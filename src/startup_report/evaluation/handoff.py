@@ -84,6 +84,9 @@ class EvaluationMetrics(ModelMetrics):
     n_test: int = Field(gt=0)
     cpu_usd_per_hour: float = Field(gt=0.0)
     llm_tokens_per_message: float = Field(gt=0.0, description="Mean input tokens of an LLM classification call.")
+    llm_prompt_tokens: float = Field(
+        gt=0.0, description="Of those, the prompt with the intent list: the same on every call (cacheable)."
+    )
     llm_output_tokens: float = Field(gt=0.0)
     finetune_train_seconds: float | None = Field(None, description="CPU seconds of the best fine-tuning run.")
     finetune_parameters: int | None = Field(None, description="Parameters trained end to end in that run.")
@@ -116,6 +119,7 @@ def assemble(
         n_test=n_test,
         cpu_usd_per_hour=cpu_usd_per_hour,
         llm_tokens_per_message=profile["input_tokens_mean"],
+        llm_prompt_tokens=profile["prompt_tokens"],
         llm_output_tokens=profile["output_tokens_mean"],
         finetune_train_seconds=by_model["train_seconds"].get(FINETUNED),
         finetune_parameters=by_model["parameters"].get(FINETUNED),

@@ -6,9 +6,11 @@ side by side but measure one at a time (`measure_in_subprocesses`).
 Run as: python -m startup_report.evaluation.serving MODEL.pkl MESSAGES.parquet OUT.json; it prints
 "loaded" and measures after a line on stdin (press Enter when run by hand).
 
-Measurements are cached by content (model file, messages, this module, installed packages, CPU model):
-an evaluation rerun for another target precision re-measures nothing, while a new model, another
-package version or another kind of CPU is measured afresh.
+Measurements are cached per machine (``machine_cache()/serving``), by content: the model (its training
+run's key, `model_identity`), the messages, this module, the installed packages, the CPU model, its cores and
+the thread cap. An evaluation rerun for another target precision, another checkout or a fresh build that
+trains the same model again re-measures nothing (a timing is a fact about the machine, like the encoder's
+speed), while a new model, another package version or another kind of machine is measured afresh.
 """
 
 from __future__ import annotations
@@ -116,36 +118,49 @@ def measure_in_subprocesses(
 COLUMNS = ("latency_ms_p50", "latency_ms_p95", "throughput_per_s", "batch_size", "peak_memory_mb")
 
 
+def model_identity(model_path: Path) -> str:
+    """The model's run key, which training writes beside it (``NAME.key``), else the hash of its bytes.
+
+    A fresh build trains the same model again (same data, settings, code, encoder, packages: the run key) but
+    pickles it to other bytes, so the bytes alone would measure every fresh build's models again."""
+    key_file = Path(model_path).with_suffix(".key")
+    if key_file.is_file():
+        return "run:" + key_file.read_text().strip()
+    return hashlib.sha256(Path(model_path).read_bytes()).hexdigest()
+
+
 def cache_key(model_path: Path, messages_path: Path) -> str:
-    """What a measurement depends on: the model's bytes, the messages, this code, the packages, the CPU."""
+    """What a measurement depends on: the model, the messages, this code, the packages, the machine."""
     from startup_report.engine import fingerprint, machine
 
     return fingerprint.digest({
-        "model": hashlib.sha256(Path(model_path).read_bytes()).hexdigest(),
+        "model": model_identity(model_path),
         "messages": hashlib.sha256(Path(messages_path).read_bytes()).hexdigest(),
         "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         "environment": fingerprint.environment_sha256(),
-        "cpu": machine.cpu_name(),
+        **machine.identity(),
     })  # fmt: skip
 
 
-def measure_all(models: dict[str, Path], messages_path: Path, workdir: Path, cache: Path | None) -> dict[str, dict]:
-    """Serving figures per name in ``models``: from ``cache`` when measured before, else measured now (and stored)."""
+def measure_all(
+    models: dict[str, Path], messages_path: Path, workdir: Path, cache: Path | None = None
+) -> dict[str, dict]:
+    """Serving figures per name in ``models``: from ``cache`` (default: the machine cache) when measured
+    before, else measured now (and stored)."""
     from startup_report.engine.files import read_json, write_json
+    from startup_report.engine.layout import machine_cache
 
     stored = {}
-    if cache is not None:
-        for name, model_path in models.items():
-            key = cache_key(model_path, messages_path)
-            stored[name] = Path(cache) / "serving" / key[:2] / f"{key}.json"
+    for name, model_path in models.items():
+        key = cache_key(model_path, messages_path)
+        stored[name] = Path(cache or machine_cache()) / "serving" / key[:2] / f"{key}.json"
     figures = {name: read_json(path) for name, path in stored.items() if path.is_file()}
     todo = [name for name in models if name not in figures]
     fresh = measure_in_subprocesses([models[name] for name in todo], messages_path, workdir) if todo else iter(())
     for name, measured in zip(todo, fresh, strict=True):  # stored as they come: a later failure keeps these
         figures[name] = measured
-        if name in stored:
-            stored[name].parent.mkdir(parents=True, exist_ok=True)
-            write_json(stored[name], measured)
+        stored[name].parent.mkdir(parents=True, exist_ok=True)
+        write_json(stored[name], measured)
     return {name: figures[name] for name in models}
 
 

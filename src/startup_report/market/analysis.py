@@ -84,8 +84,8 @@ def router_shares(inp: Inputs) -> tuple[product.Shares, product.Shares, pd.DataF
 
 def llm_prices(inp: Inputs) -> tuple[pd.DataFrame, float]:
     """Current API prices per million routing calls (list, cached, cached + batch) and the chosen model's price."""
-    labels = sorted(inp.predictions["label"].unique())
-    tokens = llm.tokens(inp.measured.llm_tokens_per_message, inp.measured.llm_output_tokens, labels)
+    measured = inp.measured
+    tokens = llm.tokens(measured.llm_tokens_per_message, measured.llm_output_tokens, measured.llm_prompt_tokens)
     table = llm.price_table(inp.facts["llm_prices"], inp.facts["llm_discounts"])
     priced = llm.priced(table, tokens, inp.config.as_of)
     row = table[table["model"] == inp.config.llm_model].iloc[0]

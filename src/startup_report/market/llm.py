@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from startup_report.evaluation import llmcost
 from startup_report.market.facts import MarketDataError
 
 
@@ -28,10 +27,10 @@ class Tokens:
     output: float
 
 
-def tokens(input_mean: float, output_mean: float, labels: list[str]) -> Tokens:
-    """Split the measured mean input tokens into the intent-list prefix (same on every call) and the message."""
-    prefix = float(llmcost.count_tokens(llmcost.PROMPT.format(intents=", ".join(labels), message="")))
-    prefix = min(prefix, input_mean)
+def tokens(input_mean: float, output_mean: float, prompt: float) -> Tokens:
+    """Split the measured mean input tokens into the intent-list prefix (``prompt``, the same on every call,
+    counted by evaluation with the tokenizer, which the market stage need not load) and the message."""
+    prefix = min(float(prompt), input_mean)
     return Tokens(prefix=prefix, rest=input_mean - prefix, output=output_mean)
 
 

@@ -217,9 +217,7 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
     parts = {
         "model": MODEL_ID,
         "batch_size": encoder.batch_size,
-        "cpu": machine.cpu_name(),
-        "cores": str(os.cpu_count()),
-        "threads": os.environ.get("OMP_NUM_THREADS", ""),
+        **machine.identity(),
         "environment": fingerprint.environment_sha256(),
         "code": fingerprint.digest(fingerprint.module_hashes(code)),
         "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),

@@ -161,6 +161,7 @@ def _best_runs(
     chosen = {}
     for name, i in best.items():
         outcome = outcomes[i]
+        outcome.key = keys[i]
         if cache is not None:
             outcome.model_file = cache.model_file(keys[i])
         chosen[name] = outcome
@@ -168,11 +169,13 @@ def _best_runs(
 
 
 def save_best_models(best: dict[str, RunOutcome], folder: Path) -> None:
-    """Write each best run's model to ``folder/NAME.pkl`` for serving.
+    """Write each best run's model to ``folder/NAME.pkl`` for serving, and its run key to ``folder/NAME.key``.
 
     The run cache's bytes are copied where it holds the model: pickling an object read back from a pickle
-    can differ from it by a few bytes of framing, and identical bytes are what let the stages downstream
-    (and the serving measurements, keyed by the model file) see that a rerun changed nothing.
+    can differ from it by a few bytes of framing, and identical bytes are what let the stages downstream see
+    that a rerun changed nothing. Across builds the bytes differ anyway (Keras stamps the save time, and set
+    order follows the process's hash seed), so the serving measurements are keyed by the run key instead:
+    the same data, settings, code, encoder and packages make the same model.
     """
     for name, run in best.items():
         target = Path(folder) / f"{name}.pkl"
@@ -181,6 +184,8 @@ def save_best_models(best: dict[str, RunOutcome], folder: Path) -> None:
             shutil.copyfile(run.model_file, target)
         else:
             save_model(run.model, target)
+        if run.key is not None:
+            target.with_suffix(".key").write_text(run.key + "\n")
 
 
 def summarize(results: pd.DataFrame) -> pd.DataFrame:

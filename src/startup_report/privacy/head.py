@@ -15,6 +15,7 @@ import functools
 import math
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -78,16 +79,35 @@ def noise_for_epsilon(epsilon: float, delta: float, n: int, batch_size: int, epo
     return _calibrated_noise(epsilon, delta, steps_per_epoch(n, batch_size), epochs)
 
 
+def noise_store() -> Path:
+    """Where calibrated noise multipliers are kept between runs: the machine cache (they are exact results of
+    a deterministic search, not timings, so any run may reuse them)."""
+    from startup_report.engine.layout import machine_cache
+
+    return machine_cache() / "dp-noise"
+
+
 @functools.cache
 def _calibrated_noise(epsilon: float, delta: float, per_epoch: int, epochs: int) -> float:
     """Opacus's search for sigma, once per distinct setting: it depends on a data holder's size only through
-    its steps per epoch, which banks of similar size share (the search is most of the chapter's time)."""
+    its steps per epoch, which banks of similar size share (the search is most of the chapter's time). The
+    result is stored by its arguments, the orders and the Opacus version, so reruns and sweeps skip it."""
+    from importlib.metadata import version
+
     from opacus.accountants.utils import get_noise_multiplier
 
+    from startup_report.engine import fingerprint
+    from startup_report.engine.files import read_json, write_json
+
+    parts = {"epsilon": epsilon, "delta": delta, "steps_per_epoch": per_epoch, "epochs": epochs,
+             "orders": ORDERS, "accountant": "rdp", "opacus": version("opacus")}  # fmt: skip
+    path = noise_store() / f"{fingerprint.digest(parts)}.json"
+    if path.is_file():
+        return float(read_json(path)["noise_multiplier"])
     with warnings.catch_warnings():
         # Opacus suggests more Renyi orders when the best is an end of the list; the bound stays valid, only looser
         warnings.filterwarnings("ignore", message="Optimal order is the (largest|smallest) alpha")
-        return float(
+        sigma = float(
             get_noise_multiplier(
                 target_epsilon=epsilon,
                 target_delta=delta,
@@ -97,6 +117,9 @@ def _calibrated_noise(epsilon: float, delta: float, per_epoch: int, epochs: int)
                 alphas=ORDERS,
             )
         )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json(path, {**parts, "noise_multiplier": sigma})
+    return sigma
 
 
 class _Rows(TensorDataset):
