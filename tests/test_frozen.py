@@ -59,6 +59,20 @@ def test_pickling_leaves_the_encoder_out():
     np.testing.assert_array_equal(restored.predict_proba(TEXTS), model.predict_proba(TEXTS))
 
 
+def test_loading_attaches_the_encoder_given_else_one_without_a_cache(tmp_path):
+    """The explanations pass the cached encoder, so their word-occluded messages are embedded once per machine."""
+    from startup_report.modeling import persist
+
+    model = FrozenLogReg(WordHashEncoder(), n_classes=3)
+    model.fit(TEXTS, LABELS, TEXTS, LABELS, seed=0)
+    path = persist.save_model(model, tmp_path / "frozen.pkl")
+    given = WordHashEncoder()
+    loaded = persist.load_model(path, given)
+    assert loaded.encoder is given
+    np.testing.assert_array_equal(loaded.predict_proba(TEXTS), model.predict_proba(TEXTS))
+    assert persist.load_model(path).encoder.cache is None  # serving: every message is new text
+
+
 def test_keras_head_trains_the_same_for_the_same_seed():
     def train(seed):
         model = FrozenKerasHead(WordHashEncoder(), n_classes=3, epochs=3, batch_size=4, patience=2)

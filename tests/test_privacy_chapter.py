@@ -17,7 +17,7 @@ import yaml
 
 from startup_report.chain import CHAPTERS, STAGE_BY_NAME
 from startup_report.params import MarketParams, Params, PrivacyParams, flatten, load_params
-from startup_report.privacy import experiment, explain, money, partition, words
+from startup_report.privacy import experiment, explain, money, partition, scoring, words
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = ("privacy", "privacy-cost")
@@ -92,7 +92,7 @@ def _blobs(n: int, classes: int = 4, dim: int = 8, seed: int = 0) -> tuple[np.nd
 @pytest.fixture(scope="module")
 def results():
     (xt, yt), (xv, yv), (xs, ys) = _blobs(240, seed=0), _blobs(80, seed=1), _blobs(80, seed=2)
-    data = experiment.Embedded(["a", "b", "c", "d"], xt, yt, xv, yv, xs, ys, [f"msg {i}" for i in range(240)])
+    data = scoring.Embedded(["a", "b", "c", "d"], xt, yt, xv, yv, xs, ys, [f"msg {i}" for i in range(240)])
     config = PrivacyParams(clients=3, alpha=0.5, alphas=[0.5, 10.0], client_counts=[2, 3], rounds=3,
                            batch_size=32, learning_rate=2.0, epsilons=[2.0], min_client_size=5)  # fmt: skip
     splits = {f"α = {a:g}": partition.dirichlet_partition(yt, 3, a, seed=0, min_size=5) for a in (0.5, 10.0)}
@@ -100,7 +100,7 @@ def results():
     central = experiment.test_accuracy(experiment.central(data, config, 0)[0], data)
     federation = experiment.skew_and_clients(data, config, 0)
     sweep, heads = experiment.epsilon_sweep(data, config, 0)
-    table = experiment.automation_table(sweep, heads, yv, ys, 0.9)
+    table = scoring.automation_table(sweep, heads, yv, ys, 0.9)
     return data, config, skew, central, federation, sweep, heads, table
 
 
@@ -121,7 +121,7 @@ def test_experiments_cover_every_setting_and_spend_the_budget(results):
 
 def test_heads_round_trip(results, tmp_path):
     heads = results[6]
-    loaded = experiment.load_heads(experiment.save_heads(tmp_path / "heads.npz", heads))
+    loaded = scoring.load_heads(scoring.save_heads(tmp_path / "heads.npz", heads))
     assert len(loaded) == len(heads)
     for (val, test), (val2, test2) in zip(heads, loaded, strict=True):
         np.testing.assert_allclose(val, val2, rtol=1e-6)
@@ -167,3 +167,14 @@ def test_saved_tables_have_the_columns_the_book_reads(results):
     assert {"round", "accuracy", "clients", "alpha"} <= set(federation.columns)
     assert {"setting", "epsilon", "accuracy", "automation_rate", "automation_precision"} <= set(table.columns)
     assert isinstance(table, pd.DataFrame)
+
+
+def test_scoring_what_the_privacy_chapter_saved_imports_no_torch():
+    """The cost chapter scores the saved heads; with its explanations' texts in the embedding cache it then
+    never pays for importing torch (seconds per rerun, and a market parameter reruns it)."""
+    import subprocess
+    import sys
+
+    code = "import sys, startup_report.privacy.scoring, startup_report.modeling.persist; print('torch' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

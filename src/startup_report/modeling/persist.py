@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from startup_report.modeling.base import IntentModel
+
+if TYPE_CHECKING:
+    from startup_report.modeling.encoder import SentenceEncoder
 
 
 def save_model(model: IntentModel, path: Path) -> Path:
@@ -20,11 +24,16 @@ def save_model(model: IntentModel, path: Path) -> Path:
     return path
 
 
-def load_model(path: Path) -> IntentModel:
+def load_model(path: Path, encoder: SentenceEncoder | None = None) -> IntentModel:
+    """The saved model; a frozen-encoder model gets ``encoder``, else one without a cache (serving: new text).
+
+    Pass a cached encoder where the texts repeat from run to run (the explanations' word-occluded messages):
+    a rerun then reads every embedding from the cache and never loads the encoder or torch.
+    """
     with Path(path).open("rb") as handle:
         model = pickle.load(handle)  # noqa: S301 - our own build product
     if getattr(model, "family", "") == "frozen" and getattr(model, "encoder", None) is None:
         from startup_report.modeling.encoder import SentenceEncoder
 
-        model.encoder = SentenceEncoder(cache=None)
+        model.encoder = encoder if encoder is not None else SentenceEncoder(cache=None)
     return model
