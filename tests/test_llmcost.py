@@ -6,9 +6,9 @@ import pytest
 from startup_report.evaluation import llmcost
 
 
-def test_every_call_carries_the_intent_list_so_the_prompt_dominates():
+def test_every_call_carries_the_intent_list_so_the_prompt_dominates(tmp_path):
     labels = [f"intent_number_{i}" for i in range(40)]
-    profile = llmcost.token_profile(["my card is lost", "how do I top up?"], labels)
+    profile = llmcost.token_profile(["my card is lost", "how do I top up?"], labels, tmp_path)
     message = [llmcost.count_tokens("my card is lost"), llmcost.count_tokens("how do I top up?")]
     assert profile["message_tokens_mean"] == pytest.approx(sum(message) / 2)
     assert profile["input_tokens_mean"] == pytest.approx(profile["prompt_tokens"] + sum(message) / 2)
@@ -16,8 +16,17 @@ def test_every_call_carries_the_intent_list_so_the_prompt_dominates():
     assert profile["output_tokens_mean"] == pytest.approx(
         sum(llmcost.count_tokens(label) for label in labels) / len(labels)
     )
-    fewer = llmcost.token_profile(["my card is lost", "how do I top up?"], labels[:4])
+    fewer = llmcost.token_profile(["my card is lost", "how do I top up?"], labels[:4], tmp_path)
     assert fewer["prompt_tokens"] < profile["prompt_tokens"]
+
+
+def test_a_profile_is_counted_once_then_read_back(tmp_path, monkeypatch):
+    texts, labels = ["my card is lost", "refund please"], ["card_lost", "refund"]
+    first = llmcost.token_profile(texts, labels, tmp_path)
+    monkeypatch.setattr(llmcost, "_count", lambda *args: pytest.fail("counted again"))
+    assert llmcost.token_profile(texts, labels, tmp_path) == first
+    with pytest.raises(pytest.fail.Exception, match="counted again"):  # other messages: counted afresh
+        llmcost.token_profile([*texts, "pin blocked"], labels, tmp_path)
 
 
 def test_the_tokenizer_counts_real_tokens():

@@ -72,17 +72,23 @@ def test_the_first_messages_are_served_repeated_when_there_are_fewer():
 
 
 def test_the_key_changes_with_the_model_and_the_messages(model_file, tmp_path):
-    messages = tmp_path / "m.parquet"
-    import pandas as pd
-
-    pd.DataFrame({"text": TEXTS}).to_parquet(messages)
-    key = serving.cache_key(model_file, messages)
-    assert key == serving.cache_key(model_file, messages)
+    key = serving.cache_key(model_file, TEXTS)
+    assert key == serving.cache_key(model_file, list(TEXTS))
     other = TfidfLogReg(n_classes=3, c=1.0)
     other.fit(TEXTS, LABELS, TEXTS, LABELS, seed=0)
-    assert serving.cache_key(save_model(other, tmp_path / "other.pkl"), messages) != key
-    pd.DataFrame({"text": TEXTS[:3]}).to_parquet(messages)
-    assert serving.cache_key(model_file, messages) != key
+    assert serving.cache_key(save_model(other, tmp_path / "other.pkl"), TEXTS) != key
+    assert serving.cache_key(model_file, TEXTS[:3]) != key
+
+
+def test_pending_names_the_models_a_run_would_measure(model_file, tmp_path):
+    """What the runner asks before starting evaluation: with every figure stored it measures nothing, so it
+    need not run alone."""
+    cache = tmp_path / "cache"
+    messages = serving.served_messages(TEXTS, 20)
+    assert serving.pending({"classical": model_file}, messages, cache) == ["classical"]
+    serving.measure_models({"classical": model_file}, TEXTS, 0.1, tmp_path, cache, n_messages=20)
+    assert serving.pending({"classical": model_file}, messages, cache) == []
+    assert serving.pending({"classical": model_file}, serving.served_messages(TEXTS, 21), cache) == ["classical"]
 
 
 def test_processes_load_together_but_measure_one_at_a_time(model_file, tmp_path):

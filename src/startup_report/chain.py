@@ -11,6 +11,7 @@ from pathlib import Path
 from startup_report.data.dataset import preflight as check_dataset
 from startup_report.engine.stage import Stage
 from startup_report.evaluation.preflight import check_out_of_scope_label
+from startup_report.evaluation.serving import evaluation_measures
 from startup_report.market.checks import check_cpu_price_key, check_llm_models
 from startup_report.market.preflight import preflight as check_market
 from startup_report.modeling.sampling import preflight as check_budgets
@@ -86,6 +87,7 @@ STAGES: tuple[Stage, ...] = (
         upstream=("data-prep", "training"),
         external_inputs=_evaluation_inputs,
         timed=True,  # serving latency and throughput
+        measures=evaluation_measures,  # not when every model's figures are stored for this machine
     ),
     Stage(
         name="market-analysis",

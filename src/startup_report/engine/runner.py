@@ -36,13 +36,19 @@ from startup_report.engine.stagerun import (
 
 
 def next_to_start(
-    pending: list[Decision], running: list[Stage], finished: set[str], planned: set[str], jobs: int
+    pending: list[Decision],
+    running: list[Stage],
+    finished: set[str],
+    planned: set[str],
+    jobs: int,
+    timed: Callable[[Stage], bool] = lambda stage: stage.timed,
 ) -> Decision | None:
     """The next decision to start, in chain order, or None.
 
     A stage starts once its upstream stages in this plan have finished. A stage that measures time
-    (``Stage.timed``) runs alone, so that its timings never share the CPU with another stage; while one waits
-    for the others to finish, nothing else starts. Other stages run side by side, up to ``jobs`` at once.
+    (``timed``, asked only once its upstream finished) runs alone, so that its timings never share the CPU
+    with another stage; while one waits for the others to finish, nothing else starts. Other stages run side
+    by side, up to ``jobs`` at once.
     """
     for decision in pending:
         stage = decision.stage
@@ -50,9 +56,9 @@ def next_to_start(
             continue
         if not decision.stale:
             return decision
-        if stage.timed:
+        if timed(stage):
             return None if running else decision
-        if any(other.timed for other in running) or len(running) >= jobs:
+        if any(timed(other) for other in running) or len(running) >= jobs:
             return None
         return decision
     return None
@@ -99,6 +105,16 @@ def execute_plan(
     def busy() -> list[Stage]:
         return [entry[0].stage for entry in running.values()]
 
+    measuring: dict[str, bool] = {}
+
+    def timed(stage: Stage) -> bool:
+        """Whether ``stage`` measures time if it runs now: asked once, when its upstream stages are done (a
+        timed stage whose measurements are all stored, such as evaluation with every model's serving figures
+        in the machine cache, then runs beside others)."""
+        if stage.name not in measuring:
+            measuring[stage.name] = stage.measures_now(params, layout)
+        return measuring[stage.name]
+
     def settle(entry: Started, future: Future) -> None:
         nonlocal ok
         decision, key, stage_key, started, t0 = entry
@@ -117,7 +133,7 @@ def execute_plan(
     with _in_project(layout), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         try:
             while pending or running:
-                while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs)):
+                while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs, timed)):
                     pending.remove(decision)
                     stage, record = decision.stage, manifest.stages.get(decision.stage.name)
                     if not decision.stale:
@@ -130,7 +146,7 @@ def execute_plan(
                         continue
                     key, stage_key = keyed(stage, chain, params, layout)
                     entry = (decision, key, stage_key, mf.now_iso(), time.perf_counter())
-                    alone = stage.timed or jobs == 1
+                    alone = timed(stage) or jobs == 1
                     # A stage that runs alone runs here, in the main thread, where Ctrl-C stops its kernel as
                     # it always did; the others in threads, without cell progress bars (they would interleave).
                     task = (stage, decision.reason, stage_key, params, layout, say(stage), progress and alone, reuse)

@@ -40,6 +40,20 @@ class Stage:
     # The notebook measures time on this machine (training, serving, the encoder's speed) for figures the report
     # prices or compares: the runner never runs another stage beside it.
     timed: bool = False
+    # For a timed stage whose measurements may all be stored already: whether it would measure anything now,
+    # asked (params, layout) once its upstream stages have finished. None: it always measures.
+    measures: Callable[[Any, Any], bool] | None = field(default=None, compare=False)
+
+    def measures_now(self, params: Any, layout: Any) -> bool:
+        """Whether the stage times something if it runs now (a failing check counts as yes: quiet is safe)."""
+        if not self.timed:
+            return False
+        if self.measures is None:
+            return True
+        try:
+            return bool(self.measures(params, layout))
+        except Exception:
+            return True
 
     @property
     def source(self) -> str:

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -129,13 +129,13 @@ def model_identity(model_path: Path) -> str:
     return hashlib.sha256(Path(model_path).read_bytes()).hexdigest()
 
 
-def cache_key(model_path: Path, messages_path: Path) -> str:
+def cache_key(model_path: Path, messages: Sequence[str]) -> str:
     """What a measurement depends on: the model, the messages, this code, the packages, the machine."""
     from startup_report.engine import fingerprint, machine
 
     return fingerprint.digest({
         "model": model_identity(model_path),
-        "messages": hashlib.sha256(Path(messages_path).read_bytes()).hexdigest(),
+        "messages": hashlib.sha256("\0".join(messages).encode()).hexdigest(),
         "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         "environment": fingerprint.environment_sha256(),
         **machine.identity(),
@@ -147,13 +147,12 @@ def measure_all(
 ) -> dict[str, dict]:
     """Serving figures per name in ``models``: from ``cache`` (default: the machine cache) when measured
     before, else measured now (and stored)."""
-    from startup_report.engine.files import read_json, write_json
-    from startup_report.engine.layout import machine_cache
+    import pandas as pd
 
-    stored = {}
-    for name, model_path in models.items():
-        key = cache_key(model_path, messages_path)
-        stored[name] = Path(cache or machine_cache()) / "serving" / key[:2] / f"{key}.json"
+    from startup_report.engine.files import read_json, write_json
+
+    messages = pd.read_parquet(messages_path)["text"].tolist()
+    stored = {name: _stored(model_path, messages, cache) for name, model_path in models.items()}
     figures = {name: read_json(path) for name, path in stored.items() if path.is_file()}
     todo = [name for name in models if name not in figures]
     fresh = measure_in_subprocesses([models[name] for name in todo], messages_path, workdir) if todo else iter(())
@@ -162,6 +161,38 @@ def measure_all(
         stored[name].parent.mkdir(parents=True, exist_ok=True)
         write_json(stored[name], measured)
     return {name: figures[name] for name in models}
+
+
+def _stored(model_path: Path, messages: Sequence[str], cache: Path | None) -> Path:
+    from startup_report.engine.layout import machine_cache
+
+    key = cache_key(model_path, messages)
+    return Path(cache or machine_cache()) / "serving" / key[:2] / f"{key}.json"
+
+
+def pending(models: dict[str, Path], messages: Sequence[str], cache: Path | None = None) -> list[str]:
+    """The names in ``models`` whose serving figures for ``messages`` are not stored yet (would be measured)."""
+    return [name for name, path in models.items() if not _stored(path, messages, cache).is_file()]
+
+
+def evaluation_measures(params, layout) -> bool:
+    """Whether the evaluation stage would measure any model if it ran now (training and data-prep done).
+
+    The same models as the notebook serves (each family's best, from training's best_runs.json) and the same
+    messages (the first ``evaluation.serving_messages`` of the test split). The runner asks, so that an
+    evaluation whose every measurement is stored runs beside other stages instead of alone.
+    """
+    import pandas as pd
+
+    from startup_report.data import artifacts
+    from startup_report.engine.files import read_json
+    from startup_report.evaluation.tables import best_per_family
+
+    training = layout.stage_dir("training")
+    runs = pd.DataFrame(read_json(training / "best_runs.json").values())
+    models = {row.family: training / "models" / f"{row.model}.pkl" for row in best_per_family(runs).itertuples()}
+    texts = artifacts.load_split(layout.stage_dir("data-prep"), "test")["text"].tolist()
+    return bool(pending(models, served_messages(texts, params.evaluation.serving_messages)))
 
 
 def served_messages(texts: list[str], n_messages: int) -> list[str]:
