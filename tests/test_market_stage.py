@@ -240,3 +240,15 @@ def test_curves_estimates_evidence_and_assumptions(evaluation):
     listed = sources.assumptions(config)
     assert "market.intent_classes_file" in set(listed["parameter"])
     assert listed["meaning"].str.startswith("Assumption").all()
+
+
+def test_a_measured_curve_without_two_budgets_fails_when_the_inputs_load(evaluation, tmp_path):
+    """The market notebook's first computing cell reads and checks its inputs: a model trained at one budget
+    only (valid parameters, but no curve to fit) stops it there, before any figure is drawn."""
+    rows = [{"model": "minilm-logreg", "budget": "full", "accuracy": 0.9, "train_examples": 770}]
+    pd.DataFrame(rows).to_csv(tmp_path / "results.csv", index=False)
+    config = MarketParams(learning_curve_source="measured", measured_curve_model="minilm-logreg")
+    with pytest.raises(ValueError, match="fewer than two budgets of 'minilm-logreg'"):
+        analysis.load(config, evaluation, ROOT, training_dir=tmp_path)
+    published = config.model_copy(update={"learning_curve_source": "published"})
+    assert analysis.load(published, evaluation, ROOT, training_dir=tmp_path).results is not None  # not asked for

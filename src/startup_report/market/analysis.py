@@ -40,13 +40,16 @@ def load(
 
     preflight(Params(market=config), root)
     folder = Path(evaluation_dir)
+    results = pd.read_csv(Path(training_dir) / "results.csv", dtype={"budget": str}) if training_dir else None
+    if results is not None and config.learning_curve_source == "measured":
+        strategy.check_measured_curve(results, config.measured_curve_model)  # before any figure is drawn
     return Inputs(
         config=config,
         facts=facts.load_facts(root / config.facts_dir),
         measured=evaluation_handoff.read(folder / "metrics.json"),
         predictions=pd.read_parquet(folder / "predictions.parquet", columns=["label", "predicted", "confidence"]),
         classes=product.read_intent_classes(root / config.intent_classes_file),
-        results=pd.read_csv(Path(training_dir) / "results.csv", dtype={"budget": str}) if training_dir else None,
+        results=results,
         open_predictions=pd.read_parquet(folder / "predictions_open.parquet")
         if config.automation_world == "open"
         else None,

@@ -59,14 +59,20 @@ def learning_curve(results: pd.DataFrame, model: str) -> tuple[float, float]:
     return float(a), float(b)
 
 
+def check_measured_curve(results: pd.DataFrame, model: str) -> pd.DataFrame:
+    """``model``'s rows of results.csv, if it was trained at two budgets or more (a curve needs two points)."""
+    rows = results[results["model"] == model]
+    if rows["budget"].nunique() < 2:
+        raise ValueError(f"results.csv holds fewer than two budgets of {model!r}: set market.measured_curve_model")
+    return rows
+
+
 def measured_learning_curve(results: pd.DataFrame, model: str, n_intents: int) -> tuple[float, float, float]:
     """Fit accuracy = a + b ln(examples per intent) through our model's mean test accuracy at each budget.
 
     Returns (a, b, examples per intent of the full budget): the report's own evidence of what labels buy.
     """
-    rows = results[results["model"] == model]
-    if rows["budget"].nunique() < 2:
-        raise ValueError(f"results.csv holds fewer than two budgets of {model!r}: set market.measured_curve_model")
+    rows = check_measured_curve(results, model)
     per_budget = rows.groupby("budget").agg(accuracy=("accuracy", "mean"), examples=("train_examples", "mean"))
     shots = per_budget["examples"] / n_intents
     b, a = np.polyfit(np.log(shots.to_numpy(dtype=float)), per_budget["accuracy"].to_numpy(dtype=float), 1)
