@@ -66,7 +66,8 @@ def run(
         typer.Option(
             "--jobs",
             min=1,
-            help="Stages at once, where none measures time (training, evaluation and model-build always run alone). "
+            help="Stages at once, where none measures time (training and model-build run alone; evaluation too "
+            "unless every serving figure is already stored). "
             "Default: 2, or 1 on a one-core machine.",
         ),
     ] = None,

@@ -34,9 +34,10 @@ def cpu_name() -> str:
 
 
 def identity() -> dict[str, str]:
-    """What a timing measured here depends on besides the code and packages: the CPU model, its core count
-    (one CPU model comes in several sizes) and the thread cap the process runs with."""
-    return {"cpu": cpu_name(), "cores": str(os.cpu_count()), "threads": os.environ.get("OMP_NUM_THREADS", "")}
+    """What a timing measured here depends on besides the code and packages: the CPU model, the cores this
+    process may use (one CPU model comes in several sizes) and the thread cap it runs with."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu": cpu_name(), "cores": str(cores), "threads": os.environ.get("OMP_NUM_THREADS", "")}
 
 
 def native_bf16(flags: frozenset[str] | None = None) -> bool:

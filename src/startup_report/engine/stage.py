@@ -38,14 +38,15 @@ class Stage:
     cache: bool = False  # the notebook receives `cache`, a folder of content-addressed results shared by runs
     show_code: bool = False  # in the site, code cells stay open (worked math); otherwise they are folded
     # The notebook measures time on this machine (training, serving, the encoder's speed) for figures the report
-    # prices or compares: the runner never runs another stage beside it.
+    # prices or compares: the runner runs no other stage beside it (unless ``measures`` says nothing is left).
     timed: bool = False
     # For a timed stage whose measurements may all be stored already: whether it would measure anything now,
     # asked (params, layout) once its upstream stages have finished. None: it always measures.
     measures: Callable[[Any, Any], bool] | None = field(default=None, compare=False)
 
     def measures_now(self, params: Any, layout: Any) -> bool:
-        """Whether the stage times something if it runs now (a failing check counts as yes: quiet is safe)."""
+        """Whether the stage times something if it runs now (a failing check counts as yes: quiet is safe, and
+        the stage runs alone as it would without the check)."""
         if not self.timed:
             return False
         if self.measures is None:

@@ -180,13 +180,14 @@ def evaluation_measures(params, layout) -> bool:
 
     The same models as the notebook serves (each family's best, from training's best_runs.json) and the same
     messages (the first ``evaluation.serving_messages`` of the test split). The runner asks, so that an
-    evaluation whose every measurement is stored runs beside other stages instead of alone.
+    evaluation whose every measurement is stored runs beside other stages instead of alone. The notebook's
+    other timing, the open-world experiment's seconds, is a note on its cost, priced and compared nowhere.
     """
     import pandas as pd
 
     from startup_report.data import artifacts
     from startup_report.engine.files import read_json
-    from startup_report.evaluation.tables import best_per_family
+    from startup_report.evaluation.families import best_per_family
 
     training = layout.stage_dir("training")
     runs = pd.DataFrame(read_json(training / "best_runs.json").values())

@@ -13,13 +13,9 @@ import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
 from startup_report.evaluation import metrics, scores
+from startup_report.evaluation.families import best_per_family  # noqa: F401 (the notebook's tables.best_per_family)
 from startup_report.evaluation.handoff import OpenWorld
 from startup_report.evaluation.scores import Quality
-
-
-def best_per_family(runs: pd.DataFrame) -> pd.DataFrame:
-    """Each family's run with the highest validation accuracy, best family first (its first row is production)."""
-    return runs.sort_values("val_accuracy", ascending=False).groupby("family", sort=False).head(1)
 
 
 def best_models(best: pd.DataFrame) -> pd.DataFrame:

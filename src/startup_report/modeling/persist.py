@@ -25,7 +25,8 @@ def save_model(model: IntentModel, path: Path) -> Path:
 
 
 def load_model(path: Path, encoder: SentenceEncoder | None = None) -> IntentModel:
-    """The saved model; a frozen-encoder model gets ``encoder``, else one without a cache (serving: new text).
+    """The saved model; a frozen-encoder model (saved without its encoder) gets ``encoder``, else one without
+    a cache (serving: every message is new text).
 
     Pass a cached encoder where the texts repeat from run to run (the explanations' word-occluded messages):
     a rerun then reads every embedding from the cache and never loads the encoder or torch.

@@ -12,6 +12,7 @@ Training is bounded by epochs, never by time, and every draw comes from seeded g
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import warnings
 from dataclasses import dataclass
@@ -91,7 +92,8 @@ def noise_store() -> Path:
 def _calibrated_noise(epsilon: float, delta: float, per_epoch: int, epochs: int) -> float:
     """Opacus's search for sigma, once per distinct setting: it depends on a data holder's size only through
     its steps per epoch, which banks of similar size share (the search is most of the chapter's time). The
-    result is stored by its arguments, the orders and the Opacus version, so reruns and sweeps skip it."""
+    result is stored by its arguments, the orders, the Opacus version and this module (the call below), so
+    reruns and sweeps skip it."""
     from importlib.metadata import version
 
     from opacus.accountants.utils import get_noise_multiplier
@@ -100,7 +102,8 @@ def _calibrated_noise(epsilon: float, delta: float, per_epoch: int, epochs: int)
     from startup_report.engine.files import read_json, write_json
 
     parts = {"epsilon": epsilon, "delta": delta, "steps_per_epoch": per_epoch, "epochs": epochs,
-             "orders": ORDERS, "accountant": "rdp", "opacus": version("opacus")}  # fmt: skip
+             "orders": ORDERS, "accountant": "rdp", "opacus": version("opacus"),
+             "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}  # fmt: skip
     path = noise_store() / f"{fingerprint.digest(parts)}.json"
     if path.is_file():
         return float(read_json(path)["noise_multiplier"])
