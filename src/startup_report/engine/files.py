@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,20 @@ def write_json(path: Path, data: Any) -> Path:
 
 def read_json(path: Path | str) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def remembered(folder: Path, parts: dict[str, Any], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``compute()``'s result, stored once as ``folder/<digest of parts>.json`` and read back after that: the
+    machine cache's memo for results that depend only on ``parts`` (the encoder's speed, DP noise, tokens)."""
+    from startup_report.engine.fingerprint import digest
+
+    path = Path(folder) / f"{digest(parts)}.json"
+    if path.is_file():
+        return read_json(path)
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_json(path, value)
+    return value
 
 
 def replace_dir(new: Path, final: Path) -> None:

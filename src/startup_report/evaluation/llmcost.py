@@ -42,8 +42,7 @@ def token_profile(texts: Sequence[str], labels: Sequence[str], store: Path | Non
     """
     from importlib.metadata import version
 
-    from startup_report.engine import fingerprint
-    from startup_report.engine.files import read_json, write_json
+    from startup_report.engine.files import remembered
     from startup_report.engine.layout import machine_cache
 
     parts = {
@@ -54,13 +53,7 @@ def token_profile(texts: Sequence[str], labels: Sequence[str], store: Path | Non
         "tokenizer": version("bpe-openai"),
         "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
     }
-    path = (store or machine_cache() / "tokens") / f"{fingerprint.digest(parts)}.json"
-    if path.is_file():
-        return read_json(path)
-    profile = _count(texts, labels)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_json(path, profile)
-    return profile
+    return remembered(store or machine_cache() / "tokens", parts, lambda: _count(texts, labels))
 
 
 def _count(texts: Sequence[str], labels: Sequence[str]) -> dict[str, float]:

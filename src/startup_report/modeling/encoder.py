@@ -210,7 +210,7 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
     counts (one CPU model comes in several sizes) and the code that encodes (this module and minilm.py).
     """
     from startup_report.engine import fingerprint, machine
-    from startup_report.engine.files import read_json, write_json
+    from startup_report.engine.files import remembered
 
     sample = list(dict.fromkeys(texts))[:256]
     code = fingerprint.closure(["startup_report.modeling.encoder", "startup_report.modeling.minilm"])
@@ -222,11 +222,6 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
         "code": fingerprint.digest(fingerprint.module_hashes(code)),
         "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),
     }
-    key = fingerprint.digest(parts)
-    path = (store or machine_cache() / "encoder-speed") / f"{key}.json"
-    if path.is_file():
-        return float(read_json(path)["seconds_per_text"])
-    seconds = encoder.seconds_per_text(sample)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_json(path, {**parts, "seconds_per_text": seconds})
-    return seconds
+    folder = store or machine_cache() / "encoder-speed"
+    measured = remembered(folder, parts, lambda: {**parts, "seconds_per_text": encoder.seconds_per_text(sample)})
+    return float(measured["seconds_per_text"])

@@ -98,20 +98,17 @@ def _calibrated_noise(epsilon: float, delta: float, per_epoch: int, epochs: int)
 
     from opacus.accountants.utils import get_noise_multiplier
 
-    from startup_report.engine import fingerprint
-    from startup_report.engine.files import read_json, write_json
+    from startup_report.engine.files import remembered
 
     parts = {"epsilon": epsilon, "delta": delta, "steps_per_epoch": per_epoch, "epochs": epochs,
              "orders": ORDERS, "accountant": "rdp", "opacus": version("opacus"),
              "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}  # fmt: skip
-    path = noise_store() / f"{fingerprint.digest(parts)}.json"
-    if path.is_file():
-        return float(read_json(path)["noise_multiplier"])
-    with warnings.catch_warnings():
-        # Opacus suggests more Renyi orders when the best is an end of the list; the bound stays valid, only looser
-        warnings.filterwarnings("ignore", message="Optimal order is the (largest|smallest) alpha")
-        sigma = float(
-            get_noise_multiplier(
+
+    def search() -> dict:
+        with warnings.catch_warnings():
+            # Opacus suggests more Renyi orders when the best is an end of the list: the bound stays valid
+            warnings.filterwarnings("ignore", message="Optimal order is the (largest|smallest) alpha")
+            sigma = get_noise_multiplier(
                 target_epsilon=epsilon,
                 target_delta=delta,
                 sample_rate=1.0 / per_epoch,
@@ -119,10 +116,9 @@ def _calibrated_noise(epsilon: float, delta: float, per_epoch: int, epochs: int)
                 accountant="rdp",
                 alphas=ORDERS,
             )
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_json(path, {**parts, "noise_multiplier": sigma})
-    return sigma
+        return {**parts, "noise_multiplier": float(sigma)}
+
+    return float(remembered(noise_store(), parts, search)["noise_multiplier"])
 
 
 class _Rows(TensorDataset):
