@@ -19,3 +19,19 @@ def test_progress_line_reaches_the_notebook_and_the_terminal_once(tmp_path, capf
     outputs = nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs
     assert [(o.name, o.text) for o in outputs] == [("stdout", "[1/1] x\n")]
     assert capfd.readouterr().err.count("[1/1] x") == 1
+
+
+def test_a_kernel_with_the_engines_environment_prints_no_tqdm_notice(tmp_path, monkeypatch):
+    """transformers, datasets and setfit import tqdm.auto, which warns in a kernel without ipywidgets; in
+    whichever cell imports them first, that notice would be the chapter's stderr in the book."""
+    from startup_report.engine.stagerun import KERNEL_ENV
+
+    for name, value in KERNEL_ENV.items():
+        monkeypatch.setenv(name, value)
+    source = tmp_path / "in.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell("import tqdm.auto")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, source)
+    pm.execute_notebook(str(source), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False)
+    assert nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs == []

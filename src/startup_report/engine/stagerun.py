@@ -24,13 +24,15 @@ Echo = Callable[[str], None]
 
 # Environment every notebook kernel inherits: deterministic hashing, no model hub, quiet tokenizers, and
 # the inline backend whose PNG formatter glued figures need (an inherited MPLBACKEND=Agg would drop them).
+# tqdm.auto (imported by transformers, datasets and setfit, in whichever cell loads them first) warns in a
+# kernel without ipywidgets that its bars fall back to text; that notice would land in the book as stderr.
 # The Keras backend is set by the package itself (startup_report/__init__.py), before Keras loads.
 KERNEL_ENV = {
     "PYTHONHASHSEED": "0",
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "TOKENIZERS_PARALLELISM": "false",
-    "PYTHONWARNINGS": "ignore::DeprecationWarning",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore:IProgress not found",
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
 
