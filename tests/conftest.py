@@ -34,7 +34,7 @@ DASK = str(Path(sys.executable).with_name("dask"))
 # So: the file that builds the smoke project on one worker (its 14 tests keep it busy), the longest file that
 # does not need the project on the other, which then takes the sweep and the browser test (they wait for the
 # project), and the unit tests last, shared by whichever worker is free. The browser test and the sweep used to
-# come last: one worker ran both while the other stood idle (490 s against 430 s this way, AMD EPYC, 2 cores).
+# come last: one worker ran both while the other stood idle (490 s, against 471 s this way; AMD EPYC, 2 cores).
 FIRST = ("test_e2e.py", "test_other_dataset.py", "test_sweep.py", "test_site_browser.py")
 
 
