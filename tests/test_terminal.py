@@ -35,3 +35,22 @@ def test_a_kernel_with_the_engines_environment_prints_no_tqdm_notice(tmp_path, m
     nbformat.write(notebook, source)
     pm.execute_notebook(str(source), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False)
     assert nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs == []
+
+
+def test_engine_kernels_talk_over_sockets_in_their_own_folder(tmp_path):
+    """No TCP ports: two kernels starting at once could pick the same free port (seen in CI)."""
+    from startup_report.engine.stagerun import kernel_config
+
+    source = tmp_path / "in.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    code = "import json\nfrom ipykernel import get_connection_info\nprint(json.loads(get_connection_info())['ip'])"
+    notebook.cells = [nbformat.v4.new_code_cell(code)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, source)
+    sockets = tmp_path / "sockets"
+    sockets.mkdir()
+    pm.execute_notebook(
+        str(source), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+        config=kernel_config(sockets),
+    )
+    assert nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs[0].text.strip() == str(sockets / "kernel")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,16 @@ def _keep_failed(executed: Path, layout: Layout, stage: Stage) -> Path:
     return failed
 
 
+def kernel_config(sockets: Path) -> Any:
+    """Kernels talk to the runner over Unix sockets in ``sockets``, a folder of their own, not over TCP: with TCP
+    the runner picks free ports and the kernel binds them moments later, so two kernels starting at once (two
+    chains, or two stages side by side) could pick the same port; the kernel then dies with "Address already in
+    use" and the stage fails after a minute ("Kernel didn't respond"), as a CI run here did."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+
+
 def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) -> Path:
     """Run one notebook into staging and promote it; return the executed notebook's final path."""
     import papermill as pm  # imported here: `status` and `params` stay fast
@@ -71,22 +82,25 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
     staging.mkdir(parents=True)
     executed = staging / stage.notebook
     try:
-        pm.execute_notebook(
-            str(layout.root / stage.source),
-            str(executed),
-            parameters=_notebook_parameters(stage, params, layout, staging),
-            cwd=None,  # the runner starts kernels from the project root (runner._in_project)
-            kernel_name="python3",
-            progress_bar=progress,
-            log_output=False,
-            # Written once at the end (or at the failing cell) instead of after every cell: the runner prints
-            # the progress, and each save re-validated and rewrote a notebook of figures (0.6 s a stage).
-            request_save_on_cell_execute=False,
-            # The kernel's own log is not ours to show: start-up notices ("running over TCP without encryption")
-            # and the "KeyboardInterrupt caught in kernel" that jupyter_client's SIGINT at every shutdown can
-            # cause. A failing cell still stops the stage through papermill, with its traceback.
-            extra_arguments=["--IPKernelApp.log_level=50"],
-        )
+        sockets = tempfile.TemporaryDirectory(prefix="startup-report-kernel-")  # short: a socket path has 107 bytes
+        with sockets:
+            pm.execute_notebook(
+                str(layout.root / stage.source),
+                str(executed),
+                parameters=_notebook_parameters(stage, params, layout, staging),
+                cwd=None,  # the runner starts kernels from the project root (runner._in_project)
+                kernel_name="python3",
+                progress_bar=progress,
+                log_output=False,
+                # Written once at the end (or at the failing cell) instead of after every cell: the runner
+                # prints the progress, and each save re-validated and rewrote a notebook of figures (0.6 s).
+                request_save_on_cell_execute=False,
+                # The kernel's own log is not ours to show: start-up notices and the "KeyboardInterrupt caught
+                # in kernel" that jupyter_client's SIGINT at every shutdown can cause. A failing cell still
+                # stops the stage through papermill, with its traceback.
+                extra_arguments=["--IPKernelApp.log_level=50"],
+                config=kernel_config(Path(sockets.name)),
+            )
     except pm.PapermillExecutionError as exc:
         failed = _keep_failed(executed, layout, stage)
         shutil.rmtree(staging, ignore_errors=True)
