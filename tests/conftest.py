@@ -32,10 +32,19 @@ DASK = str(Path(sys.executable).with_name("dask"))
 # this order) the order of files decides how the two workers' loads balance. xdist hands a worker its next file
 # as soon as it has two tests or fewer left, so a worker starting a one-test file takes the next one at once.
 # So: the file that builds the smoke project on one worker (its 14 tests keep it busy), the longest file that
-# does not need the project on the other, which then takes the sweep and the browser test (they wait for the
-# project), and the unit tests last, shared by whichever worker is free. The browser test and the sweep used to
-# come last: one worker ran both while the other stood idle (490 s, against 471 s this way; AMD EPYC, 2 cores).
-FIRST = ("test_e2e.py", "test_other_dataset.py", "test_sweep.py", "test_site_browser.py")
+# does not need the project on the other, then two unit files of some 50 s that fill the time until the
+# project is built (the worker stood idle 45 s waiting for it on a machine's first run), then the sweep and the
+# browser test (they need the project), and the other unit tests last, shared by whichever worker is free. The
+# browser test and the sweep used to come last: one worker ran both while the other stood idle (490 s, against
+# 471 s this way; AMD EPYC, 2 cores).
+FIRST = (
+    "test_e2e.py",
+    "test_other_dataset.py",
+    "test_dask.py",
+    "test_finetune.py",
+    "test_sweep.py",
+    "test_site_browser.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
