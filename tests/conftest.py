@@ -1,5 +1,6 @@
 """Shared test setup: Keras on jax, no model hub, the project root, and one smoke build of the report."""
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -73,6 +74,17 @@ def tree_hash(folder: Path) -> dict[str, str]:
     }
 
 
+def tree_state(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Each file's size, modification time (ns) and inode: any write, replacement, addition or removal changes
+    it, without reading the files (hashing the smoke project's 350 MB build took 0.7 s, on every check). The
+    project lock (``build/.lock``), which every `run` takes and leaves empty, is left out."""
+    return {
+        str(p.relative_to(folder)): (st.st_size, st.st_mtime_ns, st.st_ino)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p != folder / ".lock" and (st := p.stat())
+    }
+
+
 def stages_saying(result: subprocess.CompletedProcess, words: str) -> list[str]:
     """The stages whose line in `run`'s output holds ``words``, in chain order (stages that run side by side
     finish in either order)."""
@@ -129,9 +141,13 @@ def project(tmp_path_factory) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    """A real `dask scheduler` and two single-threaded `dask worker`s on 127.0.0.1, stopped after the module."""
+    """A real `dask scheduler` and two single-threaded `dask worker`s on 127.0.0.1, stopped after the session.
+
+    One cluster per xdist worker process, shared by the grid test and the sweep test (the test order puts both
+    on one worker): starting a scheduler and two workers, and their first imports, cost some 30 s of CPU.
+    """
     folder = tmp_path_factory.mktemp("dask")
     address_file = folder / "scheduler.json"
     from startup_report.engine.tasks import WORKER_ENV
@@ -143,6 +159,7 @@ def cluster(tmp_path_factory):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a process group of its own, stopped as one (the nanny and its worker)
     )
     workers = [
         subprocess.Popen(
@@ -151,6 +168,7 @@ def cluster(tmp_path_factory):
             cwd=folder,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         for _ in range(2)
     ]
@@ -164,8 +182,23 @@ def cluster(tmp_path_factory):
             client.wait_for_workers(2, timeout=60)
             yield client.scheduler.address
     finally:
-        for process in [*workers, scheduler]:
-            process.terminate()
-        for process in [*workers, scheduler]:
-            process.wait(timeout=30)
+        _stop_groups([*workers, scheduler])
+
+
+def _stop_groups(processes: list[subprocess.Popen], grace: float = 3.0) -> None:
+    """SIGTERM each process's group, then SIGKILL what is left after ``grace`` seconds: a nanny whose worker ran
+    training took 8 s to close gracefully, time the test session would only wait."""
+    import signal
+
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 

@@ -10,7 +10,7 @@ import pytest
 
 from startup_report.chain import ALL
 from startup_report.engine import manifest as mf
-from tests.conftest import SMOKE, cli, ran, stages_saying, tree_hash
+from tests.conftest import SMOKE, cli, ran, stages_saying, tree_hash, tree_state
 
 pytestmark = pytest.mark.e2e
 
@@ -78,22 +78,22 @@ def test_one_market_parameter_reruns_only_the_market_stage(project):
 
 
 def test_bad_parameters_exit_2_and_leave_build_untouched(project):
-    before = tree_hash(project / "build")
+    before = tree_state(project / "build")
     for bad in ("training.epochs=-3", "training.epoch=3", "seed=minus one"):
         result = cli(project, "run", *SMOKE, "-p", bad)
         assert result.returncode == 2, bad
         assert bad.split("=")[0] in result.stderr
-    assert tree_hash(project / "build") == before
+    assert tree_state(project / "build") == before
 
 
 def test_bad_dataset_exits_2_before_any_stage(project, tmp_path):
     broken = tmp_path / "broken.csv"
     broken.write_text("utterance,category\nhello,greet\n")
-    before = tree_hash(project / "build")
+    before = tree_state(project / "build")
     result = cli(project, "run", "-p", f"data.train={broken}", "-p", "data.test=null")
     assert result.returncode == 2
     assert "no column 'text'" in result.stderr
-    assert tree_hash(project / "build") == before
+    assert tree_state(project / "build") == before
 
 
 def test_failing_stage_keeps_last_good_outputs_and_site_then_resumes(project):
@@ -176,12 +176,12 @@ def test_each_bad_dataset_exits_2_with_its_error_and_build_unchanged(project, tm
         args += ["-p", f"data.test={tmp_path / 'test.csv'}"]
     else:
         args += ["-p", "data.test=null"]
-    before = tree_hash(project / "build")
+    before = tree_state(project / "build")
     result = cli(project, *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in result.stderr
     assert "ran (" not in result.stdout
-    assert tree_hash(project / "build") == before
+    assert tree_state(project / "build") == before
 
 
 def _manifest(project):
