@@ -124,3 +124,17 @@ def test_labelled_sets_labels_title_legend_and_leaves_an_unnamed_y_axis_alone():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["line"]
     labelled(fig, ax, "x", "y (unit)", "T")
     assert ax.get_ylabel() == "y (unit)"
+
+
+def test_log_axes_read_as_plain_amounts_not_powers_of_ten():
+    from startup_report.report.axes import plain_number
+
+    assert [plain_number(x) for x in (0.01, 3, 1000, 30000, 2.5e6, 1e9, 7e12)] == [
+        "0.01", "3", "1k", "30k", "2.5M", "1B", "7T",
+    ]  # fmt: skip
+    fig = plots.break_even(np.array([100.0, 1e4, 1e6]), {"own model": np.array([50.0, 500.0, 5e4])})
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "10k" in labels and "1M" in labels
+    assert not any("$" in t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels())  # no mathtext

@@ -9,6 +9,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from startup_report.report.axes import plain_log_ticks
 from startup_report.report.plots import PAGE_WIDTH
 
 
@@ -38,6 +39,7 @@ def federation_axes(final: pd.DataFrame, central_accuracy: float, clients: int, 
     skew = final[final["clients"] == clients].sort_values("alpha")
     left.plot(skew["alpha"], skew["accuracy"], marker="o")
     left.set_xscale("log")
+    plain_log_ticks(left)
     left.set_xlabel("Dirichlet α (log scale; low = skewed)")
     left.set_title(f"{clients} banks, skew varies", fontsize=10)
     count = final[final["alpha"] == alpha].sort_values("clients")
