@@ -100,3 +100,15 @@ def test_the_llm_accuracy_is_called_a_proxy_on_another_dataset():
     assert headline.llm_basis("banking77") == "the accuracy published for this dataset"
     other = headline.llm_basis("travel-intents")
     assert "as a proxy" in other and "assumption" in other and "travel-intents" in other
+
+
+def test_a_file_read_again_unchanged_gives_an_equal_copy_and_a_changed_one_is_checked_again(tmp_path):
+    path = tmp_path / "contact_costs.csv"
+    pd.DataFrame([GOOD]).to_csv(path, index=False)
+    first = read_facts(path)
+    first.loc[0, "value"] = 99.0  # a caller changing its table must not change what the next caller reads
+    again = read_facts(path)
+    assert again.loc[0, "value"] == 1.5 and again.equals(read_facts(path))
+    pd.DataFrame([GOOD, {**GOOD, "key": "b", "value": "-2"}]).to_csv(path, index=False)  # edited: larger
+    with pytest.raises(MarketDataError, match="row 3"):
+        read_facts(path)

@@ -64,8 +64,25 @@ class MarketDataError(InputError):
     """A market file breaks the schema; the message names file, row and column."""
 
 
+# Validated tables by (path, size, modification time): a `run` checks the market files in several preflights and
+# the market chapter reads them twice (its inputs, its checks), 0.45 s of pandera each time for the same bytes.
+_VALIDATED: dict[tuple[str, int, int], pd.DataFrame] = {}
+
+
 def read_facts(path: Path) -> pd.DataFrame:
-    """One validated market CSV (all columns kept, extra ones included)."""
+    """One validated market CSV (all columns kept, extra ones included); a file read before in this process and
+    unchanged since (same size and modification time) is not validated again."""
+    try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        raise MarketDataError(f"{path}: cannot be read as CSV ({exc}).") from exc
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _VALIDATED:
+        _VALIDATED[key] = _read_and_validate(path)
+    return _VALIDATED[key].copy()
+
+
+def _read_and_validate(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except (ValueError, OSError, UnicodeDecodeError) as exc:
