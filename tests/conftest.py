@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -188,8 +189,6 @@ def cluster(tmp_path_factory):
 def _stop_groups(processes: list[subprocess.Popen], grace: float = 3.0) -> None:
     """SIGTERM each process's group, then SIGKILL what is left after ``grace`` seconds: a nanny whose worker ran
     training took 8 s to close gracefully, time the test session would only wait."""
-    import signal
-
     for process in processes:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

@@ -65,7 +65,7 @@ class MarketDataError(InputError):
 
 
 # Validated tables by (path, size, modification time): a `run` checks the market files in several preflights and
-# the market chapter reads them twice (its inputs, its checks), 0.45 s of pandera each time for the same bytes.
+# the market chapter reads them twice (its inputs, its checks); pandera took 0.15 s over the ten files each time.
 _VALIDATED: dict[tuple[str, int, int], pd.DataFrame] = {}
 
 
