@@ -102,14 +102,9 @@ def ran(result: subprocess.CompletedProcess) -> list[str]:
 def _build_smoke_project(target: Path) -> Path:
     """Copy the report's sources into ``target``, run the chain with the smoke profile and build the site."""
     from startup_report.chain import ALL
+    from startup_report.devtools.bench import copy_sources
 
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(ROOT / name, target / name)
-    for name in ("book", "notebooks", "params", "data"):
-        shutil.copytree(ROOT / name, target / name)
-    vendor = ROOT / "build" / "vendor"
-    if vendor.is_dir():  # MathJax fetched by `make vendor`, so the site works offline
-        shutil.copytree(vendor, target / "build" / "vendor")
+    copy_sources(ROOT, target)
     first = cli(target, "run", *SMOKE)
     assert first.returncode == 0, first.stdout + first.stderr
     assert ran(first) == [s.name for s in ALL]
@@ -200,4 +195,3 @@ def _stop_groups(processes: list[subprocess.Popen], grace: float = 3.0) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-

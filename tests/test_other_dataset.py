@@ -1,21 +1,18 @@
 """Another intent dataset, with other column names and no test file, runs through the whole report."""
 
 import json
-import shutil
 
 import pandas as pd
 import pytest
 
+from startup_report.devtools.bench import copy_sources
 from tests.conftest import ROOT, SMOKE, cli
 
 pytestmark = pytest.mark.e2e
 
 
 def test_whole_report_runs_on_another_dataset(tmp_path):
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(ROOT / name, tmp_path / name)
-    for name in ("book", "notebooks", "params", "data"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+    copy_sources(ROOT, tmp_path)
     dataset = ROOT / "tests" / "data" / "travel_intents.csv"
     overrides = [
         "-p",

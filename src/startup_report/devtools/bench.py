@@ -122,21 +122,30 @@ def _market_sweep(project: Path, name: str, discounts: list[float], workers: int
     return seconds
 
 
+def copy_sources(root: Path, target: Path) -> Path:
+    """Copy what a project is built from (book config, chapters, notebooks, parameters, data) from ``root`` into
+    ``target``, with the MathJax that `make vendor` fetched if there is one (the site then renders offline);
+    no build. The bench and the end-to-end tests build such copies, so the checkout's build stays as it is."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(root / name, target / name)
+    for name in ("book", "notebooks", "params", "data"):
+        shutil.copytree(root / name, target / name)
+    vendor = root / "build" / "vendor"
+    if vendor.is_dir():
+        shutil.copytree(vendor, target / "build" / "vendor")
+    return target
+
+
 def smoke_build(layout: Layout, copy: Path) -> float:
-    """Copy the project's sources to ``copy``, run the chain with the smoke profile and build the book there;
-    return the seconds both took.
+    """Copy the project's sources to ``copy`` (`copy_sources`), run the chain with the smoke profile and build
+    the book there; return the seconds both took.
 
     Run twice on one empty machine cache: the first build pays what a new machine has not measured yet (the
     smoke models' XLA programs and serving figures, the sample's embeddings), the second finds all of it in the
     cache, as every later smoke build on a machine does (Intel Xeon: 138.5 s, then 91.0 s).
     """
-    copy.mkdir(parents=True)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(layout.root / name, copy / name)
-    for name in ("book", "notebooks", "params", "data"):
-        shutil.copytree(layout.root / name, copy / name)
-    if (layout.build / "vendor").is_dir():
-        shutil.copytree(layout.build / "vendor", copy / "build" / "vendor")
+    copy_sources(layout.root, copy)
     env = {"STARTUP_REPORT_ROOT": str(copy)}
     chain, _ = _run(["run", "--params", "params/smoke.yaml"], copy, env)
     book, _ = _run(["book"], copy, env)
