@@ -15,18 +15,16 @@ MATHJAX := build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
 VENDOR  := $(if $(shell command -v npm 2>/dev/null),$(MATHJAX))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup vendor book run sweep status test test-fast bench lint lock clean
+.PHONY: help setup vendor book run sweep status test test-fast bench lint lock screenshot clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
-# The lock installs with uv (pinned here; it downloads in parallel: 26 s against pip's 170 s for this lock on a
-# fresh 2-core machine) and falls back to pip where uv cannot be installed. Same pins, same packages.
-# Bytecode: where Python may not write .pyc files itself (PYTHONDONTWRITEBYTECODE, set on this machine), the
-# install compiles all of them (uv skips them by default; 44 s here): otherwise every process compiled every
-# module it imports from source, every time (importing torch, Keras and transformers took over twice as long).
-# Where Python may write them, it does so on each module's first import: the report imports 128 of the 343 MB
-# of sources installed, so compiling everything up front would be two thirds wasted. CI takes that road.
+# The lock installs with uv (pinned; it downloads in parallel) and falls back to pip where uv cannot be
+# installed: same pins, same packages. Bytecode: where Python may not write .pyc files itself
+# (PYTHONDONTWRITEBYTECODE), the install compiles them, or every process would compile what it imports on every
+# start; where Python may, it writes each module's on first import, and the report imports a third of what is
+# installed, so compiling everything up front would be mostly wasted.
 UV_VERSION := 0.13.9
 COMPILE := $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode,)
 PIP_COMPILE := $(if $(PYTHONDONTWRITEBYTECODE),,--no-compile)
@@ -71,8 +69,11 @@ test: $(STAMP) $(VENDOR) ## Lint (code and notebooks), unit tests, a smoke end-t
 test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 	$(BIN)/python -m pytest -ra -m "not e2e and not browser"
 
-bench: $(STAMP) $(VENDOR) ## Print the speed figures: cold chain, reruns, smoke, fp32 vs bf16, grid on Dask (~30 min)
+bench: $(STAMP) $(VENDOR) ## Measure speed (cold chain, reruns, smoke, sweeps, Dask) into docs/performance.md (~30 min)
 	$(BIN)/python -m startup_report.devtools.bench $(PARAMS_ARGS)
+
+screenshot: $(STAMP) ## Capture the built site's summary page as docs/site.png (the README's picture)
+	$(BIN)/python -m startup_report.devtools.screenshot
 
 lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks and computing chapters
 	$(BIN)/ruff check src tests

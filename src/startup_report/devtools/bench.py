@@ -6,6 +6,7 @@ plotting module, a rerun after adding a label budget, the smoke chain with its b
 project (on an empty machine cache, then again on the warm one), an 8-scenario market sweep in the first copy
 against 8 single runs and on 1 against 2 workers, fine-tuning seconds per step in fp32 and bf16, and the
 smoke grid in-process against a local Dask cluster of two workers. The CPU is named first: every figure depends on it.
+The figures also go, as one table headed by the CPU, commit and date, on top of docs/performance.md.
 
 Usage: python -m startup_report.devtools.bench [--params FILE] [-p key=value ...]
 """
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 from unittest import mock
 
+from startup_report.devtools import perfdoc
 from startup_report.engine import machine
 from startup_report.engine.layout import Layout, find_root
 
@@ -48,7 +50,18 @@ def _runs(output: str) -> str:
     return f"{trained} trained, {cached} cached"
 
 
+FIGURES: list[perfdoc.Figure] = []  # every printed figure of this run, for docs/performance.md
+_group = ""
+
+
+def _heading(text: str) -> None:
+    global _group
+    _group = text.split(" (")[0]
+    print(text, flush=True)
+
+
 def _line(label: str, value: str, note: str = "") -> None:
+    FIGURES.append(perfdoc.Figure(_group, label.strip(), value, note))
     print(f"  {label:<52} {value:>16}   {note}", flush=True)
 
 
@@ -76,12 +89,10 @@ def step_figures(rounds: int = 2) -> tuple[tuple[float, int], tuple[float, int]]
     """Seconds per fine-tuning step in fp32 and in bf16, each with its number of steps: the fastest of
     ``rounds`` alternating measurements.
 
-    Each measurement's first step pays a one-time set-up (weights cast, kernels chosen): on an AVX512-BF16 CPU,
-    3 bf16 steps took 0.28 s each and 20 took 0.19 s (fp32: 0.30 and 0.26 s), so 3 bf16 steps against 20 in
-    fp32 make bf16 look slower where it is faster; one bench, its host slowing between the two, printed it 1.3x
-    slower. So bf16 runs as many steps as fp32 where the CPU computes it natively; emulated bf16 (9.7 s a step
-    on an AMD EPYC) keeps 3, its set-up small beside such steps. The rounds alternate, so a shared host whose
-    speed drifts slows both precisions alike, and the fastest round is the least disturbed.
+    Each measurement's first step pays a one-time set-up (weights cast, kernels chosen), so both precisions run
+    as many steps where the CPU computes bf16 natively; emulated bf16, many times slower a step, keeps 3, its
+    set-up small beside such steps. The rounds alternate, so a shared host whose speed drifts slows both
+    precisions alike, and the fastest round is the least disturbed.
     """
     steps = {"fp32": 20, "bf16": 20 if machine.native_bf16() else 3}
     best = {precision: float("inf") for precision in steps}
@@ -143,7 +154,7 @@ def smoke_build(layout: Layout, copy: Path) -> float:
 
     Run twice on one empty machine cache: the first build pays what a new machine has not measured yet (the
     smoke models' XLA programs and serving figures, the sample's embeddings), the second finds all of it in the
-    cache, as every later smoke build on a machine does (Intel Xeon: 138.5 s, then 91.0 s).
+    cache, as every later smoke build on a machine does.
     """
     copy_sources(layout.root, copy)
     env = {"STARTUP_REPORT_ROOT": str(copy)}
@@ -171,7 +182,7 @@ def sweep_figures(project: Path, n: int = 8) -> None:
 
 def smoke_figures(layout: Layout) -> None:
     """The smoke build on a new machine and again, then the scenario sweep in the first copy."""
-    print("Smoke profile (copies of the project, empty builds, a machine cache of their own)")
+    _heading("Smoke profile (copies of the project, empty builds, a machine cache of their own)")
     with tempfile.TemporaryDirectory() as tmp, mock.patch.dict(os.environ):  # os.environ restored on exit
         os.environ["STARTUP_REPORT_CACHE"] = str(Path(tmp) / "machine-cache")  # inherited by every command below
         first = Path(tmp) / "first"
@@ -179,18 +190,19 @@ def smoke_figures(layout: Layout) -> None:
         _line("smoke chain + book, empty machine cache (s)", f"{seconds:.1f}", "a machine's first")
         seconds = smoke_build(layout, Path(tmp) / "again")
         _line("smoke chain + book again, warm machine cache (s)", f"{seconds:.1f}", "target <= 120 s")
-        print("Scenario sweep (the first smoke copy: market values only, models reused)")
+        _heading("Scenario sweep (the first smoke copy: market values only, models reused)")
         sweep_figures(first)
 
 
 def main(argv: list[str]) -> None:
     layout = Layout(find_root())
-    print(f"CPU: {machine.cpu_name()}, {os.cpu_count()} cores, native bf16: {machine.native_bf16()}", flush=True)
+    cpu = f"{machine.cpu_name()}, {os.cpu_count()} cores, native bf16: {machine.native_bf16()}"
+    print(f"CPU: {cpu}", flush=True)
     cold_cache = Path(tempfile.mkdtemp(prefix="bench-embeddings-"))
     shutil.rmtree(layout.cache / "runs", ignore_errors=True)
     cold, out = _run(["run", "--force", *argv], layout.root, {"STARTUP_REPORT_CACHE": str(cold_cache)})
     stages = json.loads(layout.manifest.read_text())["stages"]
-    print("Chain (the default parameters, or PARAMS)")
+    _heading("Chain (the default parameters, or PARAMS)")
     _line("cold chain, every stage forced, empty caches (s)", f"{cold:.1f}", "target <= 900 s on 2 cores")
     for name, record in stages.items():
         _line(f"  stage {name} (s)", f"{record['duration_s']:.1f}")
@@ -214,17 +226,17 @@ def main(argv: list[str]) -> None:
 
     smoke_figures(layout)
 
-    print("Fine-tuning all-MiniLM-L6-v2, batch 32, 2 threads")
+    _heading("Fine-tuning all-MiniLM-L6-v2, batch 32, 2 threads")
     (fp32, fp32_steps), (bf16, bf16_steps) = step_figures()
     _line(f"fp32 (s per step, {fp32_steps} steps)", f"{fp32:.3f}")
     _line(f"bf16 autocast (s per step, {bf16_steps} steps)", f"{bf16:.3f}", f"fp32/bf16 {fp32 / bf16:.2f}x")
 
-    print("Training grid (smoke profile without fine-tuning, empty run cache)")
+    _heading("Training grid (smoke profile without fine-tuning, empty run cache)")
     serial, local = _grid_seconds(None), _grid_seconds(2)
     _line("in-process (s)", f"{serial:.1f}")
     _line("local Dask cluster, 2 workers (s)", f"{local:.1f}", f"speed-up {serial / local:.2f}x")
 
-    print("Accuracy (test set)")
+    _heading("Accuracy (test set)")
     import pandas as pd
 
     results = pd.read_csv(layout.stage_dir("training") / "results.csv", dtype={"budget": str})
@@ -233,6 +245,7 @@ def main(argv: list[str]) -> None:
         note = {("frozen", "full"): "target >= 0.900", ("finetuned", "full"): "target >= 0.925"}.get((family, budget))
         _line(f"{family} @ {budget}", f"{row['mean']:.4f} ± {row['std']:.4f}", note or "")
     shutil.rmtree(cold_cache, ignore_errors=True)
+    print(f"Written to {perfdoc.write(layout.root, FIGURES, cpu)}")
 
 
 if __name__ == "__main__":

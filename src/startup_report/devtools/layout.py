@@ -1,6 +1,6 @@
-"""The README's module table, generated from the package: every module with the first line of its docstring.
+"""The module table of docs/architecture.md, generated from the package: every module with its docstring's first line.
 
-`python -m startup_report.devtools.layout --write` rewrites the table between the README's markers; a test
+`python -m startup_report.devtools.layout --write` rewrites the table between the page's markers; a test
 fails when a module is added, moved or renamed without it.
 """
 
@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]
+PAGE = Path("docs") / "architecture.md"
 START, END = "<!-- modules:start -->", "<!-- modules:end -->"
 
 
@@ -29,23 +30,23 @@ def table() -> str:
     return "\n".join(lines)
 
 
-def rewrite(readme: Path) -> bool:
-    text = readme.read_text(encoding="utf-8")
+def rewrite(page: Path) -> bool:
+    text = page.read_text(encoding="utf-8")
     head, rest = text.split(START, 1)
     _, tail = rest.split(END, 1)
     new = f"{head}{START}\n{table()}\n{END}{tail}"
     changed = new != text
-    readme.write_text(new, encoding="utf-8")
+    page.write_text(new, encoding="utf-8")
     return changed
 
 
-def current(readme: Path) -> str:
-    text = readme.read_text(encoding="utf-8")
+def current(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
     return text.split(START, 1)[1].split(END, 1)[0].strip()
 
 
 if __name__ == "__main__":
     if "--write" in sys.argv:
-        rewrite(Path.cwd() / "README.md")
+        rewrite(Path.cwd() / PAGE)
     else:
         print(table())
