@@ -1,1 +1,1 @@
-"""Developer tools, apart from the runtime package: the benchmark, the lock file, the docs ' module table."""
+"""Developer tools, apart from the runtime package: the benchmark, the lock file, the module table of the docs."""
