@@ -47,7 +47,10 @@ def test_evaluate_grid_calls_the_model_in_chunks_and_keeps_the_order():
 
     def model(segment, changes):
         calls.append(len(changes["x"]))
-        return {"sum": changes["x"] + changes["y"] + (100 if segment == "b" else 0), "text": [f"{segment}"] * len(changes["x"])}
+        return {
+            "sum": changes["x"] + changes["y"] + (100 if segment == "b" else 0),
+            "text": [f"{segment}"] * len(changes["x"]),
+        }
 
     grid = whatif.evaluate_grid(model, ["a", "b"], controls, chunk=5)
     assert calls == [5, 5, 2, 5, 5, 2]
@@ -63,7 +66,10 @@ def test_a_model_returning_too_few_values_is_an_error():
 
 def synthetic(prefix: str = "whatif"):
     """A two-segment grid whose answers name their own point, so a browser test can check every lookup."""
-    controls = [_control("size", [5e3, 2e4, 8e4], 1, "market.monthly_contacts"), _control("cac", [5e4, 1.5e5, 3e5], 1, "market.cac_usd")]
+    controls = [
+        _control("size", [5e3, 2e4, 8e4], 1, "market.monthly_contacts"),
+        _control("cac", [5e4, 1.5e5, 3e5], 1, "market.cac_usd"),
+    ]
 
     def model(segment, changes):
         n = len(changes["size"])
@@ -75,8 +81,9 @@ def synthetic(prefix: str = "whatif"):
     values = {s: {k: v for k, v in out.items() if k != "p"} for s, out in grid.items()}
     chart = {"x": 0, "y": 1, "p": {s: out["p"] for s, out in grid.items()}, "threshold": 0.5, "label": "P(NPV > 0)"}
     outputs = [ww.Output("npv", "NPV"), ww.Output("p-npv", "P(NPV > 0)"), ww.Output("verdict", "Verdict")]
-    data = ww.payload(prefix, [("banks", "Banks"), ("fintechs", "Fintechs")], 0, controls, outputs, values, chart,
-                      "market.segment")
+    data = ww.payload(
+        prefix, [("banks", "Banks"), ("fintechs", "Fintechs")], 0, controls, outputs, values, chart, "market.segment"
+    )
     return data, grid, controls
 
 

@@ -96,9 +96,7 @@ def evaluate_grid(
         columns: dict[str, list] = {}
         for start in range(0, len(grid), chunk):
             block = grid[start : start + chunk]
-            changes = {
-                c.name: np.asarray(c.values, dtype=float)[block[:, k]] for k, c in enumerate(controls)
-            }
+            changes = {c.name: np.asarray(c.values, dtype=float)[block[:, k]] for k, c in enumerate(controls)}
             out = evaluate(segment, changes)
             for name, values in out.items():
                 values = list(values.tolist() if isinstance(values, np.ndarray) else values)

@@ -96,7 +96,9 @@ def render(data: dict[str, Any], *, compact: bool = False, caption: str = "") ->
             f"{html.escape(s['label'])}</option>"
             for i, s in enumerate(data["segments"])
         )
-        parts.append(f'<label for="{p}-segment">Go-to-market segment</label><select id="{p}-segment">{options}</select>')
+        parts.append(
+            f'<label for="{p}-segment">Go-to-market segment</label><select id="{p}-segment">{options}</select>'
+        )
     for k, c in enumerate(data["controls"]):
         shown = html.escape(c["shown"][c["default_index"]])
         parts.append(
@@ -116,7 +118,9 @@ def render(data: dict[str, Any], *, compact: bool = False, caption: str = "") ->
         )
     parts.append("</dl>")
     if "verdict" in values:
-        parts.append(f'<p class="whatif-verdict" id="{p}-verdict" aria-live="polite">{html.escape(values["verdict"][at])}</p>')
+        parts.append(
+            f'<p class="whatif-verdict" id="{p}-verdict" aria-live="polite">{html.escape(values["verdict"][at])}</p>'
+        )
     if data.get("chart") and not compact:
         label = html.escape(data["chart"]["label"])
         parts.append(
@@ -125,8 +129,10 @@ def render(data: dict[str, Any], *, compact: bool = False, caption: str = "") ->
             "(blue at or above one half, red below; the ring is the current point).</p>"
         )
     parts.append("</div></div>")
-    parts.append(f'<p>Rebuild the full report here:</p><pre class="whatif-command"><code id="{p}-command">'
-                 f"{html.escape(data['command'])}</code></pre>")
+    parts.append(
+        f'<p>Rebuild the full report here:</p><pre class="whatif-command"><code id="{p}-command">'
+        f"{html.escape(data['command'])}</code></pre>"
+    )
     blob = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     parts.append(f'<script type="application/json" data-whatif="{p}">{blob}</script>')
     parts.append(f"<script>{_script()}</script></div>")
