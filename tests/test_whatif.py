@@ -81,9 +81,8 @@ def synthetic(prefix: str = "whatif"):
     values = {s: {k: v for k, v in out.items() if k != "p"} for s, out in grid.items()}
     chart = {"x": 0, "y": 1, "p": {s: out["p"] for s, out in grid.items()}, "threshold": 0.5, "label": "P(NPV > 0)"}
     outputs = [ww.Output("npv", "NPV"), ww.Output("p-npv", "P(NPV > 0)"), ww.Output("verdict", "Verdict")]
-    data = ww.payload(
-        prefix, [("banks", "Banks"), ("fintechs", "Fintechs")], 0, controls, outputs, values, chart, "market.segment"
-    )
+    segments = [("banks", "Banks", controls), ("fintechs", "Fintechs", controls)]
+    data = ww.payload(prefix, segments, 0, outputs, values, chart, "market.segment")
     return data, grid, controls
 
 
@@ -134,9 +133,11 @@ def test_a_reader_moves_every_control_and_reads_that_points_answer(tmp_path):
         assert page.text_content("#whatif-command") == (
             "startup-report run -p market.monthly_contacts=80000 -p market.cac_usd=50000"
         )
-        page.select_option("#whatif-segment", "fintechs")
-        expect("fintechs", [2, 0])
-        assert "-p market.segment=fintechs" in page.text_content("#whatif-command")
+        page.select_option("#whatif-segment", "fintechs")  # another plan: its own values, the controls reset
+        expect("fintechs", [1, 1])
+        assert page.text_content("#whatif-command") == "startup-report run -p market.segment=fintechs"
+        page.fill("#whatif-c1", "2")
+        expect("fintechs", [1, 2])
         assert page.locator("#whatif-chart rect").count() == 9 and page.locator("#whatif-chart circle").count() == 1
         page.click("#whatif-reset")
         expect("banks", [1, 1])

@@ -94,7 +94,7 @@ STAGES: tuple[Stage, ...] = (
         notebook="05-market-analysis.ipynb",
         preflight=(check_market,),
         keys=("seed", "market"),
-        outputs=("unit_economics.csv", "plan.csv", "sensitivity.csv", "market.json"),
+        outputs=("unit_economics.csv", "plan.csv", "sensitivity.csv", "market.json", "whatif_basis.json"),
         upstream=("training", "evaluation"),  # results.csv for the measured learning curve
         # Not timed: the Monte Carlo's own seconds are a note on its cost, priced nowhere, so the chapters may run
         # beside it.
@@ -121,6 +121,15 @@ CHAPTERS: tuple[Stage, ...] = (
         outputs=("automation.csv", "cost_of_privacy.csv", "explanations.json"),
         upstream=("data-prep", "model-build", "training", "evaluation", "privacy"),
         external_inputs=_market_files,
+        folder="book",
+    ),
+    # What if? The market model over a grid of the inputs a reader moves; the page looks the answers up.
+    Stage(
+        name="whatif",
+        notebook="whatif.ipynb",
+        keys=("whatif",),  # the market's values arrive in its whatif_basis.json
+        outputs=("whatif.json",),
+        upstream=("market-analysis",),
         folder="book",
     ),
 )

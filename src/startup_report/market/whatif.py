@@ -60,7 +60,7 @@ def positions(low: float, high: float, default: float, resolution: int, integer:
     if resolution < 2:
         raise ValueError("what-if resolution must be at least 2")
     lo, hi = min(low, default), max(high, default)
-    values = list(np.linspace(lo, hi, resolution))
+    values = [float(v) for v in np.linspace(lo, hi, resolution)]
     if integer:
         values = [float(round(v)) for v in values]
     nearest = int(np.argmin([abs(v - default) for v in values]))

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from startup_report.market.config import MarketParams
+from startup_report.market.whatif_config import WhatIfParams
 from startup_report.modeling.catalog import MODELS
 from startup_report.params.section import Section
 from startup_report.privacy.config import PrivacyParams
@@ -283,13 +284,14 @@ class Params(Section):
     evaluation: EvaluationParams = EvaluationParams()
     market: MarketParams = MarketParams()
     privacy: PrivacyParams = PrivacyParams()
+    whatif: WhatIfParams = WhatIfParams()
 
-    @field_validator("data", "model", "training", "evaluation", "market", "privacy", mode="before")
+    @field_validator("data", "model", "training", "evaluation", "market", "privacy", "whatif", mode="before")
     @classmethod
     def _none_is_empty(cls, value: Any) -> Any:
         return {} if value is None else value
 
 
-SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market", "privacy")
+SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market", "privacy", "whatif")
 
 

@@ -9,27 +9,28 @@
     var root = document.getElementById(p + "-root");
     if (!root || root.dataset.ready) return;
     root.dataset.ready = "1";
-    var state = {
-      segment: data.default_segment,
-      idx: data.controls.map(function (c) { return c.default_index; }),
-    };
+    // Each segment has its own plan, so its own positions (and its own report values) for every control.
+    function seg() { return data.segments[state.segment]; }
+    function pos(k) { return seg().positions[k]; }
+    var state = { segment: data.default_segment, idx: [] };
+    state.idx = data.controls.map(function (c, k) { return pos(k).default_index; });
     var segment = document.getElementById(p + "-segment");
     var sliders = data.controls.map(function (c, k) { return document.getElementById(p + "-c" + k); });
 
     function flat() {
       var i = 0;
-      data.controls.forEach(function (c, k) { i = i * c.shown.length + state.idx[k]; });
+      data.controls.forEach(function (c, k) { i = i * pos(k).shown.length + state.idx[k]; });
       return i;
     }
 
     function command() {
       var parts = [data.command];
-      var seg = data.segments[state.segment];
       if (state.segment !== data.default_segment && data.segment_param) {
-        parts.push("-p " + data.segment_param + "=" + seg.name);
+        parts.push("-p " + data.segment_param + "=" + seg().name);
       }
       data.controls.forEach(function (c, k) {
-        if (state.idx[k] !== c.default_index) parts.push("-p " + c.param_key + "=" + c.param_values[state.idx[k]]);
+        var q = pos(k);
+        if (state.idx[k] !== q.default_index) parts.push("-p " + q.param_key + "=" + q.param_values[state.idx[k]]);
       });
       return parts.join(" ");
     }
@@ -38,8 +39,8 @@
       var svg = document.getElementById(p + "-chart");
       if (!svg || !data.chart) return;
       var xk = data.chart.x, yk = data.chart.y;
-      var xs = data.controls[xk].shown, ys = data.controls[yk].shown;
-      var probs = data.chart.p[data.segments[state.segment].name];
+      var xs = pos(xk).shown, ys = pos(yk).shown;
+      var probs = data.chart.p[seg().name];
       var W = 360, H = 240, L = 86, B = 44, T = 10, R = 10;
       var cw = (W - L - R) / xs.length, ch = (H - T - B) / ys.length;
       var saved = state.idx.slice();
@@ -77,15 +78,18 @@
 
     function update() {
       var i = flat();
-      var values = data.values[data.segments[state.segment].name];
+      var values = data.values[seg().name];
       data.outputs.forEach(function (o) {
         var el = document.getElementById(p + "-" + o.id);
         if (el) el.textContent = values[o.id][i];
       });
       data.controls.forEach(function (c, k) {
         var label = document.getElementById(p + "-c" + k + "-value");
-        if (label) label.textContent = c.shown[state.idx[k]];
-        sliders[k].setAttribute("aria-valuetext", c.shown[state.idx[k]]);
+        var shown = pos(k).shown[state.idx[k]];
+        if (label) label.textContent = shown;
+        sliders[k].max = String(pos(k).shown.length - 1);
+        sliders[k].value = String(state.idx[k]);
+        sliders[k].setAttribute("aria-valuetext", shown);
       });
       var cmd = document.getElementById(p + "-command");
       if (cmd) cmd.textContent = command();
@@ -93,7 +97,11 @@
     }
 
     if (segment) {
-      segment.addEventListener("change", function () { state.segment = segment.selectedIndex; update(); });
+      segment.addEventListener("change", function () {
+        state.segment = segment.selectedIndex;
+        state.idx = data.controls.map(function (c, k) { return pos(k).default_index; });
+        update();
+      });
     }
     sliders.forEach(function (s, k) {
       s.addEventListener("input", function () { state.idx[k] = parseInt(s.value, 10); update(); });
@@ -103,7 +111,7 @@
       reset.addEventListener("click", function () {
         state.segment = data.default_segment;
         if (segment) segment.selectedIndex = data.default_segment;
-        data.controls.forEach(function (c, k) { state.idx[k] = c.default_index; sliders[k].value = c.default_index; });
+        state.idx = data.controls.map(function (c, k) { return pos(k).default_index; });
         update();
       });
     }

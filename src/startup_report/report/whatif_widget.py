@@ -46,31 +46,42 @@ def _script() -> str:
 
 def payload(
     prefix: str,
-    segments: list[tuple[str, str]],
+    segments: list[tuple[str, str, list[Control]]],
     default_segment: int,
-    controls: list[Control],
     outputs: list[Output],
     values: dict[str, dict[str, list[str]]],
     chart: dict[str, Any] | None,
     segment_param: str | None,
     command: str = "startup-report run",
 ) -> dict[str, Any]:
-    """Everything the script needs, JSON-ready: the controls' grids, the answers as shown, the chart's layer."""
+    """Everything the script needs, JSON-ready: each segment's positions, the answers as shown, the chart's layer.
+
+    Segments are ``(name, label, controls)``; every segment has the same controls (names and labels) at positions
+    of its own, since each plan has its own values of them.
+    """
+    names = [[c.name for c in controls] for _, _, controls in segments]
+    if any(n != names[0] for n in names):
+        raise ValueError(f"what-if segments must share their controls, not {names}")
     return {
         "prefix": prefix,
-        "segments": [{"name": n, "label": label} for n, label in segments],
-        "default_segment": default_segment,
-        "controls": [
+        "controls": [{"name": c.name, "label": c.label} for c in segments[0][2]],
+        "segments": [
             {
-                "name": c.name,
-                "label": c.label,
-                "shown": list(c.shown),
-                "default_index": c.default_index,
-                "param_key": c.param_key,
-                "param_values": list(c.param_values),
+                "name": name,
+                "label": label,
+                "positions": [
+                    {
+                        "shown": list(c.shown),
+                        "default_index": c.default_index,
+                        "param_key": c.param_key,
+                        "param_values": list(c.param_values),
+                    }
+                    for c in controls
+                ],
             }
-            for c in controls
+            for name, label, controls in segments
         ],
+        "default_segment": default_segment,
         "outputs": [{"id": o.id, "label": o.label} for o in outputs],
         "values": values,
         "chart": chart,
@@ -82,10 +93,10 @@ def payload(
 def render(data: dict[str, Any], *, compact: bool = False, caption: str = "") -> str:
     """The widget's HTML at its default positions, with its data and script inline."""
     p = html.escape(data["prefix"])
-    seg = data["segments"][data["default_segment"]]["name"]
-    defaults = [c["default_index"] for c in data["controls"]]
-    at = flat_index([_Shape(len(c["shown"])) for c in data["controls"]], defaults)
-    values = data["values"][seg]
+    seg = data["segments"][data["default_segment"]]
+    positions = seg["positions"]
+    at = flat_index([_Shape(len(q["shown"])) for q in positions], [q["default_index"] for q in positions])
+    values = data["values"][seg["name"]]
     parts = [STYLE, f'<div class="whatif" id="{p}-root">']
     if caption:
         parts.append(f"<p><strong>{html.escape(caption)}</strong></p>")
@@ -99,12 +110,12 @@ def render(data: dict[str, Any], *, compact: bool = False, caption: str = "") ->
         parts.append(
             f'<label for="{p}-segment">Go-to-market segment</label><select id="{p}-segment">{options}</select>'
         )
-    for k, c in enumerate(data["controls"]):
-        shown = html.escape(c["shown"][c["default_index"]])
+    for k, (c, q) in enumerate(zip(data["controls"], positions, strict=True)):
+        shown = html.escape(q["shown"][q["default_index"]])
         parts.append(
             f'<label for="{p}-c{k}">{html.escape(c["label"])}</label>'
-            f'<input type="range" id="{p}-c{k}" min="0" max="{len(c["shown"]) - 1}" step="1" '
-            f'value="{c["default_index"]}" aria-valuetext="{shown}">'
+            f'<input type="range" id="{p}-c{k}" min="0" max="{len(q["shown"]) - 1}" step="1" '
+            f'value="{q["default_index"]}" aria-valuetext="{shown}">'
             f'<output id="{p}-c{k}-value" for="{p}-c{k}">{shown}</output>'
         )
     parts.append(f'<button type="button" class="whatif-reset" id="{p}-reset">Back to the report\'s values</button>')

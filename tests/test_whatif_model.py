@@ -1,0 +1,99 @@
+"""The what-if page's model: the market model's own functions at every grid point, the summary's numbers at the
+report's own values, and a rerun command the parameters accept at every position."""
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from startup_report.market import finance, whatif, whatif_model
+from startup_report.market.whatif_config import WhatIfParams
+from startup_report.params import Params, Uncertain, load_params, parse_override
+from startup_report.report import findings, whatif_page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def plan_basis(draws: int = 2000) -> whatif_model.Basis:
+    config = Params().market
+    base = finance.PlanInputs(
+        months=60, starting_cash_usd=config.starting_cash_usd, initial_customers=1, new_customers_per_month=1.0,
+        sales_growth_annual=0.5, churn_monthly=config.churn_monthly, contacts_per_customer_month=20000,
+        automation_rate=0.4, automation_precision=0.95, price_per_resolution_usd=0.99, serving_usd_per_contact=0.001,
+        fixed_cost_per_customer_usd=2000, opex_usd_per_month=180000, opex_growth_annual=0.1, cac_usd=config.cac_usd,
+        discount_rate_annual=0.2, exit_revenue_multiple=4, raise_arr_multiple=5,
+    )  # fmt: skip
+    return whatif_model.basis(config.model_copy(update={"draws": draws}), base, 42, 0.99, "plan", "The plan")
+
+
+def test_the_grid_at_the_reports_values_is_the_summarys_monte_carlo():
+    basis = plan_basis()
+    at_defaults = {"cac_usd": np.array([basis.base.cac_usd] * 3), "churn_monthly": np.array([0.02] * 3)}
+    grid = whatif_model.evaluate(basis, at_defaults, basis.draws)  # three points stacked into one run
+    own = whatif_model.at_report_values(basis)  # montecarlo.simulate + summary, as the market chapter calls them
+    for name, value in own.items():
+        assert grid[name] == [value] * 3, name
+    assert own["verdict"].startswith(findings.verdict_label(own["verdict"]))
+
+
+def test_value_falls_as_acquisition_gets_dearer():
+    basis = plan_basis(500)
+    cac = np.array([50_000.0, 150_000.0, 300_000.0])
+    out = whatif_model.evaluate(basis, {"cac_usd": cac}, 500)
+    p = out["p_no_exit_value"]
+    assert p[0] >= p[1] >= p[2]
+
+
+def test_controls_are_the_four_a_reader_asks_about_then_the_tornados_next(monkeypatch):
+    basis = plan_basis()
+    ranked = ["automation_rate", "exit_revenue_multiple", "cac_usd", "opex_usd_per_month", "churn_monthly",
+              "contacts_per_customer_month", "price_per_resolution_usd", "new_customers_per_month"]  # fmt: skip
+    names = [c.name for c in whatif_model.controls(basis, ranked, 6, 4)]
+    # automation is measured, not a parameter: no control; the rest keep the tornado's order
+    assert names == ["exit_revenue_multiple", "cac_usd", "opex_usd_per_month", "churn_monthly",
+                     "contacts_per_customer_month", "price_per_resolution_usd"]  # fmt: skip
+    assert [c.name for c in whatif_model.controls(basis, ranked, 4, 4)] == [
+        "cac_usd", "churn_monthly", "contacts_per_customer_month", "price_per_resolution_usd"
+    ]
+
+
+def test_every_position_makes_a_rerun_command_the_parameters_accept():
+    basis = plan_basis()
+    controls = whatif_model.controls(basis, list(basis.uncertainty), 6, 5)
+    for c in controls:
+        assert c.values[c.default_index] == pytest.approx(float(np.asarray(getattr(basis.base, c.name))))
+        for value in c.param_values:
+            key, parsed = parse_override(f"{c.param_key}={value}")
+            load_params(ROOT, [], [f"{c.param_key}={value}"])  # raises on a value the schema refuses
+            assert ".".join(key) == c.param_key and parsed is not None
+
+
+def test_break_even_cac_puts_the_odds_at_one_half_and_the_grid_gets_that_position():
+    good = plan_basis(1000)  # a plan whose odds cross one half inside the CAC's range
+    uncertainty = {**good.uncertainty, "cac_usd": Uncertain(low=5_000.0, high=300_000.0)}
+    base = good.base.with_values(contacts_per_customer_month=80_000, opex_usd_per_month=120_000.0, churn_monthly=0.01)
+    basis = dataclasses.replace(good, base=base, uncertainty=uncertainty)
+    cac = whatif_page.break_even_cac(basis, 1000)
+    assert cac is not None
+    p = whatif_model.evaluate(basis, {"cac_usd": np.array([cac])}, 1000)["p_no_exit_value"][0]
+    assert abs(p - 0.5) < 0.05
+    page = whatif_page.build([basis], list(basis.uncertainty), WhatIfParams(resolution=3), "plan")
+    cac_positions = page.data["segments"][0]["positions"][[c["name"] for c in page.data["controls"]].index("cac_usd")]
+    assert f"{cac:.0f}" in cac_positions["param_values"]
+
+
+def test_a_grid_over_its_limit_is_refused_up_front():
+    with pytest.raises(ValueError, match="max_points"):
+        WhatIfParams(controls=6, resolution=9)
+
+
+def test_a_plan_whose_odds_never_reach_one_half_has_no_frontier_and_says_so():
+    basis = plan_basis(500)  # 20,000 contacts a month: below one half at every CAC here
+    assert whatif_page.break_even_cac(basis, 500) is None
+    assert "no acquisition cost" in whatif_page.frontier_sentence([basis], {"plan": None})
+
+
+def test_positions_are_the_grid_the_page_indexes():
+    controls = whatif_model.controls(plan_basis(), ["cac_usd"], 4, 3)
+    assert len(whatif.points(controls)) == np.prod([len(c.values) for c in controls])
