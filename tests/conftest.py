@@ -46,6 +46,7 @@ FIRST = (
     "test_finetune.py",
     "test_sweep.py",
     "test_site_browser.py",
+    "test_whatif_site.py",
 )
 
 

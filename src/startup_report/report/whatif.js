@@ -67,7 +67,10 @@
       out.push('<circle cx="' + cx.toFixed(1) + '" cy="' + cy.toFixed(1) +
         '" r="7" fill="none" stroke="#111" stroke-width="2.5"/>');
       out.push('<text x="' + (L + (W - L - R) / 2) + '" y="' + (H - 8) + '" text-anchor="middle" font-size="12">' +
-        data.controls[xk].label + " (" + xs[0] + " to " + xs[xs.length - 1] + ")</text>");
+        data.controls[xk].label + "</text>");
+      out.push('<text x="' + L + '" y="' + (H - B + 14) + '" font-size="10">' + xs[0] + "</text>");
+      out.push('<text x="' + (W - R) + '" y="' + (H - B + 14) + '" text-anchor="end" font-size="10">' +
+        xs[xs.length - 1] + "</text>");
       out.push('<text x="12" y="' + (T + (H - T - B) / 2) + '" font-size="12" text-anchor="middle" transform="rotate(-90 12 ' +
         (T + (H - T - B) / 2) + ')">' + data.controls[yk].label + "</text>");
       out.push('<text x="' + (L - 4) + '" y="' + (H - B) + '" text-anchor="end" font-size="10">' + ys[0] + "</text>");

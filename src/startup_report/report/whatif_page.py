@@ -105,7 +105,7 @@ def build(
              "label": "P(NPV > 0) without the exit"} if X in names and Y in names else None  # fmt: skip
     default = [b.segment for b in bases].index(reported)
     data = payload("whatif", segments, default, OUTPUTS, values, chart, segment_param)
-    data.update(draws=params.draws, report_draws=bases[default].draws, resolution=params.resolution)
+    data.update(draws=params.draws, report_draws=bases[default].draws, resolution=params.resolution, frontier=frontier)
     return Page(data, total, time.perf_counter() - start, frontier)
 
 
