@@ -17,7 +17,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 # Two xdist workers on two cores: each worker's chains get one thread, so two chains at once do not run four
-# spinning OpenMP/XLA threads on two cores (measured on this CPU: a small BLAS problem ran 16x slower so).
+# spinning OpenMP/XLA threads on two cores (a small BLAS problem then runs many times slower).
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     from startup_report.engine.tasks import WORKER_ENV
 
@@ -32,13 +32,10 @@ DASK = str(Path(sys.executable).with_name("dask"))
 
 # Under `make test` (two xdist workers, a file per worker at a time, `--no-loadscope-reorder` so that xdist keeps
 # this order) the order of files decides how the two workers' loads balance. xdist hands a worker its next file
-# as soon as it has two tests or fewer left, so a worker starting a one-test file takes the next one at once.
-# So: the file that builds the smoke project on one worker (its 14 tests keep it busy), the longest file that
-# does not need the project on the other, then two unit files of some 50 s that fill the time until the
-# project is built (the worker stood idle 45 s waiting for it on a machine's first run), then the sweep and the
-# browser test (they need the project), and the other unit tests last, shared by whichever worker is free. The
-# browser test and the sweep used to come last: one worker ran both while the other stood idle (490 s, against
-# 471 s this way; AMD EPYC, 2 cores).
+# as soon as it has two tests or fewer left. So: the file that builds the smoke project on one worker, the
+# longest file that does not need the project on the other, then two unit files that fill the time until the
+# project is built, then the files that need the project (sweep, browser), and the other unit tests last,
+# shared by whichever worker is free.
 FIRST = (
     "test_e2e.py",
     "test_other_dataset.py",
@@ -78,7 +75,7 @@ def tree_hash(folder: Path) -> dict[str, str]:
 
 def tree_state(folder: Path) -> dict[str, tuple[int, int, int]]:
     """Each file's size, modification time (ns) and inode: any write, replacement, addition or removal changes
-    it, without reading the files (hashing the smoke project's 350 MB build took 0.7 s, on every check). The
+    it, without reading the files (the smoke project's build is hundreds of MB, checked many times). The
     project lock (``build/.lock``), which every `run` takes and leaves empty, is left out."""
     return {
         str(p.relative_to(folder)): (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -184,7 +181,7 @@ def cluster(tmp_path_factory):
 
 def _stop_groups(processes: list[subprocess.Popen], grace: float = 3.0) -> None:
     """SIGTERM each process's group, then SIGKILL what is left after ``grace`` seconds: a nanny whose worker ran
-    training took 8 s to close gracefully, time the test session would only wait."""
+    training can take many seconds to close gracefully, time the test session would only wait."""
     for process in processes:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)

@@ -41,7 +41,7 @@ def options(folder: Path | None = None) -> dict[str, str | float | int]:
     folder = machine_cache() / "xla" / cpu_key() if folder is None else folder
     return {
         "jax_compilation_cache_dir": str(folder),
-        "jax_persistent_cache_min_compile_time_secs": 0.0,  # our programs compile in about 0.6 s each
+        "jax_persistent_cache_min_compile_time_secs": 0.0,  # every program: ours are small and many
         "jax_persistent_cache_min_entry_size_bytes": 0,
         "jax_compilation_cache_max_size": MAX_BYTES,
     }

@@ -6,6 +6,7 @@ leaves either the old file (folder) or the new one, never a mix.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -46,9 +47,8 @@ def read_json(path: Path | str) -> Any:
 def remembered(folder: Path, parts: dict[str, Any], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """``compute()``'s result, stored once as ``folder/<digest of parts>.json`` and read back after that: the
     machine cache's memo for results that depend only on ``parts`` (the encoder's speed, DP noise, tokens)."""
-    from startup_report.engine.fingerprint import digest
-
-    path = Path(folder) / f"{digest(parts)}.json"
+    key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    path = Path(folder) / f"{key}.json"
     if path.is_file():
         return read_json(path)
     value = compute()

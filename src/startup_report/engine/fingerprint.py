@@ -10,8 +10,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import os
-import sys
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
@@ -63,18 +61,9 @@ def _module_name(path: Path) -> str:
 
 @cache
 def _imports_by_module() -> dict[str, list[str]]:
-    """Each package module's direct package imports, parsed once per state of the package's sources and stored
-    in the machine cache: parsing all of them took 0.6 s of every command and every training kernel."""
-    from startup_report.engine.files import remembered
-    from startup_report.engine.layout import machine_cache
-
+    """Each package module's direct package imports, parsed from its source (never executed), once per process."""
     files = {_module_name(path): path for path in sorted(PACKAGE_DIR.rglob("*.py"))}
-    sources = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()}
-
-    def parse() -> dict[str, list[str]]:
-        return {name: sorted(imports_in_source(path.read_text(encoding="utf-8"))) for name, path in files.items()}
-
-    return remembered(machine_cache() / "imports", {"sources": sources}, parse)
+    return {name: sorted(imports_in_source(path.read_text(encoding="utf-8"))) for name, path in files.items()}
 
 
 @cache
@@ -119,37 +108,16 @@ def digest(items: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
 
 
-def _metadata_folders() -> list[str]:
-    """The installed distributions' metadata folders on ``sys.path`` (``name-version.dist-info``): any install,
-    removal or upgrade changes this list. Listing them takes milliseconds; reading them all, 0.4 s."""
-    found = []
-    for entry in sys.path:
-        try:
-            with os.scandir(entry or ".") as items:
-                found += [f"{entry}/{item.name}" for item in items if item.name.endswith((".dist-info", ".egg-info"))]
-        except OSError:
-            continue
-    return sorted(found)
-
-
-def _read_environment() -> dict[str, str]:
+@cache
+def environment() -> dict[str, str]:
+    """Installed distributions and their versions (this project itself excluded: its code is hashed), read once
+    per process."""
     found = {}
     for dist in metadata.distributions():
         name = (dist.metadata["Name"] or "").lower().replace("_", "-")
         if name and name != "startup-report":
             found[name] = dist.version
     return dict(sorted(found.items()))
-
-
-@cache
-def environment() -> dict[str, str]:
-    """Installed distributions and their versions (this project itself excluded: its code is hashed), read once
-    per set of metadata folders and this module's code, then from the machine cache."""
-    from startup_report.engine.files import remembered
-    from startup_report.engine.layout import machine_cache
-
-    parts = {"folders": _metadata_folders(), "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest()}
-    return dict(sorted(remembered(machine_cache() / "environment", parts, _read_environment).items()))
 
 
 def environment_sha256() -> str:

@@ -93,7 +93,7 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
                 progress_bar=progress,
                 log_output=False,
                 # Written once at the end (or at the failing cell) instead of after every cell: the runner
-                # prints the progress, and each save re-validated and rewrote a notebook of figures (0.6 s).
+                # prints the progress, and each save would re-validate and rewrite a notebook of figures.
                 request_save_on_cell_execute=False,
                 # The kernel's own log is not ours to show: start-up notices and the "KeyboardInterrupt caught
                 # in kernel" that jupyter_client's SIGINT at every shutdown can cause. A failing cell still

@@ -102,12 +102,10 @@ def measure_in_subprocesses(
     """Serving figures of each model, each in a fresh process, yielded in the order given, batch by batch
     (a caller can keep a batch's figures before the next batch starts).
 
-    Most of a serving process's life is imports and loading weights (13 of 18 s for the frozen encoder's
-    logistic regression on the smoke profile), which no figure includes. So ``loading`` processes (default 4)
-    start and load together, then measure one at a time while the others wait idle on their stdin: no
-    measurement shares the CPU with another process of ours. Four smoke-profile models took 23 s this way, 26 s
-    loading two at a time and 33 s one after another (AMD EPYC, 2 cores); loading is mostly single-threaded
-    imports, so more processes than cores keep both busy, at some 650 MB each while they wait.
+    Most of a serving process's life is imports and loading weights, which no figure includes. So ``loading``
+    processes (default 4) start and load together, then measure one at a time while the others wait idle on
+    their stdin: no measurement shares the CPU with another process of ours. Loading is mostly single-threaded
+    imports, so more processes than cores keep both cores busy, at the cost of the memory of the waiting ones.
     """
     loading = max(1, loading or LOADING)
     for start in range(0, len(model_paths), loading):

@@ -30,7 +30,7 @@ class PlainLogFormatter(ticker.LogFormatter):
     """Log-axis tick labels as plain numbers (`plain_number`) instead of matplotlib's 10^x.
 
     Why: "30k contacts" and "USD 1M" read at a glance where 3x10^4 needs arithmetic, and plain text is drawn
-    without mathtext, which parses every 10^x label (the market chapter's code: 4.0 s -> 3.5 s in-process).
+    without mathtext, which would parse every 10^x label.
     Which ticks get a label (decades; minor ticks on short ranges) stays matplotlib's choice.
     """
 
