@@ -98,7 +98,6 @@ _LABELS = {  # figure -> (words the x label holds, the y label's, the title's); 
                      "Build"),
     "plan_lines": (lambda: plots.plan_lines(_PLAN), "month", "USD thousand per month", "plan"),
     "cash_fan": (lambda: plots.cash_fan(_FAN), "month", "(USD million)", "Cash"),
-    "npv_histogram": (lambda: plots.npv_histogram(np.array([-1e6, 2e6])), "(USD million)", "(count)", "NPV"),
     "tornado": (lambda: plots.tornado(_TORNADO), "(USD million)", None, "NPV"),
 }
 

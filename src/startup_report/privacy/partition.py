@@ -50,12 +50,6 @@ def dirichlet_partition(
     raise RuntimeError(f"no partition with {min_size}+ messages per client in {max_tries} draws; raise alpha")
 
 
-def iid_partition(n: int, n_clients: int, seed: int) -> list[np.ndarray]:
-    """An even random split: the reference point of the skew axis."""
-    order = np.random.default_rng(seed).permutation(n)
-    return [np.sort(chunk) for chunk in np.array_split(order, n_clients)]
-
-
 def composition(labels: np.ndarray, parts: list[np.ndarray], n_classes: int) -> np.ndarray:
     """(clients, intents) matrix of message counts: what each simulated bank holds."""
     return np.stack([np.bincount(np.asarray(labels)[p], minlength=n_classes) for p in parts])

@@ -233,15 +233,6 @@ def cash_fan(fan_table: pd.DataFrame) -> Figure:
     return labelled(fig, ax, "month", "cash (USD million)", "Cash across Monte Carlo draws", legend)
 
 
-def npv_histogram(npv_usd: np.ndarray) -> Figure:
-    """NPV across Monte Carlo draws, the zero line marked."""
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.2))
-    sns.histplot(npv_usd / 1e6, bins=60, ax=ax)
-    ax.axvline(0, color="red", linewidth=1)
-    xlabel = "net present value (USD million)"
-    return labelled(fig, ax, xlabel, "draws (count)", "Distribution of NPV across draws")
-
-
 def tornado(table: pd.DataFrame) -> Figure:
     """NPV swing when one input moves from its low to its high end, others at base."""
     base = table.attrs.get("base_npv", 0.0) / 1e6
