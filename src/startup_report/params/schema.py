@@ -156,9 +156,18 @@ class TrainingParams(Section):
         "0.946 against 0.945 Transformer, 0.943 logistic regression, 0.942 pooling).",
     )
     precision: Literal["auto", "fp32", "bf16"] = Field(
-        "auto",
-        description="Float precision of fine-tuning: auto = bf16 only on CPUs with native bf16 (AVX512-BF16/AMX), "
-        "else fp32 (emulated bf16 ran 17x slower).",
+        "fp32",
+        description="Float precision of the PyTorch training (fine-tuning): fp32 gives the same numbers on every "
+        "CPU. bf16 (profile params/bf16.yaml) is 1.3x faster where the CPU has native bf16 (AVX512-BF16/AMX) and "
+        "17x slower where it is emulated, and its numbers differ (full-data trio 0.9375 in bf16 against 0.9424 in "
+        "fp32); auto = bf16 only on CPUs with native bf16, so one parameter file gives two answers on two CPUs.",
+    )
+    torch_threads: int = Field(
+        2,
+        ge=1,
+        le=256,
+        description="Intra-op threads of the PyTorch training and scoring (fine-tuning, SetFit), fixed rather "
+        "than one per core: another thread count changes the order of float sums, hence the last digits.",
     )
 
     @field_validator("seeds_by_model")
