@@ -43,7 +43,10 @@ class DataParams(Section):
         0.1, gt=0.0, lt=0.5, description="Share of the training data held out for early stopping."
     )
     drop_test_duplicates: bool = Field(
-        True, description="Remove test texts that also occur in train (leakage) instead of only reporting them."
+        False,
+        description="Remove test texts that also occur in train (leakage) instead of only reporting them. Off by "
+        "default: published BANKING77 results score all 3,080 test messages, so ours do too; the training chapter "
+        "reports the best models' accuracy without the duplicates beside it (6 on BANKING77).",
     )
 
 
