@@ -24,7 +24,7 @@ def test_prepare_splits_stratified_and_reports_leaks(tmp_path):
     train = _write(tmp_path / "train.csv", _rows())
     test_rows = _rows(per_label=3, prefix="test ") + [("message 0 about topic 1", "intent_1")]
     test = _write(tmp_path / "test.csv", test_rows)
-    splits = prepare(DataParams(train=train, test=test, validation_fraction=0.2), tmp_path, seed=1)
+    splits = prepare(DataParams(train=train, test=test, validation_fraction=0.2, drop_test_duplicates=True), tmp_path, seed=1)  # noqa: E501
     assert len(splits.train) + len(splits.validation) == 30
     assert set(splits.validation["label"]) == {"intent_0", "intent_1", "intent_2"}
     assert splits.duplicates_found == 1 and splits.duplicates_removed == 1
@@ -85,3 +85,11 @@ def test_a_label_a_stratified_split_cannot_divide_is_named(tmp_path):
     test = _write(tmp_path / "test.csv", _rows(per_label=2, prefix="test "))
     with pytest.raises(DataError, match=r"labels \['intent_lonely'\] have fewer than 2 training examples"):
         prepare(DataParams(train=train, test=test, sample_fraction=0.5), tmp_path, seed=0)
+
+
+def test_by_default_the_test_set_stays_whole_and_its_duplicates_are_counted(tmp_path):
+    """Published results score the whole standard test set: the default keeps the duplicates, and reports them."""
+    train = _write(tmp_path / "train.csv", _rows())
+    test = _write(tmp_path / "test.csv", _rows(per_label=3, prefix="test ") + [("message 0 about topic 1", "intent_1")])
+    splits = prepare(DataParams(train=train, test=test, validation_fraction=0.2), tmp_path, seed=1)
+    assert len(splits.test) == 10 and splits.duplicates_found == 1 and splits.duplicates_removed == 0

@@ -72,6 +72,37 @@ def test_same_seed_gives_identical_probabilities(tiny):
     np.testing.assert_array_equal(first, second)
 
 
+SECOND_PROCESS = f"""
+import sys
+import numpy as np
+import pandas as pd
+from startup_report.modeling.finetune import FineTunedEncoder
+df = pd.read_csv(sys.argv[1])
+intents = sorted(df["category"].unique())[:{N_CLASSES}]
+rows = pd.concat([df[df["category"] == c].head({PER_CLASS}) for c in intents])
+labels = rows["category"].map({{c: i for i, c in enumerate(intents)}}).to_numpy()
+texts = rows["text"].tolist()
+model = FineTunedEncoder({N_CLASSES}, batch_size=8, max_epochs=100, threads=2, log_every=0, max_steps=4)
+model.fit(texts, labels, texts, labels, seed=7)
+np.save(sys.argv[2], model.predict_proba(texts))
+"""
+
+
+def test_a_second_process_trains_bit_for_bit_the_same_model(tiny, tmp_path, request):
+    """One answer per parameter set: the grid's settings (fp32, 2 threads) fitted here twice and once in a
+    fresh interpreter give identical probabilities, not merely close ones."""
+    import subprocess
+    import sys
+
+    texts, _ = tiny
+    here = [_fit(_model(max_steps=4, threads=2), tiny, seed=7).predict_proba(texts) for _ in range(2)]
+    out = tmp_path / "probs.npy"
+    train = request.config.rootpath / "data/raw/banking77/train.csv"
+    subprocess.run([sys.executable, "-c", SECOND_PROCESS, str(train), str(out)], check=True, timeout=300)
+    np.testing.assert_array_equal(here[0], here[1])
+    np.testing.assert_array_equal(here[0], np.load(out))
+
+
 def test_one_and_two_threads_train_the_same_model_up_to_float_noise(tiny):
     """Machine independence: the thread count only reorders float sums. Tolerance: 1e-3 on probabilities
     after 6 steps (measured differences are about 1e-6); the predicted intents must be identical."""

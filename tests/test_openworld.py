@@ -69,13 +69,26 @@ def test_a_held_out_intent_is_never_counted_as_automated_correct():
         assert set(np.unique(outcome.predicted)) <= set(known)
 
 
-def test_unknown_messages_far_from_every_centre_are_rejected_by_the_distance_rule():
+@pytest.mark.parametrize("method", ["centroid_distance", "knn_similarity", "class_boundary"])
+def test_unknown_messages_far_from_every_centre_are_rejected_by_the_distance_rules(method):
     x, y = _data(n_labels=8)
     known = np.array([0, 1, 2, 3, 4])
-    outcome = openworld.evaluate_split(x, y, known, 0.95, c=10.0, seed=0, methods=("centroid_distance",))
-    figures = outcome["centroid_distance"].figures
+    outcome = openworld.evaluate_split(x, y, known, 0.95, c=10.0, seed=0, methods=(method,))
+    figures = outcome[method].figures
     assert figures["open_f1"] > 0.9 and figures["unknown_automated"] < 0.1
     assert figures["automation_precision"] > 0.9 and figures["closed_automation_rate"] > 0.8
+    # The literature's kind of threshold, chosen on known validation messages only, finds the open class too.
+    assert figures["od_open_f1"] > 0.9 and figures["od_known_macro_f1"] > 0.85
+
+
+def test_the_open_detection_threshold_keeps_95_percent_of_known_validation_messages():
+    rng = np.random.default_rng(3)
+    val_score = rng.uniform(size=1000)
+    truth = np.array([0, 1, OPEN, OPEN])
+    figures = openworld.open_detection(truth, np.array([0, 1, 0, 1]), np.array([0.9, 0.5, 0.01, 0.02]), val_score,
+                                       known=np.array([0, 1]))  # fmt: skip
+    assert (val_score >= figures["od_threshold"]).mean() == pytest.approx(0.95, abs=0.002)
+    assert figures["od_accuracy"] == 1.0 and figures["od_open_f1"] == 1.0  # both unknowns fall under it
 
 
 def _experiment(out_of_scope=None):
@@ -87,9 +100,10 @@ def _experiment(out_of_scope=None):
 def test_experiment_grid_summary_and_handoff_agree():
     world, config = _experiment()
     assert world.source == openexperiment.HELD_OUT
-    assert len(world.table) == 2 * 2 * 2 and set(world.table["seed"]) == {7, 8}
+    n_methods = len(openworld.ALL_METHODS)
+    assert len(world.table) == 2 * 2 * n_methods and set(world.table["seed"]) == {7, 8}
     summary = openexperiment.summary(world.table)
-    assert len(summary) == 4 and (summary["automation_rate_sd"] >= 0).all()
+    assert len(summary) == 2 * n_methods and (summary["automation_rate_sd"] >= 0).all()
     handed = openexperiment.handoff(world, 0.75, "max_probability")
     rows = world.table[(world.table["known_share"] == 0.75) & (world.table["method"] == "max_probability")]
     assert handed.seeds == 2 and handed.automation_rate == pytest.approx(rows["automation_rate"].mean())
@@ -146,10 +160,28 @@ def test_an_unknown_out_of_scope_label_is_rejected_before_any_stage_runs(root):
 def test_the_figures_draw_only_the_first_draw_of_known_intents():
     world, _ = _experiment()
     curves = openexperiment.first_draw_curves(world)
-    assert set(curves) == {(s, m) for s in (0.25, 0.75) for m in ("max_probability", "centroid_distance")}
+    assert set(curves) == {(s, m) for s in (0.25, 0.75) for m in openworld.ALL_METHODS}
     assert curves[(0.25, "max_probability")] is world.outcomes[(0.25, 7, "max_probability")].curve
     automation = openexperiment.first_draw_automation(world, "centroid_distance")
     assert set(automation) == {0.25, 0.75}
     share, precision = automation[0.75]["open world"]
     expected = openworld.precision_curves(world.outcomes[(0.75, 7, "centroid_distance")])["open world"]
     assert np.array_equal(share, expected[0]) and np.array_equal(precision, expected[1])
+
+
+def test_the_gap_to_the_best_published_method_is_measured_at_the_literature_threshold():
+    summary = pd.DataFrame(
+        {"known_share": [0.25, 0.25], "method": ["a", "b"], "od_accuracy": [0.70, 0.74], "od_macro_f1": [0.66, 0.60],
+         "od_accuracy_sd": [0.01, 0.02], "od_macro_f1_sd": [0.01, 0.01]}
+    )  # fmt: skip
+    published = pd.DataFrame(
+        {"method": ["ADB", "DA-ADB"], "known_share": [0.25, 0.25], "accuracy": [0.79, 0.81], "macro_f1": [0.72, 0.74]}
+    )
+    gaps = openexperiment.gap_to_best(summary, published)
+    row = gaps.iloc[0]
+    assert row["our_accuracy_rule"] == "b" and row["our_macro_f1_rule"] == "a"
+    assert row["published_accuracy_method"] == "DA-ADB"
+    assert row["accuracy_gap_points"] == pytest.approx(-7.0) and row["macro_f1_gap_points"] == pytest.approx(-8.0)
+    text = openexperiment.gap_sentence(gaps)
+    assert "at 25% known, 74.0% accuracy and 66.0% macro-F1 against 81.0% (DA-ADB)" in text and "-7.0 and -8.0" in text
+    assert openexperiment.gap_sentence(gaps.iloc[0:0]).startswith("No published open-world result")

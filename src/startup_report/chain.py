@@ -29,7 +29,7 @@ def _market_files(params: Params, root: Path) -> list[Path]:
     return sorted((root / params.market.facts_dir).glob("*.csv")) + [root / params.market.intent_classes_file]
 
 
-LITERATURE = "data/literature/banking77_casanueva2020.csv"
+LITERATURE = "data/literature/banking77_published.csv"
 OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
 
 

@@ -23,6 +23,14 @@ from startup_report.evaluation import metrics
 
 OPEN = -1  # label id of the open class: no real label has a negative id
 METHODS = ("max_probability", "centroid_distance")
+#: Every rejection score, the two above plus two from the open-intent literature, cheap on frozen embeddings:
+#: cosine similarity to the nearest known training message (the kNN score of Sun et al. 2022, k = 1) and the
+#: similarity to the predicted intent's centre in standard deviations of that intent's own training messages
+#: (a per-intent boundary, in the spirit of DOC's and ADB's per-class thresholds).
+ALL_METHODS = (*METHODS, "knn_similarity", "class_boundary")
+#: The literature's operating point: the threshold keeps this share of the known-intent validation messages
+#: (chosen with known intents only, before any unknown traffic; 95 % is the usual TPR-95 convention).
+OPEN_DETECTION_KEEP = 0.95
 
 
 def choose_known(n_labels: int, share: float, seed: int) -> np.ndarray:
@@ -45,7 +53,8 @@ class Scored:
 
 
 class KnownIntentModel:
-    """Logistic regression on the known intents' embeddings, plus their class centres for the distance rule."""
+    """Logistic regression on the known intents' embeddings, their class centres and training messages (for the
+    distance, boundary and nearest-neighbour rules)."""
 
     def __init__(self, known: np.ndarray, c: float, seed: int) -> None:
         self.known = np.asarray(known)
@@ -58,15 +67,26 @@ class KnownIntentModel:
         self.classes = self.classifier.classes_  # original label ids, sorted
         centres = np.stack([x[y == label].mean(axis=0) for label in self.classes])
         self.centres = centres / np.linalg.norm(centres, axis=1, keepdims=True)
+        self.memory = x / np.linalg.norm(x, axis=1, keepdims=True)
+        own = np.einsum("ij,ij->i", self.memory, self.centres[np.searchsorted(self.classes, y)])
+        self.own_mean = np.array([own[y == label].mean() for label in self.classes])
+        self.own_sd = np.array([max(own[y == label].std(), 1e-6) for label in self.classes])
         return self
 
     def score(self, x: np.ndarray) -> Scored:
-        """Prediction in original label ids; max probability, and cosine similarity to the predicted centre."""
+        """Prediction in original label ids and every rule's score (higher: more like a known intent)."""
         probs = self.classifier.predict_proba(x)
         index = probs.argmax(axis=1)
         unit = x / np.linalg.norm(x, axis=1, keepdims=True)
         similarity = np.einsum("ij,ij->i", unit, self.centres[index])
-        return Scored(self.classes[index], {"max_probability": probs.max(axis=1), "centroid_distance": similarity})
+        nearest = np.concatenate([(unit[i : i + 512] @ self.memory.T).max(axis=1) for i in range(0, len(unit), 512)])
+        scores = {
+            "max_probability": probs.max(axis=1),
+            "centroid_distance": similarity,
+            "knn_similarity": nearest,
+            "class_boundary": (similarity - self.own_mean[index]) / self.own_sd[index],
+        }
+        return Scored(self.classes[index], scores)
 
 
 def decide(predicted: np.ndarray, score: np.ndarray, threshold: float) -> np.ndarray:
@@ -165,9 +185,24 @@ def evaluate_split(
             "closed_automation_precision": closed["automation_precision"],
             "closed_accuracy": float(np.mean(test.predicted[is_known] == truth[is_known])),
         }
+        figures |= open_detection(truth, test.predicted, test.scores[method], val.scores[method], known)
         curve = tradeoff_curve(truth, test.predicted, test.scores[method], known)
         out[method] = Outcome(figures, decided, test.predicted, test.scores[method], truth, curve)
     return out
+
+
+def open_detection(
+    truth: np.ndarray, predicted: np.ndarray, score: np.ndarray, val_score: np.ndarray, known: np.ndarray,
+    keep: float = OPEN_DETECTION_KEEP,
+) -> dict[str, float]:
+    """The literature's figures at its own kind of operating point: the threshold that keeps ``keep`` of the
+    known-intent validation messages (no unknown message is seen to choose it), prefixed ``od_``."""
+    threshold = float(np.quantile(val_score, 1.0 - keep))
+    figures = open_metrics(truth, decide(predicted, score, threshold), known)
+    return {
+        "od_threshold": threshold,
+        **{f"od_{name}": figures[name] for name in ("accuracy", "macro_f1", "open_f1", "known_macro_f1")},
+    }
 
 
 def precision_curves(outcome: Outcome, points: int = 101) -> dict[str, tuple[np.ndarray, np.ndarray]]:

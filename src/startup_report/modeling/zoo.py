@@ -16,7 +16,8 @@ from startup_report.params import ModelParams, TrainingParams
 
 
 def model_config(name: str, model: ModelParams, training: TrainingParams) -> dict[str, Any]:
-    """The hyperparameters ``name`` trains with (the fine-tuning precision resolved for this CPU)."""
+    """The hyperparameters ``name`` trains with (fp32 unless the parameters ask for bf16; ``auto`` is resolved
+    for this CPU, so only an explicit precision gives the same model everywhere)."""
     keras_fit = {
         "epochs": training.epochs,
         "batch_size": training.batch_size,
@@ -59,6 +60,7 @@ def model_config(name: str, model: ModelParams, training: TrainingParams) -> dic
             "max_seq_length": training.finetune_sequence_length,
             "precision": precision_.resolve(training.precision),
             "train_word_embeddings": training.finetune_train_embeddings,
+            "threads": training.torch_threads,
         },
         "minilm-setfit": {
             "num_iterations": training.setfit_iterations,
@@ -67,6 +69,7 @@ def model_config(name: str, model: ModelParams, training: TrainingParams) -> dic
             "learning_rate": training.setfit_learning_rate,
             "c": model.logreg_c,
             "max_seq_length": training.finetune_sequence_length,
+            "threads": training.torch_threads,
         },
     }
     return configs[name]

@@ -11,7 +11,12 @@ from matplotlib.figure import Figure
 
 from startup_report.report.plots import PAGE_WIDTH
 
-METHOD_NAMES = {"max_probability": "max probability", "centroid_distance": "distance to class centre"}
+METHOD_NAMES = {
+    "max_probability": "max probability",
+    "centroid_distance": "distance to class centre",
+    "knn_similarity": "nearest known message",
+    "class_boundary": "per-intent boundary",
+}
 
 
 def _panels(n: int, height: float = 3.8) -> tuple[Figure, np.ndarray]:
@@ -24,7 +29,7 @@ def _finish(fig: Figure, axes: np.ndarray, xlabel: str, ylabel: str) -> Figure:
     axes[len(axes) // 2].set_xlabel(xlabel)
     axes[0].set_ylabel(ylabel)
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=2, fontsize="small", frameon=False)
+    fig.legend(handles, names, loc="lower center", ncol=2 if len(names) <= 4 else 4, fontsize="small", frameon=False)
     fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
 
