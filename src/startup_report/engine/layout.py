@@ -6,8 +6,14 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from startup_report.engine import names
 
-class ProjectNotFound(RuntimeError):
+
+class LayoutError(RuntimeError):
+    """The project or the machine cache is not where the environment says (exit 2); the message says the fix."""
+
+
+class ProjectNotFound(LayoutError):
     """Raised when no project root (a folder with params/default.yaml and _toc.yml) is found."""
 
 
@@ -32,6 +38,25 @@ def machine_cache() -> Path:
     return Path(os.environ.get("STARTUP_REPORT_CACHE", Path.home() / ".cache" / "startup-report"))
 
 
+def check_machine_cache() -> Path:
+    """The machine cache, refused up front (LayoutError) when $STARTUP_REPORT_CACHE names something that is not
+    a folder (a file, a device) or cannot be one: every stage that caches would otherwise fail mid-run."""
+    path = machine_cache()
+    if "\0" in str(path):
+        raise LayoutError("STARTUP_REPORT_CACHE holds a NUL character; set it to a folder path or unset it.")
+    if path.exists() and not path.is_dir():
+        raise LayoutError(
+            f"STARTUP_REPORT_CACHE={path} is not a folder; point it at a folder (created when missing) or unset it "
+            "(default: ~/.cache/startup-report)."
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise LayoutError(f"STARTUP_REPORT_CACHE={path}: {parent} is a file, so the folder cannot be made.")
+            break
+    return path
+
+
 @dataclass(frozen=True)
 class Layout:
     """The folders of one project checkout, or of one scenario of a sweep inside it.
@@ -49,8 +74,9 @@ class Layout:
         return self.build_dir if self.build_dir is not None else self.root / "build"
 
     def scenario(self, name: str) -> Layout:
-        """The layout of one scenario of a sweep: its own build folder, the project's cache."""
-        return Layout(self.root, self.root / "build" / "scenarios" / name)
+        """The layout of one scenario of a sweep: its own build folder, the project's cache (a name that is not
+        a safe folder name is refused: names.UnsafeName)."""
+        return Layout(self.root, names.inside(self.scenarios, name, "scenario"))
 
     @property
     def scenarios(self) -> Path:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from annotated_types import Ge, Gt, Le, Lt
+from pydantic import Field, field_validator, model_validator
 
 from startup_report.params.section import Section as _Section
+from startup_report.params.types import IsoDate, LabelKeyed
 
 
 class Uncertain(_Section):
@@ -129,10 +131,9 @@ class MarketParams(_Section):
         True, description="Assumption: the intent-list prompt prefix is billed at the cached-input price."
     )
     llm_batch: bool = Field(False, description="Use batch prices (answers within hours: fits email, not live chat).")
-    as_of: str = Field(
+    as_of: IsoDate = Field(
         "2026-11-26",
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
-        description="Date the prices are read as of: a model retired by then is refused.",
+        description="Date the prices are read as of (YYYY-MM-DD): a model retired by then is refused.",
     )
     own_fixed_usd_per_month: float = Field(
         2_000.0,
@@ -236,7 +237,7 @@ class MarketParams(_Section):
         },
         description="Assumption: ranges of the uncertain plan inputs (names of finance.PlanInputs fields).",
     )
-    gtm: dict[str, GtmOption] = Field(
+    gtm: LabelKeyed(GtmOption) = Field(
         default_factory=lambda: {
             "banks, direct sales": GtmOption(cac_usd=250_000, monthly_contacts=80_000, churn_monthly=0.01),
             "fintechs, direct sales": GtmOption(cac_usd=60_000, monthly_contacts=15_000, churn_monthly=0.025),
@@ -246,7 +247,7 @@ class MarketParams(_Section):
         },
         description="Assumption: go-to-market options compared in the strategy chapter.",
     )
-    team: dict[str, TeamRole] = Field(
+    team: LabelKeyed(TeamRole) = Field(
         default_factory=lambda: {
             "founders (CEO, CTO)": TeamRole(count=2, usd_per_year=160_000),
             "ML engineers": TeamRole(count=2, usd_per_year=170_000),
@@ -283,3 +284,53 @@ class MarketParams(_Section):
         "on (BANKING77's full training split has about 130); the measured curve counts them in results.csv.",
     )
     gpu_hourly_key: str = Field("h100_rent_usd_per_gpu_hour", description="compute.csv key of the GPU rental price.")
+
+    @model_validator(mode="after")
+    def _ranges_within_bounds(self) -> MarketParams:
+        """An uncertainty range must lie within the bounds of the value it varies (churn of 2 to 5 would be
+        200-500 % a month): the bounds of the market field of the same meaning, or the plan input's own."""
+        for name, spec in self.uncertainty.items():
+            bounds = _uncertain_bounds(name)
+            if bounds is None:
+                continue  # an unknown plan input: the market preflight names the allowed ones
+            low, high = bounds
+            for end in ("low", "high"):
+                value = getattr(spec, end)
+                if not low <= value <= high:
+                    raise ValueError(
+                        f"market.uncertainty.{name}.{end} = {value:g} is outside the bounds of {name}, "
+                        f"{low:g} to {high:g}; give a range within them"
+                    )
+        return self
+
+
+# Plan inputs (finance.PlanInputs) the Monte Carlo may vary whose bounds are a market field of another name, or
+# bounds of their own where no parameter sets them (they come from files or the evaluation).
+_UNCERTAIN_ALIASES = {
+    "contacts_per_customer_month": "monthly_contacts",
+    "fixed_cost_per_customer_usd": "own_fixed_usd_per_month",
+    "platform_fee_usd": "platform_fee_usd_per_month",
+}
+_UNCERTAIN_OWN_BOUNDS = {
+    "automation_rate": (0.0, 1.0),
+    "automation_precision": (0.0, 1.0),
+    "price_per_resolution_usd": (0.0, 1_000.0),
+    "serving_usd_per_contact": (0.0, 1_000.0),
+    "seat_price_usd": (0.0, 1e6),
+}
+
+
+def _uncertain_bounds(name: str) -> tuple[float, float] | None:
+    """(lowest, highest) allowed for the plan input ``name``, or None when it is not known here."""
+    if name in _UNCERTAIN_OWN_BOUNDS:
+        return _UNCERTAIN_OWN_BOUNDS[name]
+    field = MarketParams.model_fields.get(_UNCERTAIN_ALIASES.get(name, name))
+    if field is None:
+        return None
+    low, high = float("-inf"), float("inf")
+    for item in field.metadata:
+        if isinstance(item, Ge | Gt):
+            low = float(item.ge if isinstance(item, Ge) else item.gt)
+        elif isinstance(item, Le | Lt):
+            high = float(item.le if isinstance(item, Le) else item.lt)
+    return low, high

@@ -10,7 +10,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import ValidationError
 
-from startup_report.params.messages import ParamsError, format_validation_error
+from startup_report.params import yamlfile
+from startup_report.params.messages import ParamsError, format_validation_error, shown
 from startup_report.params.schema import SECTIONS, Params
 from startup_report.params.section import Section
 
@@ -26,12 +27,10 @@ def _deep_merge(base: dict[str, Any], overlay: Mapping[str, Any]) -> dict[str, A
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise ParamsError(f"Parameter file not found: {path}. Pass an existing YAML file to --params.")
     try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"Parameter file {path} is not valid YAML: {exc}") from exc
+        content = yamlfile.read(path, "Parameter file")
+    except yamlfile.YamlError as exc:
+        raise ParamsError(f"{exc} (--params takes a YAML file such as params/smoke.yaml)") from None
     if content is None:
         return {}
     if not isinstance(content, dict):
@@ -40,21 +39,28 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def parse_override(text: str) -> tuple[list[str], Any]:
-    """Split ``dotted.key=value``; the value is read as a YAML scalar (``3`` is an int, ``null`` is None)."""
+    """Split ``dotted.key=value``; the value is read as YAML (``3`` is an int, ``null`` is None, a date stays its
+    text). An empty value is an error: write ``null`` where the schema allows it."""
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key or any(not part for part in key.split(".")):
-        raise ParamsError(f"Override {text!r} must look like dotted.key=value, e.g. -p training.epochs=5.")
+        raise ParamsError(f"Override {shown(text)} must look like dotted.key=value, e.g. -p training.epochs=5.")
+    if not raw.strip():
+        raise ParamsError(
+            f"-p {key[:80]}= has no value. Give one (`null` where the key allows it, e.g. -p data.test=null; "
+            "`startup-report params --schema` says which do), or leave the key out."
+        )
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"Override {text!r}: the value is not a YAML scalar ({exc}).") from exc
+        value = yamlfile.loads(raw, f"-p {shown(key)}")
+    except yamlfile.YamlError as exc:
+        raise ParamsError(f"Override {shown(text)}: {exc}") from None
     return key.split("."), value
 
 
 def load_params(root: Path, param_files: Iterable[Path] = (), overrides: Iterable[str] = ()) -> Params:
     """Defaults, then each ``--params`` file (later wins), then each ``-p`` override; then validate."""
     merged = _read_yaml(root / "params" / "default.yaml")
+    param_files = list(param_files)
     origin = ["params/default.yaml"]
     for path in param_files:
         merged = _deep_merge(merged, _read_yaml(path))
@@ -65,7 +71,7 @@ def load_params(root: Path, param_files: Iterable[Path] = (), overrides: Iterabl
         for part in reversed(parts[:-1]):
             overlay = {part: overlay}
         merged = _deep_merge(merged, overlay)
-        origin.append(f"-p {text}")
+        origin.append(f"-p {text if len(text) <= 120 else text[:117] + '...'}")
     try:
         return Params.model_validate(merged)
     except ValidationError as exc:

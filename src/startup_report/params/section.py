@@ -1,4 +1,5 @@
-"""The base of every parameter section: unknown keys are errors and values cannot change after validation."""
+"""The base of every parameter section: unknown keys are errors, values cannot change after validation, and no
+float may be NaN or infinite (in nested lists and ranges too: pydantic applies the setting to every float)."""
 
 from __future__ import annotations
 
@@ -6,4 +7,4 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
