@@ -29,7 +29,7 @@ def shown(value: object) -> str:
 def safe_name(value: object, field: str) -> str:
     """``value`` when it is a safe file name: a letter or digit, then up to 79 letters, digits, '.', '_' or '-'
     (so no '/', no '..' on its own, no NUL, no absolute path); else UnsafeName naming ``field``."""
-    if not isinstance(value, str) or not _NAME.match(value) or value.endswith(".") and set(value) <= {"."}:
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise UnsafeName(
             f"{field}: {shown(value)} is not a safe name: it names a folder, so it must start with a letter or "
             f"digit and hold only letters, digits, '.', '_' or '-', at most {MAX_NAME} characters. Rename it."

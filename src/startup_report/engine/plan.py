@@ -80,10 +80,13 @@ def decide(
         reasons.append("upstream reruns: " + ", ".join(upstream))
     else:
         recorded = {item.path: item.sha256 for item in record.inputs}
+        external = set(stage.external_inputs(params, layout.root))
         for path in stage_inputs(stage, chain, params, layout):
             rel = layout.rel(path)
             if not path.exists():
                 reasons.append(f"input missing: {rel}")
+            elif path in external and not path.is_file():  # never hash a folder given as a file (/usr: 35 s)
+                reasons.append(f"input is not a file: {rel}")
             elif recorded.get(rel) != mf.sha256_path(path):
                 reasons.append(f"input changed: {rel}")
     for item in record.outputs:

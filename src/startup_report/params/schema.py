@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from startup_report.engine.names import MAX_NAME
-
 from startup_report.market.config import MarketParams
 from startup_report.modeling.catalog import MODELS
 from startup_report.params.section import Section
@@ -30,7 +29,9 @@ class DataParams(Section):
         "`train` is another dataset (a name without published rows shows none).",
     )
     train: str = Field(
-        "data/raw/banking77/train.csv", min_length=1, description="Training file (CSV or Parquet), relative to the project root."
+        "data/raw/banking77/train.csv",
+        min_length=1,
+        description="Training file (CSV or Parquet), relative to the project root.",
     )
     test: str | None = Field(
         "data/raw/banking77/test.csv",

@@ -73,7 +73,8 @@ def read(path: Path, what: str = "file") -> Any:
     except (OSError, ValueError) as exc:  # ValueError: a path with a NUL byte
         if isinstance(exc, YamlError):
             raise
-        raise YamlError(f"{what} {str(path)[:200]!r} cannot be read ({type(exc).__name__}). Pass a YAML file.") from None
+        problem = type(exc).__name__
+        raise YamlError(f"{what} {str(path)[:200]!r} cannot be read ({problem}). Pass a YAML file.") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
