@@ -57,7 +57,9 @@ def loads(text: str, where: str) -> Any:
     try:
         return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
     except yaml.YAMLError as exc:
-        raise YamlError(f"{where} is not valid YAML: {exc}") from None
+        raise YamlError(
+            f"{where} is not valid YAML: {str(exc).replace(chr(34) + '<unicode string>' + chr(34) + ', ', '')}"
+        ) from None
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. an int too large, a deeply nested text
         raise YamlError(f"{where}: cannot be read ({type(exc).__name__}: {str(exc)[:200]}).") from None
 

@@ -34,7 +34,7 @@ class SweepFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(pattern=NAME, description="The sweep's name: its folder build/sweeps/<name> and page.")
+    name: str = Field(description="The sweep's name: its folder build/sweeps/<name> and page.")
     title: str = Field("", description="Title of the comparison page (default: from the name).")
     description: str = Field("", description="What the sweep asks, shown on top of its comparison page.")
     base: list[str] = Field(
@@ -46,6 +46,11 @@ class SweepFile(BaseModel):
     grid: dict[str, list[Any]] = Field(
         default_factory=dict, description="Dotted keys with lists of values; every combination is a scenario."
     )
+
+    @field_validator("name")
+    @classmethod
+    def _safe(cls, name: str) -> str:
+        return names.safe_name(name, "name")
 
     @field_validator("scenarios")
     @classmethod
@@ -59,13 +64,8 @@ class SweepFile(BaseModel):
     @classmethod
     def _values(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
         for key in grid:
-            parts = str(key).split(".")
-            for part in parts:
+            for part in str(key).split("."):
                 names.label(part, f"grid key {names.shown(key)}")
-            if len(parts) < 2:
-                raise ValueError(
-                    f"grid key {names.shown(key)} must be a dotted parameter key such as market.churn_monthly"
-                )
         empty = [key for key, values in grid.items() if not values]
         if empty:
             raise ValueError(f"grid keys {empty} have no values; give each a non-empty list")
