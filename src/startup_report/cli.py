@@ -78,7 +78,8 @@ def run(
     from startup_report.chain import ALL
     from startup_report.engine import manifest as mf
     from startup_report.engine import tasks
-    from startup_report.engine.runner import Terminated, interruptible, run_chain
+    from startup_report.engine.lock import Terminated, interruptible
+    from startup_report.engine.runner import run_chain
     from startup_report.engine.stage import InputError
 
     layout, params = _setup(param_files, overrides)
@@ -130,22 +131,22 @@ def book() -> None:
     """Build the site from the executed notebooks into _build/html (only what one finished run built)."""
     from startup_report.chain import ALL
     from startup_report.engine import manifest as mf
-    from startup_report.engine import provenance
     from startup_report.engine.lock import project_lock
+    from startup_report.engine.plan import publish_problems, rerun_command
     from startup_report.site.book import BookError, build
 
     try:
         layout = Layout(find_root())
         with project_lock(layout.lock, typer.echo):
             manifest = mf.load(layout.manifest)
-            found = provenance.problems(ALL, layout, manifest)
+            found = publish_problems(ALL, layout, manifest)
             if found:
                 raise BookError(
                     "the build folder is not the output of one finished run, so the site would mix runs; nothing "
                     "was published (the previous site is unchanged):\n"
                     + "\n".join(f"  - {line}" for line in found[:12])
                     + (f"\n  ... and {len(found) - 12} more" if len(found) > 12 else "")
-                    + f"\nFix: `{provenance.rerun_command(manifest.run)}`, then `startup-report book`."
+                    + f"\nFix: `{rerun_command(manifest.run)}`, then `startup-report book`."
                 )
             build(layout, echo=typer.echo)
     except LayoutError as exc:
@@ -173,7 +174,7 @@ def sweep(
     ] = 500,
 ) -> None:
     """Run every scenario of a sweep as a whole chain on Dask, then write its comparison page for the book."""
-    from startup_report.engine.names import UnsafeName
+    from startup_report.engine.layout import UnsafeName
     from startup_report.sweep.run import SweepFailed, sweep_command
     from startup_report.sweep.spec import SweepError
 

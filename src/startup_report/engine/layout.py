@@ -3,10 +3,71 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from startup_report.engine import names
+# Names that become files or folders: a scenario, a sweep or a generated grid name ends up as a folder under
+# ``build/``, where ``/tmp/x`` or ``../..`` would write outside the project. Every such name passes ``safe_name``
+# (or is made by ``slug``) before a path is built from it, and ``inside`` checks the path itself. Display names
+# that never become paths (a team role, a go-to-market segment) pass ``label``: free text, bounded and printable.
+MAX_NAME = 80
+NAME_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}$"
+_NAME = re.compile(NAME_PATTERN)
+
+
+class UnsafeName(ValueError):
+    """A name that cannot be a file or folder name; the message says what is allowed."""
+
+
+def shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def safe_name(value: object, field: str) -> str:
+    """``value`` when it is a safe file name: a letter or digit, then up to 79 letters, digits, '.', '_' or '-'
+    (so no '/', no '..' on its own, no NUL, no absolute path); else UnsafeName naming ``field``."""
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
+        raise UnsafeName(
+            f"{field}: {shown(value)} is not a safe name: it names a folder, so it must start with a letter or "
+            f"digit and hold only letters, digits, '.', '_' or '-', at most {MAX_NAME} characters. Rename it."
+        )
+    return value
+
+
+def slug(text: object, limit: int = MAX_NAME, keep: str = "") -> str:
+    """Free text mapped onto the safe pattern: runs of characters other than letters, digits, '.' and ``keep``
+    ('_' or nothing) become '-', accents are dropped, the result is cut to ``limit`` (empty text gives 'none').
+    ``safe_name(slug(x), ...)`` always passes."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    cleaned = re.sub(rf"[^A-Za-z0-9.{re.escape(keep)}]+", "-", ascii_text).strip("-._")
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)[:limit].strip("-._")
+    return cleaned or "none"
+
+
+def label(value: object, field: str, limit: int = MAX_NAME) -> str:
+    """A display name (a team role, a segment): 1 to ``limit`` printable characters, no '/' or '\\'."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > limit
+        or any(ch in "/\\" or unicodedata.category(ch).startswith("C") for ch in value)
+    ):
+        raise UnsafeName(
+            f"{field}: {shown(value)} is not allowed as a name: use 1 to {limit} printable characters without "
+            "'/' or '\\' (e.g. 'ML engineers')."
+        )
+    return value
+
+
+def inside(folder: Path, name: str, field: str) -> Path:
+    """``folder / name`` after checking the name, and that the result stays inside ``folder``."""
+    path = folder / safe_name(name, field)
+    if path.resolve().parent != folder.resolve():
+        raise UnsafeName(f"{field}: {shown(name)} would leave {folder}; rename it.")
+    return path
 
 
 class LayoutError(RuntimeError):
@@ -76,7 +137,7 @@ class Layout:
     def scenario(self, name: str) -> Layout:
         """The layout of one scenario of a sweep: its own build folder, the project's cache (a name that is not
         a safe folder name is refused: names.UnsafeName)."""
-        return Layout(self.root, names.inside(self.scenarios, name, "scenario"))
+        return Layout(self.root, inside(self.scenarios, name, "scenario"))
 
     @property
     def scenarios(self) -> Path:

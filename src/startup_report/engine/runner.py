@@ -285,25 +285,3 @@ def run_chain(
             mf.save(manifest, layout.manifest)
     return ok
 
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised in the main thread like Ctrl-C, so that a run ends the same way: kernels stopped, the stage
-    that was running left at its previous outputs, the manifest saying "interrupted"."""
-
-
-@contextlib.contextmanager
-def interruptible() -> Iterator[None]:
-    """While inside, SIGTERM raises Terminated in the main thread (no-op elsewhere, e.g. in a Dask worker)."""
-    import signal
-
-    def terminate(signum: int, frame: Any) -> None:
-        raise Terminated("SIGTERM")
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from annotated_types import Ge, Gt, Le, Lt
 from pydantic import Field, field_validator, model_validator
 
+from startup_report.params.section import IsoDate, LabelKeyed
 from startup_report.params.section import Section as _Section
-from startup_report.params.types import IsoDate, LabelKeyed
 
 
 class Uncertain(_Section):
@@ -287,50 +286,14 @@ class MarketParams(_Section):
 
     @model_validator(mode="after")
     def _ranges_within_bounds(self) -> MarketParams:
-        """An uncertainty range must lie within the bounds of the value it varies (churn of 2 to 5 would be
-        200-500 % a month): the bounds of the market field of the same meaning, or the plan input's own."""
+        """An uncertainty range lies within the bounds of the value it varies (churn of 2 to 5: 200-500 % a month)."""
+        from startup_report.market.montecarlo import bounds  # here: montecarlo imports this module
+
         for name, spec in self.uncertainty.items():
-            bounds = _uncertain_bounds(name)
-            if bounds is None:
-                continue  # an unknown plan input: the market preflight names the allowed ones
-            low, high = bounds
-            for end in ("low", "high"):
-                value = getattr(spec, end)
-                if not low <= value <= high:
-                    raise ValueError(
-                        f"market.uncertainty.{name}.{end} = {value:g} is outside the bounds of {name}, "
-                        f"{low:g} to {high:g}; give a range within them"
-                    )
+            low, high = bounds(name)
+            if not low <= spec.low <= spec.high <= high:
+                raise ValueError(
+                    f"market.uncertainty.{name}: {spec.low:g} to {spec.high:g} is outside the bounds of {name}, "
+                    f"{low:g} to {high:g}; give a range within them"
+                )
         return self
-
-
-# Plan inputs (finance.PlanInputs) the Monte Carlo may vary whose bounds are a market field of another name, or
-# bounds of their own where no parameter sets them (they come from files or the evaluation).
-_UNCERTAIN_ALIASES = {
-    "contacts_per_customer_month": "monthly_contacts",
-    "fixed_cost_per_customer_usd": "own_fixed_usd_per_month",
-    "platform_fee_usd": "platform_fee_usd_per_month",
-}
-_UNCERTAIN_OWN_BOUNDS = {
-    "automation_rate": (0.0, 1.0),
-    "automation_precision": (0.0, 1.0),
-    "price_per_resolution_usd": (0.0, 1_000.0),
-    "serving_usd_per_contact": (0.0, 1_000.0),
-    "seat_price_usd": (0.0, 1e6),
-}
-
-
-def _uncertain_bounds(name: str) -> tuple[float, float] | None:
-    """(lowest, highest) allowed for the plan input ``name``, or None when it is not known here."""
-    if name in _UNCERTAIN_OWN_BOUNDS:
-        return _UNCERTAIN_OWN_BOUNDS[name]
-    field = MarketParams.model_fields.get(_UNCERTAIN_ALIASES.get(name, name))
-    if field is None:
-        return None
-    low, high = float("-inf"), float("inf")
-    for item in field.metadata:
-        if isinstance(item, Ge | Gt):
-            low = float(item.ge if isinstance(item, Ge) else item.gt)
-        elif isinstance(item, Le | Lt):
-            high = float(item.le if isinstance(item, Le) else item.lt)
-    return low, high

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from startup_report.engine.names import MAX_NAME
+from startup_report.engine.layout import MAX_NAME
 from startup_report.market.config import MarketParams
 from startup_report.modeling.catalog import MODELS
 from startup_report.params.section import Section
@@ -29,13 +29,10 @@ class DataParams(Section):
         "`train` is another dataset (a name without published rows shows none).",
     )
     train: str = Field(
-        "data/raw/banking77/train.csv",
-        min_length=1,
-        description="Training file (CSV or Parquet), relative to the project root.",
+        "data/raw/banking77/train.csv", description="Training file (CSV or Parquet), relative to the project root."
     )
     test: str | None = Field(
         "data/raw/banking77/test.csv",
-        min_length=1,
         description="Test file; null makes a stratified test split of `train` by seed.",
     )
     text_column: str = Field("text", min_length=1, description="Column holding the message text.")
@@ -53,20 +50,15 @@ class DataParams(Section):
 
     @model_validator(mode="after")
     def _two_columns(self) -> DataParams:
-        if self.text_column == self.label_column:
-            raise ValueError(
-                f"data.text_column and data.label_column are both {self.text_column!r}: the model would read the "
-                "answer; set them to the message column and the intent column"
-            )
+        if self.text_column == self.label_column:  # the model would read the answer
+            raise ValueError(f"data.text_column and data.label_column are both {self.text_column!r}; name two columns")
         return self
 
 
 MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 ModelName = Literal[MODEL_NAMES]  # type: ignore[valid-type]
-MAX_SEEDS = 50  # training.n_seeds and every count of seeds
-MAX_BUDGET = 10_000  # examples per intent, in training.budgets and training.budgets_by_model
-Seeds = Annotated[int, Field(ge=1, le=MAX_SEEDS)]
-Budget = Annotated[int, Field(ge=1, le=MAX_BUDGET)]
+Seeds = Annotated[int, Field(ge=1, le=50)]  # training.n_seeds and every count of seeds: the same cap
+Budget = Annotated[int, Field(ge=1, le=10_000)]  # examples per intent, in budgets and budgets_by_model
 
 
 class ModelParams(Section):
@@ -95,7 +87,7 @@ class TrainingParams(Section):
         [10, 30], max_length=20, description="Few-shot budgets: training examples per intent (each 1 to 10,000)."
     )
     include_full: bool = Field(True, description="Also train on the full training split.")
-    n_seeds: int = Field(3, ge=1, le=MAX_SEEDS, description="Seeds per budget (different few-shot draws and inits).")
+    n_seeds: Seeds = Field(3, description="Seeds per budget (different few-shot draws and inits).")
     epochs: int = Field(30, ge=1, le=1000, description="Maximum epochs of the Keras models.")
     batch_size: int = Field(32, ge=1, le=4096, description="Messages per gradient step.")
     learning_rate: float = Field(0.003, gt=0.0, le=1.0, description="Adam learning rate of the Keras models.")
@@ -162,7 +154,7 @@ class TrainingParams(Section):
     setfit_learning_rate: float = Field(
         2e-5, gt=0.0, le=1.0, description="SetFit: peak AdamW learning rate of the encoder on pairs (paper: 2e-5)."
     )
-    ensembles: Annotated[list[list[ModelName]], Field(max_length=50)] = Field(
+    ensembles: list[list[ModelName]] = Field(
         [
             ["minilm-finetuned", "tfidf-logreg"],
             ["minilm-finetuned", "tfidf-logreg", "minilm-keras-head"],
@@ -180,13 +172,6 @@ class TrainingParams(Section):
         description="Float precision of fine-tuning: auto = bf16 only on CPUs with native bf16 (AVX512-BF16/AMX), "
         "else fp32 (emulated bf16 ran 17x slower).",
     )
-
-    @field_validator("seeds_by_model")
-    @classmethod
-    def _at_least_one_seed(cls, value: dict[str, int]) -> dict[str, int]:
-        if any(n < 1 for n in value.values()):
-            raise ValueError("every model needs at least 1 seed")
-        return value
 
     @field_validator("ensembles")
     @classmethod
@@ -304,8 +289,6 @@ class Params(Section):
     market: MarketParams = MarketParams()
     privacy: PrivacyParams = PrivacyParams()
 
-    # A section given as null (`market: null`, or `market:` with nothing under it) is an error, not the defaults:
-    # pydantic refuses None for a section, naming it.
 
 
 SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market", "privacy")

@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from startup_report.engine import names
-from startup_report.params import Params, ParamsError, load_params, yamlfile
+from startup_report.engine import layout as names
+from startup_report.params import Params, ParamsError, load_params
+from startup_report.params.loading import YamlError, read_yaml_file
 
 NAME = names.NAME_PATTERN
 MAX_SCENARIOS = 500  # default limit of `startup-report sweep --max-scenarios`
@@ -152,13 +153,13 @@ def expand(spec: SweepFile, max_scenarios: int = MAX_SCENARIOS) -> dict[str, dic
         return {name: flat(overlay) for name, overlay in spec.scenarios.items()}
     keys = list(spec.grid)
     short = [key.rsplit(".", 1)[-1] for key in keys]
-    if len({names.slug(s).lower() for s in short}) < len(short):
+    if len({names.slug(s, keep="_").lower() for s in short}) < len(short):
         short = [key.replace(".", "-") for key in keys]
     expanded: dict[str, dict[str, Any]] = {}
     folders: set[str] = set()
     for values in itertools.product(*spec.grid.values()):
-        name = names.slug("_".join(f"{names.slug(s)}-{names.slug(v)}" for s, v in zip(short, values, strict=True)))
-        names.safe_name(name, "generated scenario name")
+        parts = (f"{names.slug(s, keep='_')}-{names.slug(v)}" for s, v in zip(short, values, strict=True))
+        name = names.slug("_".join(parts), keep="_")
         if name.lower() in folders:
             raise SweepError(
                 f"grid values {names.shown(values)} give the scenario name {name!r} twice (names are cut to "
@@ -171,8 +172,8 @@ def expand(spec: SweepFile, max_scenarios: int = MAX_SCENARIOS) -> dict[str, dic
 
 def read(path: Path) -> SweepFile:
     try:
-        content = yamlfile.read(path, "Sweep file")
-    except yamlfile.YamlError as exc:
+        content = read_yaml_file(path, "Sweep file")
+    except YamlError as exc:
         raise SweepError(f"{exc} (a sweep file looks like params/sweeps/scenarios.yaml)") from None
     if content is not None and not isinstance(content, dict):
         kind = type(content).__name__
