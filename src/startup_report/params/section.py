@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
 
 from startup_report.engine import layout as names
 
@@ -39,7 +39,7 @@ def _to_iso(value: Any) -> str:
     return parse_iso_date(value).isoformat()
 
 
-IsoDate = Annotated[str, BeforeValidator(_to_iso)]
+IsoDate = Annotated[str, BeforeValidator(_to_iso), WithJsonSchema({"type": "string", "format": "date"})]
 
 
 def _labels(value: dict[str, Any]) -> dict[str, Any]:
