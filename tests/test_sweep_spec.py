@@ -83,7 +83,7 @@ def test_a_bad_market_key_fails_the_preflight_naming_the_scenario(tmp_path):
         ("name: t\nscenarios: {a: {}}\ngrid: {seed: [1]}\n", "not both"),
         ("name: t\ngrid: {seed: []}\n", "no values"),
         ("name: 'a b'\ngrid: {seed: [1]}\n", "name"),
-        ("name: t\nscenarios: {'../x': {}}\n", "name folders"),
+        ("name: t\nscenarios: {'../x': {}}\n", "names a folder"),
         ("name: t\ngrid: {seed: [1]}\nbases: []\n", "bases"),
     ],
 )

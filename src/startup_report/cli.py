@@ -1,7 +1,8 @@
 """`startup-report`: run the chain, show what is stale, sweep scenarios, build the book, print the parameters.
 
 A thin Typer layer: each command parses options and calls one function of the package.
-Exit codes: 0 success, 1 a stage or the book build failed, 2 bad parameters or input files.
+Exit codes: 0 success, 1 a stage or the book build failed (or `book` found a build that is not one run's),
+2 bad parameters or input files, 130 a run stopped by Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from startup_report.engine.layout import Layout, ProjectNotFound, find_root
+from startup_report.engine.layout import Layout, LayoutError, check_machine_cache, find_root
 from startup_report.params import ParamsError, dump, load_params, schema_json
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -48,8 +49,9 @@ def _fail(message: str, code: int) -> typer.Exit:
 def _setup(param_files: list[Path] | None, overrides: list[str] | None):
     try:
         layout = Layout(find_root())
+        check_machine_cache()
         params = load_params(layout.root, param_files or [], overrides or [])
-    except (ParamsError, ProjectNotFound) as exc:
+    except (ParamsError, LayoutError) as exc:
         raise _fail(f"error: {exc}", 2) from None
     return layout, params
 
@@ -76,6 +78,7 @@ def run(
     from startup_report.chain import ALL
     from startup_report.engine import manifest as mf
     from startup_report.engine import tasks
+    from startup_report.engine.lock import Terminated, interruptible
     from startup_report.engine.runner import run_chain
     from startup_report.engine.stage import InputError
 
@@ -92,9 +95,17 @@ def run(
     record.task_pool = scheduler or (f"local Dask cluster, {workers} workers" if workers else "in-process")
     jobs = jobs or min(2, os.cpu_count() or 1)
     try:
-        ok = run_chain(ALL, params, layout, record, force=force, echo=typer.echo, jobs=jobs)
+        with interruptible():
+            ok = run_chain(ALL, params, layout, record, force=force, echo=typer.echo, jobs=jobs)
     except InputError as exc:
         raise _fail(f"error: {exc}", 2) from None
+    except KeyboardInterrupt as exc:
+        how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
+        raise _fail(
+            f"interrupted ({how}): {layout.rel(layout.manifest)} says so; finished stages are kept, the stage that "
+            "was running keeps its previous outputs. Run the same command again to finish.",
+            130,
+        ) from None
     if not ok:
         raise _fail("run failed: the previous outputs of the failed stage and the site are unchanged.", 1)
     typer.echo(f"manifest: {layout.rel(layout.manifest)}")
@@ -117,15 +128,28 @@ def status(param_files: ParamFiles = None, overrides: Overrides = None) -> None:
 
 @app.command()
 def book() -> None:
-    """Build the site from the executed notebooks into _build/html."""
+    """Build the site from the executed notebooks into _build/html (only what one finished run built)."""
+    from startup_report.chain import ALL
+    from startup_report.engine import manifest as mf
     from startup_report.engine.lock import project_lock
+    from startup_report.engine.plan import publish_problems, rerun_command
     from startup_report.site.book import BookError, build
 
     try:
         layout = Layout(find_root())
         with project_lock(layout.lock, typer.echo):
+            manifest = mf.load(layout.manifest)
+            found = publish_problems(ALL, layout, manifest)
+            if found:
+                raise BookError(
+                    "the build folder is not the output of one finished run, so the site would mix runs; nothing "
+                    "was published (the previous site is unchanged):\n"
+                    + "\n".join(f"  - {line}" for line in found[:12])
+                    + (f"\n  ... and {len(found) - 12} more" if len(found) > 12 else "")
+                    + f"\nFix: `{rerun_command(manifest.run)}`, then `startup-report book`."
+                )
             build(layout, echo=typer.echo)
-    except ProjectNotFound as exc:
+    except LayoutError as exc:
         raise _fail(f"error: {exc}", 2) from None
     except BookError as exc:
         raise _fail(f"error: {exc}", 1) from None
@@ -140,15 +164,26 @@ def sweep(
         str | None, typer.Option("--scheduler", help="Run scenarios on this Dask scheduler (tcp://HOST:PORT).")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Local Dask workers (without --scheduler).")] = 2,
+    max_scenarios: Annotated[
+        int,
+        typer.Option(
+            "--max-scenarios",
+            min=1,
+            help="Refuse a sweep of more scenarios than this (each is a whole chain); raise it to confirm a large one.",
+        ),
+    ] = 500,
 ) -> None:
     """Run every scenario of a sweep as a whole chain on Dask, then write its comparison page for the book."""
+    from startup_report.engine.layout import UnsafeName
     from startup_report.sweep.run import SweepFailed, sweep_command
     from startup_report.sweep.spec import SweepError
 
     layout, _ = _setup(param_files, overrides)
     try:
-        sweep_command(layout, sweep_file, param_files or [], overrides or [], scheduler, workers, typer.echo)
-    except SweepError as exc:
+        sweep_command(
+            layout, sweep_file, param_files or [], overrides or [], scheduler, workers, typer.echo, max_scenarios
+        )
+    except (SweepError, UnsafeName) as exc:
         raise _fail(f"error: {exc}", 2) from None
     except SweepFailed as exc:
         raise _fail(str(exc), 1) from None

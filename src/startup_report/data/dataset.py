@@ -22,10 +22,18 @@ class DataError(InputError):
     """A dataset problem a user must fix; the message says where and how."""
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read CSV or Parquet by extension; text is decoded strictly as UTF-8."""
-    if not path.is_file():
-        raise DataError(f"{path}: file not found. Set data.train / data.test to an existing CSV or Parquet file.")
+def read_table(path: Path, field: str = "data.train / data.test") -> pd.DataFrame:
+    """Read CSV or Parquet by extension; text is decoded strictly as UTF-8. ``field`` names the parameter that
+    points at the file, for the messages."""
+    try:
+        if path.is_dir():
+            raise DataError(f"{field}: {path} is a folder, not a file. Set {field} to a CSV or Parquet file.")
+        if not path.is_file():
+            raise DataError(f"{field}: {path}: file not found. Set {field} to an existing CSV or Parquet file.")
+    except (OSError, ValueError) as exc:  # a path with a NUL byte, or one too long for the system
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{field}: {str(path)[:200]!r} is not a usable path ({type(exc).__name__}).") from None
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -38,9 +46,9 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataError(
             f"{path}: text is not valid UTF-8 ({exc.reason} at byte {exc.start}). Re-save the file as UTF-8."
         ) from exc
-    except (ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot be read as {suffix[1:]} ({exc}).") from exc
-    raise DataError(f"{path}: unsupported extension {suffix!r}. Use .csv or .parquet.")
+    except (ValueError, OSError) as exc:  # pandas' EmptyDataError and ParserError are ValueErrors
+        raise DataError(f"{field}: {path} cannot be read as {suffix[1:]} ({str(exc)[:300]}).") from exc
+    raise DataError(f"{field}: {path}: unsupported extension {suffix!r}. Use .csv or .parquet.")
 
 
 def _examples(frame: pd.DataFrame, mask: pd.Series, limit: int = 3) -> str:
@@ -53,10 +61,13 @@ def standardize(frame: pd.DataFrame, path: Path, params: DataParams) -> pd.DataF
     """Check one table and return it with columns ``text`` and ``label``."""
     for role, column in (("text", params.text_column), ("label", params.label_column)):
         if column not in frame.columns:
+            present = [str(name)[:40] for name in list(frame.columns)[:20]]
             raise DataError(
-                f"{path}: no column {column!r} (data.{role}_column). Columns present: {list(frame.columns)}. "
-                f"Set -p data.{role}_column=<name>."
+                f"{path}: no column {column!r} (data.{role}_column). Columns present: {present}"
+                f"{' ...' if len(frame.columns) > 20 else ''}. Set -p data.{role}_column=<name>."
             )
+    if frame.empty:
+        raise DataError(f"{path}: the table has a header but no rows. Point data.train / data.test at the data.")
     out = pd.DataFrame({TEXT: frame[params.text_column], LABEL: frame[params.label_column]})
     null_label = out[LABEL].isna() | (out[LABEL].astype(str).str.strip() == "")
     if null_label.any():
@@ -90,10 +101,16 @@ class Splits:
 def load_and_check(params: DataParams, root: Path, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The full train and test tables, validated; a test split is drawn by seed when none is given."""
     train_path = root / params.train
-    train = standardize(read_table(train_path), train_path, params)
+    train = standardize(read_table(train_path, "data.train"), train_path, params)
+    if train[LABEL].nunique() < 2:
+        raise DataError(
+            f"{train_path}: column {params.label_column!r} (data.label_column) holds "
+            f"{train[LABEL].nunique()} label ({sorted(set(train[LABEL]))[:1]}); routing needs at least two intents. "
+            "Point data.label_column at the intent column or add examples of other intents."
+        )
     if params.test:
         test_path = root / params.test
-        test = standardize(read_table(test_path), test_path, params)
+        test = standardize(read_table(test_path, "data.test"), test_path, params)
         unseen = ~test[LABEL].isin(set(train[LABEL]))
         if unseen.any():
             names = sorted(set(test.loc[unseen, LABEL]))[:5]

@@ -3,11 +3,78 @@
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+# Names that become files or folders: a scenario, a sweep or a generated grid name ends up as a folder under
+# ``build/``, where ``/tmp/x`` or ``../..`` would write outside the project. Every such name passes ``safe_name``
+# (or is made by ``slug``) before a path is built from it, and ``inside`` checks the path itself. Display names
+# that never become paths (a team role, a go-to-market segment) pass ``label``: free text, bounded and printable.
+MAX_NAME = 80
+NAME_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_NAME - 1}}}$"
+_NAME = re.compile(NAME_PATTERN)
 
-class ProjectNotFound(RuntimeError):
+
+class UnsafeName(ValueError):
+    """A name that cannot be a file or folder name; the message says what is allowed."""
+
+
+def shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def safe_name(value: object, field: str) -> str:
+    """``value`` when it is a safe file name: a letter or digit, then up to 79 letters, digits, '.', '_' or '-'
+    (so no '/', no '..' on its own, no NUL, no absolute path); else UnsafeName naming ``field``."""
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
+        raise UnsafeName(
+            f"{field}: {shown(value)} is not a safe name: it names a folder, so it must start with a letter or "
+            f"digit and hold only letters, digits, '.', '_' or '-', at most {MAX_NAME} characters. Rename it."
+        )
+    return value
+
+
+def slug(text: object, limit: int = MAX_NAME, keep: str = "") -> str:
+    """Free text mapped onto the safe pattern: runs of characters other than letters, digits, '.' and ``keep``
+    ('_' or nothing) become '-', accents are dropped, the result is cut to ``limit`` (empty text gives 'none').
+    ``safe_name(slug(x), ...)`` always passes."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    cleaned = re.sub(rf"[^A-Za-z0-9.{re.escape(keep)}]+", "-", ascii_text).strip("-._")
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)[:limit].strip("-._")
+    return cleaned or "none"
+
+
+def label(value: object, field: str, limit: int = MAX_NAME) -> str:
+    """A display name (a team role, a segment): 1 to ``limit`` printable characters, no '/' or '\\'."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > limit
+        or any(ch in "/\\" or unicodedata.category(ch).startswith("C") for ch in value)
+    ):
+        raise UnsafeName(
+            f"{field}: {shown(value)} is not allowed as a name: use 1 to {limit} printable characters without "
+            "'/' or '\\' (e.g. 'ML engineers')."
+        )
+    return value
+
+
+def inside(folder: Path, name: str, field: str) -> Path:
+    """``folder / name`` after checking the name, and that the result stays inside ``folder``."""
+    path = folder / safe_name(name, field)
+    if path.resolve().parent != folder.resolve():
+        raise UnsafeName(f"{field}: {shown(name)} would leave {folder}; rename it.")
+    return path
+
+
+class LayoutError(RuntimeError):
+    """The project or the machine cache is not where the environment says (exit 2); the message says the fix."""
+
+
+class ProjectNotFound(LayoutError):
     """Raised when no project root (a folder with params/default.yaml and _toc.yml) is found."""
 
 
@@ -32,6 +99,25 @@ def machine_cache() -> Path:
     return Path(os.environ.get("STARTUP_REPORT_CACHE", Path.home() / ".cache" / "startup-report"))
 
 
+def check_machine_cache() -> Path:
+    """The machine cache, refused up front (LayoutError) when $STARTUP_REPORT_CACHE names something that is not
+    a folder (a file, a device) or cannot be one: every stage that caches would otherwise fail mid-run."""
+    path = machine_cache()
+    if "\0" in str(path):
+        raise LayoutError("STARTUP_REPORT_CACHE holds a NUL character; set it to a folder path or unset it.")
+    if path.exists() and not path.is_dir():
+        raise LayoutError(
+            f"STARTUP_REPORT_CACHE={path} is not a folder; point it at a folder (created when missing) or unset it "
+            "(default: ~/.cache/startup-report)."
+        )
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise LayoutError(f"STARTUP_REPORT_CACHE={path}: {parent} is a file, so the folder cannot be made.")
+            break
+    return path
+
+
 @dataclass(frozen=True)
 class Layout:
     """The folders of one project checkout, or of one scenario of a sweep inside it.
@@ -49,8 +135,9 @@ class Layout:
         return self.build_dir if self.build_dir is not None else self.root / "build"
 
     def scenario(self, name: str) -> Layout:
-        """The layout of one scenario of a sweep: its own build folder, the project's cache."""
-        return Layout(self.root, self.root / "build" / "scenarios" / name)
+        """The layout of one scenario of a sweep: its own build folder, the project's cache (a name that is not
+        a safe folder name is refused: names.UnsafeName)."""
+        return Layout(self.root, inside(self.scenarios, name, "scenario"))
 
     @property
     def scenarios(self) -> Path:

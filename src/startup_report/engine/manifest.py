@@ -82,7 +82,10 @@ class RunRecord(BaseModel):
     started: str
     finished: str | None = None
     duration_s: float | None = None
-    outcome: Literal["success", "failed", "running"]
+    outcome: Literal["success", "failed", "running", "interrupted"] = Field(
+        description="running while it runs (also after a crash that left no word); interrupted after Ctrl-C or "
+        "SIGTERM; `book` publishes only a success."
+    )
     command: list[str]
     param_files: list[str]
     overrides: list[str]

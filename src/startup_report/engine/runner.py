@@ -230,7 +230,9 @@ def _record_success(decision: Decision, key: dict[str, Any], stage_key: str, exe
                     started: str, t0: float, layout: Layout, manifest: mf.Manifest, say: Echo) -> None:  # fmt: skip
     stage = decision.stage
     duration = round(time.perf_counter() - t0, 2)
-    outputs = hash_files([layout.stage_dir(stage.name) / name for name in stage.outputs], layout)
+    # The executed notebook is an output too: the book publishes it, so a damaged copy must make the stage stale.
+    files = [layout.stage_dir(stage.name) / name for name in stage.outputs]
+    outputs = hash_files([*files, layout.stage_dir(stage.name) / stage.notebook], layout)
     manifest.stages[stage.name] = mf.StageRecord(
         **key,
         executed_notebook=layout.rel(executed),
@@ -270,9 +272,16 @@ def run_chain(
         manifest.run = run_record
         manifest.params = params.model_dump(mode="json")
         started = time.perf_counter()
-        ok = execute_plan(decisions, chain, params, layout, manifest, echo, progress, reuse=not force, jobs=jobs)
-        run_record.finished = mf.now_iso()
-        run_record.duration_s = round(time.perf_counter() - started, 2)
-        run_record.outcome = "success" if ok else "failed"
-        mf.save(manifest, layout.manifest)
+        try:
+            ok = execute_plan(decisions, chain, params, layout, manifest, echo, progress, reuse=not force, jobs=jobs)
+        except BaseException as exc:  # Ctrl-C, SIGTERM (Terminated) or a crash: the manifest says so
+            run_record.outcome = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            raise
+        else:
+            run_record.outcome = "success" if ok else "failed"
+        finally:
+            run_record.finished = mf.now_iso()
+            run_record.duration_s = round(time.perf_counter() - started, 2)
+            mf.save(manifest, layout.manifest)
     return ok
+

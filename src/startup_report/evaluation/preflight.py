@@ -17,7 +17,7 @@ def check_out_of_scope_label(params, root: Path) -> None:
     if label is None:
         return
     train_path = root / params.data.train
-    labels = sorted(set(standardize(read_table(train_path), train_path, params.data)[LABEL]))
+    labels = sorted(set(standardize(read_table(train_path, "data.train"), train_path, params.data)[LABEL]))
     if label not in labels:
         shown = ", ".join(repr(name) for name in labels[:20]) + (" ..." if len(labels) > 20 else "")
         raise DataError(

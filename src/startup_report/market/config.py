@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from startup_report.params.section import IsoDate, LabelKeyed
 from startup_report.params.section import Section as _Section
 
 
@@ -129,10 +130,9 @@ class MarketParams(_Section):
         True, description="Assumption: the intent-list prompt prefix is billed at the cached-input price."
     )
     llm_batch: bool = Field(False, description="Use batch prices (answers within hours: fits email, not live chat).")
-    as_of: str = Field(
+    as_of: IsoDate = Field(
         "2026-11-26",
-        pattern=r"^\d{4}-\d{2}-\d{2}$",
-        description="Date the prices are read as of: a model retired by then is refused.",
+        description="Date the prices are read as of (YYYY-MM-DD): a model retired by then is refused.",
     )
     own_fixed_usd_per_month: float = Field(
         2_000.0,
@@ -236,7 +236,7 @@ class MarketParams(_Section):
         },
         description="Assumption: ranges of the uncertain plan inputs (names of finance.PlanInputs fields).",
     )
-    gtm: dict[str, GtmOption] = Field(
+    gtm: LabelKeyed(GtmOption) = Field(
         default_factory=lambda: {
             "banks, direct sales": GtmOption(cac_usd=250_000, monthly_contacts=80_000, churn_monthly=0.01),
             "fintechs, direct sales": GtmOption(cac_usd=60_000, monthly_contacts=15_000, churn_monthly=0.025),
@@ -246,7 +246,7 @@ class MarketParams(_Section):
         },
         description="Assumption: go-to-market options compared in the strategy chapter.",
     )
-    team: dict[str, TeamRole] = Field(
+    team: LabelKeyed(TeamRole) = Field(
         default_factory=lambda: {
             "founders (CEO, CTO)": TeamRole(count=2, usd_per_year=160_000),
             "ML engineers": TeamRole(count=2, usd_per_year=170_000),
@@ -283,3 +283,17 @@ class MarketParams(_Section):
         "on (BANKING77's full training split has about 130); the measured curve counts them in results.csv.",
     )
     gpu_hourly_key: str = Field("h100_rent_usd_per_gpu_hour", description="compute.csv key of the GPU rental price.")
+
+    @model_validator(mode="after")
+    def _ranges_within_bounds(self) -> MarketParams:
+        """An uncertainty range lies within the bounds of the value it varies (churn of 2 to 5: 200-500 % a month)."""
+        from startup_report.market.montecarlo import bounds  # here: montecarlo imports this module
+
+        for name, spec in self.uncertainty.items():
+            low, high = bounds(name)
+            if not low <= spec.low <= spec.high <= high:
+                raise ValueError(
+                    f"market.uncertainty.{name}: {spec.low:g} to {spec.high:g} is outside the bounds of {name}, "
+                    f"{low:g} to {high:g}; give a range within them"
+                )
+        return self

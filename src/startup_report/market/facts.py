@@ -7,6 +7,8 @@ stage runs, with the file, row and column named.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -64,6 +66,57 @@ class MarketDataError(InputError):
     """A market file breaks the schema; the message names file, row and column."""
 
 
+# Columns holding dates: `published` may be a year or a month (YYYY, YYYY-MM) where the source gives no day;
+# llm_prices.csv's `read` (when the price was read) and `retires` (blank: no date announced) are whole dates.
+DATE_COLUMNS = {"published": False, "read": True, "retires": True}  # column -> whether a full date is required
+NUMERIC_COLUMNS = ("value", "year")
+# A text cell a spreadsheet would run as a formula (CSV injection): '=', '@', tab or CR first, or '+'/'-' first
+# unless it is a signed figure then words ("+14% vs 2023", as shipped notes begin) holding no `|`, `=` or `!`
+# (a DDE call, a formula, a cell reference).
+_FORMULA = re.compile(r"^[=@\t\r]|^[+-](?![0-9][0-9.,]*%?(\s|$))")
+_CALL = re.compile(r"[|=!]")
+
+
+def parse_date(text: str, full: bool = True) -> dt.date:
+    """An ISO date (``YYYY-MM-DD``; with ``full`` off also ``YYYY`` or ``YYYY-MM``, read as its first day);
+    ValueError for anything else, including impossible dates (2026-13-45, 2026-02-30) and ``2026-2-1``."""
+    text = str(text).strip()
+    formats = {10: "%Y-%m-%d"} if full else {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+    if len(text) not in formats or not re.fullmatch(r"\d{4}(-\d{2}){0,2}", text):
+        raise ValueError(f"{text[:40]!r} is not an ISO date (YYYY-MM-DD{'' if full else ', YYYY-MM or YYYY'})")
+    try:
+        return dt.datetime.strptime(text, formats[len(text)]).date()
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+
+
+def _cell_problems(frame: pd.DataFrame) -> list[str]:
+    """Dates that are not dates and text cells a spreadsheet would run as formulas, as message lines."""
+    lines: list[str] = []
+    for column, full in DATE_COLUMNS.items():
+        if column not in frame:
+            continue
+        for index, cell in frame[column].items():
+            if pd.isna(cell) or (column == "retires" and str(cell).strip() == ""):
+                continue
+            try:
+                parse_date(cell, full)
+            except ValueError as exc:
+                lines.append(f"  - row {int(index) + 2}, column {column!r}: {exc}")
+    for column in frame.columns:
+        if column in NUMERIC_COLUMNS:
+            continue
+        for index, cell in frame[column].items():
+            text = cell if isinstance(cell, str) else ""
+            if _FORMULA.match(text) or (text[:1] in "+-" and _CALL.search(text)):
+                lines.append(
+                    f"  - row {int(index) + 2}, column {column!r}: starts with {text[:1]!r} "
+                    f"({text[:40]!r}): a spreadsheet would run it as a formula; reword it so that it starts "
+                    "with a letter or a digit"
+                )
+    return lines
+
+
 # Validated tables by (path, size, modification time): a `run` checks the market files in several preflights and
 # the market chapter reads them twice (its inputs, its checks); pandera took 0.15 s over the ten files each time.
 _VALIDATED: dict[tuple[str, int, int], pd.DataFrame] = {}
@@ -107,6 +160,12 @@ def _read_and_validate(path: Path) -> pd.DataFrame:
             + "\nEvery row needs a value >= 0, a unit from the list in data/market/README.md, a year, "
             "a publisher, a title, a URL and a publication date."
         ) from exc
+    cells = _cell_problems(frame)
+    if cells:
+        more = f"\n  ... and {len(cells) - 10} more" if len(cells) > 10 else ""
+        raise MarketDataError(
+            f"{path}: {len(cells)} problem(s); rows count from 1 at the header:\n" + "\n".join(cells[:10]) + more
+        )
     # Parsed after validation: a cast of the text "false" to bool would read it as true.
     return valid.assign(secondary=valid["secondary"] == "true")
 

@@ -7,11 +7,12 @@ input price, decides what an LLM route costs when the vendor caches the prompt p
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
-from startup_report.market.facts import MarketDataError
+from startup_report.market.facts import MarketDataError, parse_date
 
 
 class RetiredModelError(MarketDataError):
@@ -59,9 +60,30 @@ def usd_per_message(row: pd.Series, t: Tokens, caching: bool, batch: bool) -> fl
     return float(usd * (1.0 - row["batch_discount_pct"] / 100.0)) if batch else float(usd)
 
 
+def retirement_dates(prices: pd.DataFrame) -> list[dt.date | None]:
+    """Each row's retirement date (None where blank), to compare as dates, never as text (``2026-2-1`` sorts after
+    ``2026-11-26`` as text). RetiredModelError naming the row for a value that is no ISO date (``soon-ish``)."""
+    dates: list[dt.date | None] = []
+    for index, row in prices.iterrows():
+        value = row["retires"]
+        if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+            dates.append(None)
+            continue
+        try:
+            dates.append(parse_date(str(value)))
+        except ValueError as exc:
+            where = f"row {row['key']!r}" if "key" in row else f"model {row.get('model', index)!r}"
+            raise RetiredModelError(
+                f"llm_prices.csv {where}, column 'retires': {exc}; write the retirement date as YYYY-MM-DD, or "
+                "leave it blank when none is announced."
+            ) from None
+    return dates
+
+
 def priced(table: pd.DataFrame, t: Tokens, as_of: str) -> pd.DataFrame:
     """USD per million messages for every model not retired by ``as_of``: list, cached, cached + batch."""
-    live = table[(table["retires"] == "") | (table["retires"] > as_of)].copy()
+    day = parse_date(str(as_of))
+    live = table[[d is None or d > day for d in retirement_dates(table)]].copy()
     for name, caching, batch in (("list", False, False), ("cached", True, False), ("cached_batch", True, True)):
         live[f"usd_per_million_{name}"] = [1e6 * usd_per_message(r, t, caching, batch) for _, r in live.iterrows()]
     return live.sort_values("usd_per_million_cached").reset_index(drop=True)
@@ -69,8 +91,8 @@ def priced(table: pd.DataFrame, t: Tokens, as_of: str) -> pd.DataFrame:
 
 def check_not_retired(prices: pd.DataFrame, model: str, as_of: str, field: str = "market.llm_model") -> None:
     """Refuse a model whose row carries a retirement date on or before ``as_of``, naming the row."""
-    dates = prices["retires"].fillna("")
-    retired = prices[(dates != "") & (dates <= as_of)]
+    day = parse_date(str(as_of))
+    retired = prices[[d is not None and d <= day for d in retirement_dates(prices)]]
     gone = retired[retired["model"] == model]
     if len(gone):
         row = gone.iloc[0]

@@ -26,7 +26,8 @@ def check_budgets(train: pd.DataFrame, budgets: Sequence[int]) -> None:
         examples = ", ".join(f"{label} ({count})" for label, count in short.head(5).items())
         raise BudgetError(
             f"training.budgets asks for {max(budgets)} examples per intent, but {len(short)} intents have fewer "
-            f"in the training split: {examples}. Lower training.budgets or raise data.sample_fraction."
+            f"in the training split: {examples}. The largest budget every intent has is {int(counts.min())}: "
+            "lower training.budgets to it or below, or raise data.sample_fraction."
         )
 
 
@@ -43,4 +44,6 @@ def preflight(params, root: Path) -> None:
     """Before any stage runs: every few-shot budget must exist in the training split."""
     from startup_report.data.dataset import prepare
 
-    check_budgets(prepare(params.data, root, params.seed).train, params.training.budgets)
+    training = params.training
+    by_model = [b for m, bs in training.budgets_by_model.items() if m in training.models for b in bs if b != FULL]
+    check_budgets(prepare(params.data, root, params.seed).train, [*training.budgets, *by_model])

@@ -15,8 +15,14 @@ class ParamsError(ValueError):
     """Bad parameters: the message names the dotted key, what is allowed and how to fix it."""
 
 
+def shown(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters: a message quotes what the user gave, never a megabyte of it."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _dotted(loc: Iterable[Any]) -> str:
-    return ".".join(str(part) for part in loc)
+    return ".".join(str(part)[:80] for part in loc)
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -41,7 +47,18 @@ def _describe(error: Mapping[str, Any]) -> str:
         where = f"in '{_dotted(loc[:-1])}'" if len(loc) > 1 else "at the top level"
         return f"{key}: unknown key.{hint} Allowed {where}: {', '.join(allowed)}."
     got = error.get("input")
-    return f"{key}: {got!r} is not allowed: {error['msg']}. {_field_help(loc)}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if got is None and _is_section(loc):
+        return f"{key}: null is not allowed: a section is a mapping of its keys; remove the line to keep the defaults."
+    if isinstance(got, Mapping):  # a check across a section's keys: its message names them
+        return f"{key}: {message}."
+    return f"{key}: {shown(got)} is not allowed: {message}. {_field_help(loc)}".rstrip()
+
+
+def _is_section(loc: tuple[Any, ...]) -> bool:
+    field = Params.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+    annotation = getattr(field, "annotation", None)
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _field_help(loc: tuple[Any, ...]) -> str:

@@ -6,10 +6,11 @@ bad value is rejected before any notebook starts, with a message that names the 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from startup_report.engine.layout import MAX_NAME
 from startup_report.market.config import MarketParams
 from startup_report.market.whatif_config import WhatIfParams
 from startup_report.modeling.catalog import MODELS
@@ -23,6 +24,7 @@ class DataParams(Section):
     name: str = Field(
         "banking77",
         pattern=r"^[a-z0-9][a-z0-9_.-]*$",
+        max_length=MAX_NAME,
         description="Name of the dataset in `train` (lower case, digits, `_.-`): the report sets published results "
         "beside ours only from rows of data/literature/*.csv whose `dataset` column equals it, so set it when "
         "`train` is another dataset (a name without published rows shows none).",
@@ -50,10 +52,18 @@ class DataParams(Section):
         "reports the best models' accuracy without the duplicates beside it (6 on BANKING77).",
     )
 
+    @model_validator(mode="after")
+    def _two_columns(self) -> DataParams:
+        if self.text_column == self.label_column:  # the model would read the answer
+            raise ValueError(f"data.text_column and data.label_column are both {self.text_column!r}; name two columns")
+        return self
+
 
 OpenWorldMethod = Literal["max_probability", "centroid_distance", "knn_similarity", "class_boundary"]
 MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
 ModelName = Literal[MODEL_NAMES]  # type: ignore[valid-type]
+Seeds = Annotated[int, Field(ge=1, le=50)]  # training.n_seeds and every count of seeds: the same cap
+Budget = Annotated[int, Field(ge=1, le=10_000)]  # examples per intent, in budgets and budgets_by_model
 
 
 class ModelParams(Section):
@@ -78,9 +88,11 @@ class TrainingParams(Section):
     models: list[ModelName] = Field(
         list(MODEL_NAMES), min_length=1, description="Models to train, from: " + ", ".join(MODEL_NAMES) + "."
     )
-    budgets: list[int] = Field([10, 30], description="Few-shot budgets: training examples per intent (each >= 1).")
+    budgets: list[Budget] = Field(
+        [10, 30], max_length=20, description="Few-shot budgets: training examples per intent (each 1 to 10,000)."
+    )
     include_full: bool = Field(True, description="Also train on the full training split.")
-    n_seeds: int = Field(3, ge=1, le=50, description="Seeds per budget (different few-shot draws and inits).")
+    n_seeds: Seeds = Field(3, description="Seeds per budget (different few-shot draws and inits).")
     epochs: int = Field(30, ge=1, le=1000, description="Maximum epochs of the Keras models.")
     batch_size: int = Field(32, ge=1, le=4096, description="Messages per gradient step.")
     learning_rate: float = Field(0.003, gt=0.0, le=1.0, description="Adam learning rate of the Keras models.")
@@ -92,14 +104,14 @@ class TrainingParams(Section):
         50, ge=1, le=1000, description="Maximum epochs of the Keras head on frozen embeddings (an epoch is cheap)."
     )
     head_patience: int = Field(5, ge=1, le=100, description="Early-stopping patience of the frozen-encoder head.")
-    budgets_by_model: dict[ModelName, list[int | Literal["full"]]] = Field(
+    budgets_by_model: dict[ModelName, Annotated[list[Budget | Literal["full"]], Field(max_length=20)]] = Field(
         {"transformer-encoder": ["full"], "minilm-finetuned": [10, "full"], "minilm-setfit": [10]},
         description="Models trained at other budgets than `budgets` + full (CPU cost). Default: the from-scratch "
         "Transformer at the full budget only (at 10 and 30 per intent it matched the pooling model within 0.015 "
         "over 5 seeds, README); fine-tuning and SetFit at 10 per intent (and fine-tuning on full data), where "
         "both are set against the frozen encoder (a fine-tuning run at 30 cost 93 s for 0.877 against 0.896).",
     )
-    seeds_by_model: dict[ModelName, int] = Field(
+    seeds_by_model: dict[ModelName, Seeds] = Field(
         {"transformer-encoder": 1, "minilm-keras-head": 2, "minilm-finetuned": 1, "minilm-setfit": 1},
         description="Models trained with fewer (or more) seeds than `n_seeds`, the first n of the grid's seeds.",
     )
@@ -174,13 +186,6 @@ class TrainingParams(Section):
         description="Intra-op threads of the PyTorch training and scoring (fine-tuning, SetFit), fixed rather "
         "than one per core: another thread count changes the order of float sums, hence the last digits.",
     )
-
-    @field_validator("seeds_by_model")
-    @classmethod
-    def _at_least_one_seed(cls, value: dict[str, int]) -> dict[str, int]:
-        if any(n < 1 for n in value.values()):
-            raise ValueError("every model needs at least 1 seed")
-        return value
 
     @field_validator("ensembles")
     @classmethod
@@ -305,10 +310,6 @@ class Params(Section):
     privacy: PrivacyParams = PrivacyParams()
     whatif: WhatIfParams = WhatIfParams()
 
-    @field_validator("data", "model", "training", "evaluation", "market", "privacy", "whatif", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
-        return {} if value is None else value
 
 
 SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market", "privacy", "whatif")

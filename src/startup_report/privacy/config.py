@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, field_validator
 
 from startup_report.params.section import Section as _Section
@@ -17,11 +19,17 @@ class PrivacyParams(_Section):
         le=1e4,
         description="Dirichlet concentration over intents of the default federation (low = skewed).",
     )
-    alphas: list[float] = Field(
-        [0.1, 1.0, 10.0], min_length=1, description="Concentrations compared on the skew axis (each > 0)."
+    alphas: list[Annotated[float, Field(le=1e4)]] = Field(
+        [0.1, 1.0, 10.0],
+        min_length=1,
+        max_length=20,
+        description="Concentrations compared on the skew axis (each > 0 and at most 1e4, as `alpha`).",
     )
-    client_counts: list[int] = Field(
-        [5, 10, 20], min_length=1, description="Numbers of client banks compared (each >= 2)."
+    client_counts: list[Annotated[int, Field(le=200)]] = Field(
+        [5, 10, 20],
+        min_length=1,
+        max_length=20,
+        description="Numbers of client banks compared (each 2 to 200, as `clients`).",
     )
     rounds: int = Field(
         30, ge=1, le=1000, description="FedAvg rounds; central training runs rounds x local_epochs epochs."
@@ -33,9 +41,10 @@ class PrivacyParams(_Section):
     learning_rate: float = Field(
         10.0, gt=0.0, le=1000.0, description="SGD learning rate of the head (embeddings have unit length)."
     )
-    epsilons: list[float] = Field(
+    epsilons: list[Annotated[float, Field(le=1e6)]] = Field(
         [1.0, 3.0, 8.0],
         min_length=1,
+        max_length=20,
         description="Privacy budgets compared; epsilon = infinity (no DP) is always added.",
     )
     delta: float | None = Field(None, gt=0.0, lt=1.0, description="DP delta; null means 1/n for n training messages.")

@@ -22,13 +22,14 @@ def sweep_command(
     scheduler: str | None,
     workers: int,
     echo: Callable[[str], None] = print,
+    max_scenarios: int = spec.MAX_SCENARIOS,
 ) -> Path:
     """Everything the command does, in order; return the comparison page (raise SweepFailed after writing it)."""
     from startup_report.chain import STAGES
     from startup_report.site.sweeps import write_page
 
     path = sweep_file if sweep_file.is_absolute() else Path.cwd() / sweep_file
-    sweep = spec.load(layout.root, spec.read(path), list(param_files), list(overrides))
+    sweep = spec.load(layout.root, spec.read(path), list(param_files), list(overrides), max_scenarios)
     spec.preflight(sweep, layout.root, STAGES)
     outcomes = run_sweep(layout, sweep, STAGES, scheduler=scheduler, workers=workers, echo=echo)
     page = write_page(layout, sweep, outcomes, STAGES)

@@ -9,7 +9,7 @@ that names the scenario and the dotted key before anything runs (exit 2).
 from __future__ import annotations
 
 import itertools
-import re
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +18,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from startup_report.engine import layout as names
 from startup_report.params import Params, ParamsError, load_params
+from startup_report.params.loading import YamlError, read_yaml_file
 
-NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
+NAME = names.NAME_PATTERN
+MAX_SCENARIOS = 500  # default limit of `startup-report sweep --max-scenarios`
 
 
 class SweepError(ValueError):
@@ -32,7 +35,7 @@ class SweepFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(pattern=NAME, description="The sweep's name: its folder build/sweeps/<name> and page.")
+    name: str = Field(description="The sweep's name: its folder build/sweeps/<name> and page.")
     title: str = Field("", description="Title of the comparison page (default: from the name).")
     description: str = Field("", description="What the sweep asks, shown on top of its comparison page.")
     base: list[str] = Field(
@@ -45,17 +48,25 @@ class SweepFile(BaseModel):
         default_factory=dict, description="Dotted keys with lists of values; every combination is a scenario."
     )
 
+    @field_validator("name")
+    @classmethod
+    def _safe(cls, name: str) -> str:
+        return names.safe_name(name, "name")
+
     @field_validator("scenarios")
     @classmethod
     def _names(cls, scenarios: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        bad = [name for name in scenarios if not re.match(NAME, name)]
-        if bad:
-            raise ValueError(f"scenario names {bad} must be letters, digits, '.', '_' or '-' (they name folders)")
+        for name in scenarios:
+            names.safe_name(name, f"scenario {names.shown(name)}")
+        _distinct(list(scenarios))
         return scenarios
 
     @field_validator("grid")
     @classmethod
     def _values(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        for key in grid:
+            for part in str(key).split("."):
+                names.label(part, f"grid key {names.shown(key)}")
         empty = [key for key, values in grid.items() if not values]
         if empty:
             raise ValueError(f"grid keys {empty} have no values; give each a non-empty list")
@@ -110,46 +121,85 @@ def override(key: str, value: Any) -> str:
     return f"{key}={text.removesuffix('...').strip()}"
 
 
-def _label(value: Any) -> str:
-    text = re.sub(r"[^A-Za-z0-9.]+", "-", str(value)).strip("-")
-    return text or "none"
+def _distinct(scenario_names: Sequence[str]) -> None:
+    """Scenario names name folders: two that differ only in case would share one on a case-insensitive disk."""
+    seen: dict[str, str] = {}
+    for name in scenario_names:
+        if name.lower() in seen:
+            raise ValueError(
+                f"scenario names {seen[name.lower()]!r} and {name!r} name the same folder; give each scenario "
+                "its own name"
+            )
+        seen[name.lower()] = name
 
 
-def expand(spec: SweepFile) -> dict[str, dict[str, Any]]:
-    """Scenario name -> flat overlay; a grid's names join each key's last part with its value."""
+def count(spec: SweepFile) -> int:
+    """How many scenarios the file asks for, without expanding a grid."""
+    return len(spec.scenarios) if spec.scenarios else math.prod(len(values) for values in spec.grid.values())
+
+
+def expand(spec: SweepFile, max_scenarios: int = MAX_SCENARIOS) -> dict[str, dict[str, Any]]:
+    """Scenario name -> flat overlay; a grid's names join each key's last part with its value, as a safe slug.
+
+    A sweep of more than ``max_scenarios`` scenarios is refused before anything is expanded (each is a whole
+    chain): the user confirms a large one by raising the limit."""
+    total = count(spec)
+    if total > max_scenarios:
+        raise SweepError(
+            f"sweep {spec.name!r} asks for {total:,} scenarios, more than the limit of {max_scenarios:,} (each one "
+            f"is a whole chain). Shrink the grid, or confirm with --max-scenarios {total}."
+        )
     if spec.scenarios:
         return {name: flat(overlay) for name, overlay in spec.scenarios.items()}
     keys = list(spec.grid)
     short = [key.rsplit(".", 1)[-1] for key in keys]
-    if len(set(short)) < len(short):
+    if len({names.slug(s, keep="_").lower() for s in short}) < len(short):
         short = [key.replace(".", "-") for key in keys]
     expanded: dict[str, dict[str, Any]] = {}
+    folders: set[str] = set()
     for values in itertools.product(*spec.grid.values()):
-        name = "_".join(f"{s}-{_label(v)}" for s, v in zip(short, values, strict=True))[:80]
-        if name in expanded:
-            raise SweepError(f"grid values {values} give the scenario name {name!r} twice; make the values distinct")
+        parts = (f"{names.slug(s, keep='_')}-{names.slug(v)}" for s, v in zip(short, values, strict=True))
+        name = names.slug("_".join(parts), keep="_")
+        if name.lower() in folders:
+            raise SweepError(
+                f"grid values {names.shown(values)} give the scenario name {name!r} twice (names are cut to "
+                f"{names.MAX_NAME} characters, case aside); make the values distinct or use named `scenarios`"
+            )
+        folders.add(name.lower())
         expanded[name] = dict(zip(keys, values, strict=True))
     return expanded
 
 
 def read(path: Path) -> SweepFile:
-    if not path.is_file():
-        raise SweepError(f"Sweep file not found: {path}. Pass a YAML file such as params/sweeps/scenarios.yaml.")
     try:
-        return SweepFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    except yaml.YAMLError as exc:
-        raise SweepError(f"Sweep file {path} is not valid YAML: {exc}") from exc
+        content = read_yaml_file(path, "Sweep file")
+    except YamlError as exc:
+        raise SweepError(f"{exc} (a sweep file looks like params/sweeps/scenarios.yaml)") from None
+    if content is not None and not isinstance(content, dict):
+        kind = type(content).__name__
+        raise SweepError(f"Sweep file {path} must hold a mapping (name, scenarios or grid), not {kind}.")
+    try:
+        return SweepFile.model_validate(content or {})
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'file'}: {e['msg']}" for e in exc.errors())
-        raise SweepError(f"Sweep file {path}: {problems}") from exc
+        problems = "; ".join(
+            f"{'.'.join(str(part)[:80] for part in e['loc']) or 'file'}: {str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise SweepError(f"Sweep file {path}: {problems}") from None
 
 
-def load(root: Path, spec: SweepFile, param_files: Sequence[Path] = (), overrides: Sequence[str] = ()) -> Sweep:
+def load(
+    root: Path,
+    spec: SweepFile,
+    param_files: Sequence[Path] = (),
+    overrides: Sequence[str] = (),
+    max_scenarios: int = MAX_SCENARIOS,
+) -> Sweep:
     """Validate every scenario's parameters (defaults, base files, `--params`, `-p`, then its overlay)."""
     files = tuple(root / name for name in spec.base) + tuple(param_files)
     scenarios = []
     swept: list[str] = []
-    for name, overlay in expand(spec).items():
+    for name, overlay in expand(spec, max_scenarios).items():
         scenario_overrides = tuple(override(key, value) for key, value in overlay.items())
         try:
             params = load_params(root, files, [*overrides, *scenario_overrides])
