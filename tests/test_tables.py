@@ -158,3 +158,18 @@ def test_the_notebook_shows_html_and_a_terminal_the_formatted_text():
     t = table(pd.DataFrame({"share": [0.5, np.nan]}), formats={"share": "pct"}, missing_note="not measured")
     assert t._repr_html_() == t.html
     assert [line.strip() for line in repr(t).splitlines()] == ["share", "50.0 %", "—", "not measured"]
+
+
+def test_row_numbers_of_a_sample_are_not_shown():
+    sample = pd.DataFrame({"text": ["a", "b", "c"]}, index=[70, 457, 218])
+    assert headers(table(sample)) == ["text"]
+
+
+def test_a_url_column_is_never_shown_raw_and_numbers_stored_as_text_are_formatted():
+    frame = pd.DataFrame({"value": ["3.74", "n/a"], "publisher": ["CCMA", "Gartner"],
+                          "url": ["https://ccma.org.uk/x", "https://www.gartner.com/y"]})
+    t = table(frame, formats={"value": "usd"})
+    assert headers(t) == ["value", "publisher"]
+    assert cells(t) == [["$3.74", "CCMA"], ["n/a", "Gartner"]]
+    assert 'href="https://ccma.org.uk/x"' in t.html
+    assert cells(table(pd.DataFrame({"g": [(3.0, 4.5)]}))) == [["(3, 4.50)"]]

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from startup_report.report.findings import spread
+
 COLUMNS = ("dataset", "paper", "model", "budget", "accuracy", "source_title", "source_url", "table", "note")
 
 
@@ -100,7 +102,7 @@ def headline(comparison: pd.DataFrame | None) -> str:
         budget = "the full training split" if row["budget"] == "full" else f"{row['budget']} examples per intent"
         parts.append(
             f"with {budget}, {row['our_best_model']} reaches {row['our_accuracy']:.1%} "
-            f"(± {row['our_sd']:.1%} over {row['seeds']} seed{'s' if row['seeds'] != 1 else ''}) against "
+            f"({spread(row['our_sd'], row['seeds'])}) against "
             f"{row['published_accuracy']:.1%} for {row['published_model']} ({row['paper']}): "
             f"{100 * row['margin']:+.1f} points, {row['verdict']}"
         )

@@ -4,7 +4,7 @@ A raw DataFrame printed into the book shows its 0, 1, 2 ... index, ``74800.0000`
 headers. ``table`` returns a :class:`Table` that the notebook (and myst-nb's ``glue``) displays as a plain HTML
 table with:
 
-- no index column (a meaningful index, named or not a plain 0..n-1 range, becomes an ordinary first column);
+- no index column (a meaningful index, named or not made of integers, becomes an ordinary first column);
 - the headers given in ``columns`` (with their units), or the column name with ``_`` read as a space;
 - every value formatted by the kind of its column (``formats``, see :data:`KINDS`): ``usd`` with thousands
   separators, ``pct`` and ``accuracy`` from fractions to percent (accuracy always to one decimal), ``int``,
@@ -106,7 +106,7 @@ def _text(value: Any, digits: int | None) -> str:
     if isinstance(value, float):
         return _number(value, digits)
     if isinstance(value, tuple | list):
-        return ", ".join(_text(item, digits) for item in value)
+        return "(" + ", ".join(_text(item, digits) for item in value) + ")"
     return str(value)
 
 
@@ -165,11 +165,10 @@ def publisher(url: str) -> str:
 
 
 def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its index as ordinary columns (or dropped when it is a plain 0..n-1 range)."""
+    """The frame with its index as ordinary columns (or dropped when it is unnamed row numbers)."""
     index = frame.index
-    plain_range = (
-        isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
-    )
+    # An unnamed integer index (0..n-1, or the row numbers a sample or a filter kept) means nothing to a reader.
+    plain_range = index.nlevels == 1 and index.name is None and pd.api.types.is_integer_dtype(index)
     frame = frame.copy()
     if isinstance(frame.columns, pd.MultiIndex):
         frame.columns = [tuple(str(part) for part in col) for col in frame.columns]
@@ -218,8 +217,8 @@ def table(
     """Render ``frame`` for a reader; see the module docstring for what the page shows.
 
     Args:
-        frame: the data; its index is shown as a first column only when it means something (named, or not
-            a plain 0..n-1 range). A Series is shown as a one-column table.
+        frame: the data; its index is shown as a first column only when it means something (named, or
+            not integers: row numbers are dropped). A Series is shown as a one-column table.
         columns: which columns to show and in what order: a list of names, or a mapping of name -> header
             (give units in the header, e.g. ``{"cost_usd": "cost per contact (USD)"}``). Default: all.
         formats: column name -> kind from :data:`KINDS` (``"usd"``, ``"pct:2"``, ``"accuracy"`` ...) or a
@@ -227,6 +226,7 @@ def table(
             the rest as ``text``.
         sources: the column of source URLs, shown as the publisher's name (the host) linked to the page; or
             a pair ``(name column, URL column)`` whose names become the links. The URL column is not shown.
+            Default: a column named ``url`` is the sources (named by a ``publisher`` column if there is one).
         missing_note: why a value may be missing, printed under the table when one is ("—" in the cell).
         sortable: whether the reader can sort by clicking a header; default: tables over 15 rows.
         caption: a sentence above the table.
@@ -237,6 +237,8 @@ def table(
     flat = _flatten(frame)
     formats = dict(formats or {})
 
+    if sources is None and "url" in flat.columns:  # never a column of raw addresses
+        sources = ("publisher", "url") if "publisher" in flat.columns else "url"
     link_column = name_column = None
     if sources is not None:
         name_column, link_column = (None, sources) if isinstance(sources, str) else sources
@@ -278,6 +280,13 @@ def table(
                 out.append("∞" if value > 0 else "−∞")
                 words.append(out[-1])
                 continue
+            if numeric and isinstance(value, str):  # a number stored as text in a mixed column
+                try:
+                    value = float(value)
+                except ValueError:
+                    words.append(value)
+                    out.append(html.escape(value))
+                    continue
             words.append(formatter(value, digits))
             text = html.escape(words[-1])
             if col in (link_column, name_column):

@@ -44,7 +44,8 @@ VALUE_PATTERNS = {
     "an unresolved glue key": re.compile(r"\{glue(?::\w+)?\}`?\w*|glue key not found", re.I),
 }
 # Only where a value is shown (table cells, cell outputs, glued values): None is an English word too.
-CELL_PATTERNS = {"None shown as a value": re.compile(r"(?<![\w-])None(?![\w-])")}
+# "(None, 32)" is a Keras shape (its batch dimension), not a missing value.
+CELL_PATTERNS = {"None shown as a value": re.compile(r"(?<![\w(-])None(?![\w-])")}
 
 READ_PAGE = """
 async () => {
@@ -92,8 +93,12 @@ def serve(root: Path) -> Iterator[str]:
         def log_message(self, *args) -> None:  # keep the build's output to what matters
             pass
 
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address) -> None:  # a tab closed mid-download is no error
+            pass
+
     handler = functools.partial(Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
