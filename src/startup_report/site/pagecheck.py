@@ -55,14 +55,19 @@ async () => {
   copy.querySelectorAll(
     ".cell_input, div.highlight:not(.cell_output div.highlight), code, script, style, mjx-container, .MathJax, nav"
   ).forEach(e => e.remove());
+  const words = node => {  // text nodes joined by spaces: adjacent cells must not run together
+    const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+    return parts.join(" ");
+  };
   const values = [];
-  copy.querySelectorAll("td, th, .cell_output, .pasted-text, .pasted-inline").forEach(
-    e => values.push(e.textContent));
+  copy.querySelectorAll("td, th, .cell_output, .pasted-text, .pasted-inline").forEach(e => values.push(words(e)));
   const mathErrors = Array.from(document.querySelectorAll("mjx-merror, [data-mjx-error], .MathJax_Error"))
     .map(e => e.getAttribute("data-mjx-error") || e.textContent);
   const images = Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src);
   const links = Array.from(document.querySelectorAll("a[href]")).map(a => a.href);
-  return {text: copy.textContent, values: values.join("\\n"), mathErrors, images, links};
+  return {text: words(copy), values: values.join("\\n"), mathErrors, images, links};
 }
 """
 
