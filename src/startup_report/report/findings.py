@@ -81,6 +81,8 @@ def scaling_headlines(summary: pd.DataFrame, budgets: Sequence[int], n_models: i
         spread_low=f"{100 * noise:.1f} points",
         margin_verdict="larger than" if abs(margin) > noise else "within",
     )
+    if min(pre.get("seeds", 2), base.get("seeds", 2)) < 2:  # one seed measures no spread: say so, not "0.0"
+        values.update(spread_low="unknown with one seed", margin_verdict="not comparable with")
     return values
 
 

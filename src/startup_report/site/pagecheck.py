@@ -155,6 +155,7 @@ def read_text_problems(text: str, values: str) -> list[str]:
         match = pattern.search(text)
         if match:
             found.append(f"{what}: …{_around(text, match)}…")
+    values = re.sub(r"\(\s*None\s*,", "(batch,", values)  # a Keras shape's batch dimension, however spaced
     for what, pattern in CELL_PATTERNS.items():
         match = pattern.search(values)
         if match:

@@ -30,8 +30,8 @@ body { font-size: 10pt; }
 .sr-cover { height: 240mm; display: flex; flex-direction: column; justify-content: center; }
 .sr-cover h1 { font-size: 26pt; line-height: 1.2; }
 .sr-cover p { font-size: 11pt; color: #444; }
-.sr-toc ol { font-size: 11pt; line-height: 1.6; }
-.sr-toc li.sr-part { list-style: none; font-weight: 600; margin-top: 0.6em; margin-left: -1.2em; }
+.sr-toc ul { font-size: 11pt; line-height: 1.6; list-style: none; padding-left: 1.2em; }
+.sr-toc li.sr-part { font-weight: 600; margin-top: 0.6em; margin-left: -1.2em; }
 .sr-toc a { color: inherit; text-decoration: none; }
 .cell_input, .sr-provenance, .sr-downloads, a.headerlink, .toggle-details, button, .hide-input > summary,
 details.hide > summary { display: none !important; }
@@ -116,7 +116,7 @@ def write_print_page(site: Path, source: Path, title: str, provenance: Provenanc
         f"<p>Parameter profile: {html.escape(provenance.profile)}</p>"
         "</section>"
     )
-    toc = f'<section class="sr-print-page sr-toc"><h1>Contents</h1><ol>{"".join(contents)}</ol></section>'
+    toc = f'<section class="sr-print-page sr-toc"><h1>Contents</h1><ul>{"".join(contents)}</ul></section>'
     document = (
         f'<!DOCTYPE html><html lang="en">{head.decode()}'
         f'<body><style>{PRINT_CSS}</style><main class="bd-article sr-print">{cover}{toc}{"".join(bodies)}</main>'
