@@ -38,3 +38,26 @@ def test_downloads_box_and_appendix_list_files_with_their_checksums():
     page = downloads.page({"training": items, "math": []})
     assert "## training" in page and "## math" not in page
     assert f"`{'a' * 64}`" in page and f"`{'b' * 64}`" in page
+
+
+def test_without_chromium_the_site_still_builds_and_every_page_says_how_to_get_the_pdf(tmp_path, monkeypatch):
+    import shutil
+
+    from startup_report.engine import manifest as mf
+    from startup_report.engine.layout import Layout
+    from startup_report.site import book, pagecheck
+
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    mf.save(mf.Manifest(params=load_params(ROOT).model_dump(mode="json")), tmp_path / "build" / "manifest.json")
+    site = tmp_path / "site"
+    (site / "book").mkdir(parents=True)
+    (site / "book" / "intro.html").write_text("<html><body><article><h1>Intro</h1></article></body></html>")
+    (site / "index.html").write_text('<html><head><meta http-equiv="Refresh" content="0; url=book/intro.html" />')
+    monkeypatch.setattr(pagecheck, "chromium", lambda: None)
+    said = []
+    book.finish(Layout(tmp_path), tmp_path, site, echo=said.append)
+    page = (site / "book" / "intro.html").read_text()
+    assert "Chromium is not installed" in said[0]
+    assert '<article><div class="sr-provenance">' in page and "default parameter profile" in page
+    assert "No PDF in this build" in page and ".pdf" not in page
+    assert "sr-provenance" not in (site / "index.html").read_text()  # the redirect stays a redirect
