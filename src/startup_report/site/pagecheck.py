@@ -14,6 +14,7 @@ build. Chromium is the system's (``/usr/bin/chromium``), driven by the Playwrigh
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import http.server
@@ -167,27 +168,58 @@ def _around(text: str, match: re.Match) -> str:
     return " ".join(text[max(0, match.start() - 40) : match.end() + 40].split())
 
 
-def check_page(context, root: Path, base: str, rel: str) -> list[str]:
-    """The problems of one page, read in a fresh tab of ``context``."""
+TABS = 3  # pages read at once: Chromium's renderers overlap MathJax and layout across the cores
+
+
+async def check_page(context, root: Path, base: str, rel: str) -> list[str]:
+    """The problems of one page, read in a fresh tab of ``context`` (requests outside the site are refused)."""
     problems: list[str] = []
-    page = context.new_page()
+    page = await context.new_page()
+
+    async def only_the_site(route) -> None:
+        url = route.request.url
+        if url.startswith((base, "data:", "blob:")):
+            await route.continue_()
+        else:
+            problems.append(f"request leaving the site: {url}")
+            await route.abort()
+
+    await page.route("**/*", only_the_site)
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.on("requestfailed", lambda req: req.url.startswith(base) and problems.append(
         f"request failed: {req.url} {req.failure}"))
     page.on("response", lambda res: res.status >= 400 and problems.append(f"HTTP {res.status}: {res.url}"))
     try:
-        page.goto(urljoin(base, rel), wait_until="load")
-        seen = page.evaluate(READ_PAGE)
+        await page.goto(urljoin(base, rel), wait_until="load")
+        seen = await page.evaluate(READ_PAGE)
     except Exception as exc:  # a page that cannot be read is a broken page
-        page.close()
-        return [f"could not be read: {exc}"]
-    page.close()
+        await page.close()
+        return [*problems, f"could not be read: {exc}"]
+    await page.close()
     problems += [f"math error: {error.strip()[:120]}" for error in seen["mathErrors"]]
     problems += [f"broken image {src}" for src in seen["images"]]
     problems += [p for href in seen["links"] if (p := _link_problem(root, base, href))]
     problems += read_text_problems(seen["text"], seen["values"])
-    return problems
+    return list(dict.fromkeys(problems))
+
+
+async def _check_pages(root: Path, base: str, executable: str, pages: list[str]) -> list[list[str]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        instance = await p.chromium.launch(executable_path=executable, args=ARGS)
+        context = await instance.new_context(viewport={"width": 1280, "height": 900})
+        gate = asyncio.Semaphore(TABS)
+
+        async def one(rel: str) -> list[str]:
+            async with gate:
+                return await check_page(context, root, base, rel)
+
+        found = await asyncio.gather(*(one(rel) for rel in pages))
+        await context.close()
+        await instance.close()
+        return list(found)
 
 
 def check_site(root: Path, executable: str | None = None, pages: list[str] | None = None) -> Report:
@@ -197,31 +229,15 @@ def check_site(root: Path, executable: str | None = None, pages: list[str] | Non
         raise RuntimeError("Chromium is not installed (apt-get install chromium): the pages cannot be checked")
     start = time.perf_counter()
     report = Report()
-    outside: list[str] = []
-    with serve(root) as base, browser(executable) as instance:
-        context = instance.new_context(viewport={"width": 1280, "height": 900})
-
-        def only_the_site(route) -> None:
-            url = route.request.url
-            if url.startswith((base, "data:", "blob:")):
-                route.continue_()
-            else:
-                outside.append(url)
-                route.abort()
-
-        context.route("**/*", only_the_site)
-        for rel in pages if pages is not None else site_pages(root):
-            html = (root / rel).read_text(encoding="utf-8")
-            target = _redirect(html)
-            if target is not None:  # the root index.html only redirects to the first page
-                if not (root / Path(rel).parent / target).is_file():
-                    report.problems.append(f"{rel}: redirects to missing {target}")
-                continue
+    for rel in pages if pages is not None else site_pages(root):
+        target = _redirect((root / rel).read_text(encoding="utf-8"))
+        if target is None:
             report.pages.append(rel)
-            before = len(outside)
-            problems = check_page(context, root, base, rel)
-            problems += [f"request leaving the site: {url}" for url in outside[before:]]
-            report.problems += [f"{rel}: {problem}" for problem in dict.fromkeys(problems)]
-        context.close()
+        elif not (root / Path(rel).parent / target).is_file():  # the root index.html only redirects
+            report.problems.append(f"{rel}: redirects to missing {target}")
+    with serve(root) as base:
+        found = asyncio.run(_check_pages(root, base, executable, report.pages))
+    for rel, problems in zip(report.pages, found, strict=True):
+        report.problems += [f"{rel}: {problem}" for problem in problems]
     report.seconds = time.perf_counter() - start
     return report
