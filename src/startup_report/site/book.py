@@ -168,6 +168,7 @@ TOOLS = (
     ("seaborn", "figures (with matplotlib)"),
     ("pydantic", "validates parameters, the manifest and the evaluation hand-off"),
     ("pandera", "validates the sourced market files"),
+    ("playwright", "drives the system's Chromium to read every page as a reader does and print the PDF"),
 )
 
 
