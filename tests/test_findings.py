@@ -90,17 +90,17 @@ def test_benchmark_note_names_what_lies_outside():
 def test_encoder_routes_are_ranked_per_few_shot_budget():
     summary = pd.DataFrame(
         [
-            {"model": "minilm-logreg", "budget": "10", "accuracy_mean": 0.854, "accuracy_sd": 0.005},
-            {"model": "minilm-setfit", "budget": "10", "accuracy_mean": 0.861, "accuracy_sd": 0.0},
-            {"model": "minilm-finetuned", "budget": "10", "accuracy_mean": 0.70, "accuracy_sd": 0.0},
-            {"model": "tfidf-logreg", "budget": "10", "accuracy_mean": 0.99, "accuracy_sd": 0.0},  # not a route
-            {"model": "minilm-logreg", "budget": "30", "accuracy_mean": 0.90, "accuracy_sd": 0.004},
+            {"model": "minilm-logreg", "budget": "10", "accuracy_mean": 0.854, "accuracy_sd": 0.005, "seeds": 3},
+            {"model": "minilm-setfit", "budget": "10", "accuracy_mean": 0.861, "accuracy_sd": 0.0, "seeds": 1},
+            {"model": "minilm-finetuned", "budget": "10", "accuracy_mean": 0.70, "accuracy_sd": 0.0, "seeds": 1},
+            {"model": "tfidf-logreg", "budget": "10", "accuracy_mean": 0.99, "accuracy_sd": 0.0, "seeds": 3},
+            {"model": "minilm-logreg", "budget": "30", "accuracy_mean": 0.90, "accuracy_sd": 0.004, "seeds": 3},
         ]
     )
     sentence = findings.encoder_routes(summary, [10, 30, 50])
     assert sentence == (
-        "with 10 examples per intent, SetFit 86.1% (± 0.0%), then frozen encoder 85.4% (± 0.5%), then fine-tuning "
-        "70.0% (± 0.0%); with 30 examples per intent, frozen encoder 90.0% (± 0.4%)."
+        "with 10 examples per intent, SetFit 86.1% (one seed), then frozen encoder 85.4% (± 0.5% over 3 seeds), "
+        "then fine-tuning 70.0% (one seed); with 30 examples per intent, frozen encoder 90.0% (± 0.4% over 3 seeds)."
     )
     assert findings.encoder_routes(summary, [50]) == "No pretrained route was trained at a few-shot budget."
 

@@ -109,7 +109,8 @@ def test_every_figure_names_its_axes_with_units_and_has_a_title(name):
     ax = fig.axes[0]
     assert x_words in ax.get_xlabel()
     assert y_words is None or y_words in ax.get_ylabel()
-    assert title_words in ax.get_title()
+    title = ax.get_title() + (fig._suptitle.get_text() if fig._suptitle else "")
+    assert title_words in title
 
 
 def test_labelled_sets_labels_title_legend_and_leaves_an_unnamed_y_axis_alone():

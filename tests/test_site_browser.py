@@ -1,17 +1,20 @@
-"""The built site in a real headless Chromium: every page loads cleanly, links and images resolve, search works.
+"""The built site as a reader gets it: the page check's verdict, tables, provenance, downloads, the PDF, search.
 
 Skips, with the reason, only where Chromium is not installed; `.ci/run` installs it, so CI never skips.
 """
 
 import functools
 import http.server
+import json
+import re
 import shutil
+import subprocess
 import threading
-from pathlib import Path
-from urllib.parse import unquote, urljoin, urlparse
+from urllib.parse import urljoin
 
 import pytest
 
+from startup_report.site import pagecheck
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -65,36 +68,79 @@ def _open(browser, url: str, width: int = 1280):
     return page
 
 
-def test_every_page_loads_without_errors_and_links_resolve(site, browser):
-    root, base = site
-    pages = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html") if "_static" not in p.parts)
-    assert "index.html" in pages and len(pages) >= 8
-    problems = []
-    for rel in pages:
+def test_the_book_read_every_page_as_a_reader_and_found_nothing_broken(project):
+    """`startup-report book` ran the page check (site/pagecheck.py) on the smoke build before swapping it in."""
+    record = json.loads((project / "build" / "pagecheck.json").read_text())
+    root = project / "_build" / "html"
+    assert record["problems"] == []
+    assert len(record["pages"]) >= 20 and "notebooks/05-market-analysis.html" in record["pages"]
+    assert set(record["pages"]) == {p for p in pagecheck.site_pages(root) if "Refresh" not in (root / p).read_text()}
+
+
+def test_no_table_starts_with_a_bare_row_number_column(site):
+    root, _ = site
+    bare = []
+    for rel in pagecheck.site_pages(root):
         html = (root / rel).read_text(encoding="utf-8")
-        if 'http-equiv="Refresh"' in html:  # the root index.html only redirects to the intro page
-            target = html.split("url=", 1)[1].split('"', 1)[0]
-            if not (root / Path(rel).parent / target).is_file():
-                problems.append(f"{rel}: redirects to missing {target}")
-            continue
-        page = _open(browser, urljoin(base, rel))
-        broken_images = page.eval_on_selector_all(
-            "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
-        )
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-        for href in hrefs:
-            parsed = urlparse(href)
-            if parsed.netloc != urlparse(base).netloc or not parsed.path:
-                continue
-            target = root / unquote(parsed.path).lstrip("/")
-            if parsed.path.endswith("/"):
-                target = target / "index.html"
-            if not target.exists():
-                problems.append(f"{rel}: broken link {href}")
-        problems += [f"{rel}: {error}" for error in page.errors]
-        problems += [f"{rel}: broken image {src}" for src in broken_images]
-        page.close()
-    assert problems == []
+        for number, body in enumerate(re.findall(r"<tbody>(.*?)</tbody>", html, re.S)):
+            rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+            first = [re.sub(r"<[^>]+>", "", (re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S) or [""])[0]).strip()
+                     for r in rows]
+            if len(first) >= 2 and first == [str(i) for i in range(len(first))]:
+                bare.append(f"{rel}: table {number}")
+    assert bare == []
+
+
+def test_every_page_names_its_build_and_links_the_pdf(site):
+    root, _ = site
+    pdf_path = root / "startup-report.pdf"
+    assert pdf_path.stat().st_size > 100_000
+    for rel in ("book/intro.html", "notebooks/03-training.html", "book/downloads.html"):
+        html = (root / rel).read_text(encoding="utf-8")
+        line = html.split('class="sr-provenance', 1)[1].split("</div>", 1)[0]
+        assert "smoke parameter profile" in line and "from commit" in line
+        assert '../startup-report.pdf"' in line
+
+
+def test_every_chain_page_links_its_data_and_notebook_with_checksums(project, site):
+    from startup_report.chain import ALL
+    from startup_report.engine import manifest as mf
+
+    root, _ = site
+    manifest = mf.load(project / "build" / "manifest.json")
+    appendix = (root / "book" / "downloads.html").read_text(encoding="utf-8")
+    for stage in ALL:
+        page = root / stage.folder / stage.notebook.replace(".ipynb", ".html")
+        box = page.read_text(encoding="utf-8").split('class="sr-downloads"', 1)[1].split("</div>", 1)[0]
+        links = re.findall(r'href="\.\./(downloads/[^"]+)"', box)
+        assert f"downloads/{stage.name}/{stage.notebook}" in links
+        for link in links:
+            assert (root / link).is_file(), link
+        for output in manifest.stages[stage.name].outputs:
+            if output.path.endswith(".csv"):
+                name = output.path.rsplit("/", 1)[1]
+                assert f"downloads/{stage.name}/{name}" in links
+                assert output.sha256 in appendix
+                assert mf.sha256_file(root / "downloads" / stage.name / name) == output.sha256
+    assert "results.csv" in appendix and "market.json" in appendix
+
+
+def test_the_pdf_holds_the_executive_summary_verdict_with_the_pages_numbers(site):
+    root, _ = site
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    text = " ".join(subprocess.run([pdftotext, "-layout", str(root / "startup-report.pdf"), "-"],
+                                   capture_output=True, text=True, check=True).stdout.split())
+    html = (root / "book" / "summary.html").read_text(encoding="utf-8")
+    page = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    verdict = re.search(r"On these inputs the business is (.+?)\. The verdict", page).group(1).strip()
+    assert f"On these inputs the business is {verdict}" in text.replace(" .", ".")
+    values = re.search(r"The base plan.s NPV is (.+?) on operating cash flows and (.+?) with a", page)
+    for number in values.groups():
+        assert number.strip() in text, number
+    assert "Contents" in text and "Parameter profile: smoke" in text
+    assert re.search(r"\b2 / \d+\b", text)  # page numbers in the footer
 
 
 def test_search_finds_a_term_from_a_chapter(site, browser):

@@ -51,6 +51,9 @@ def test_accuracy_table_has_one_column_per_budget_and_its_spread():
     table = training_tables.accuracy_by_budget(summary)
     assert table.columns.tolist() == ["accuracy @ 10", "accuracy @ full", "sd @ 10", "sd @ full"]
     assert np.allclose(table.loc[("classical", "tfidf")].to_numpy(), [0.612, 0.9, 0.012, 0.0])
+    one_seed = training_tables.accuracy_by_budget(summary.assign(seeds=[3, 1]))
+    assert one_seed.loc[("classical", "tfidf"), "sd @ 10"] == 0.012
+    assert np.isnan(one_seed.loc[("classical", "tfidf"), "sd @ full"])  # one seed: no spread, not 0.0
 
 
 def test_ensembles_are_not_counted_as_trained():

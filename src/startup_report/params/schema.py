@@ -311,7 +311,6 @@ class Params(Section):
     whatif: WhatIfParams = WhatIfParams()
 
 
-
 SECTIONS: tuple[str, ...] = ("data", "model", "training", "evaluation", "market", "privacy", "whatif")
 
 

@@ -29,13 +29,19 @@ def best_of(summary: pd.DataFrame, families: Sequence[str], budget: str) -> pd.S
     return rows.loc[rows["accuracy_mean"].idxmax()] if len(rows) else None
 
 
+def spread(sd: float, seeds: int) -> str:
+    """'± 0.4 % over 3 seeds', or 'one seed' where a spread cannot be measured (no "± 0.0 %")."""
+    return f"± {sd:.1%} over {seeds} seeds" if seeds > 1 else "one seed"
+
+
 def encoder_routes(summary: pd.DataFrame, budgets: Sequence[int]) -> str:
     """Per few-shot budget, the routes of ``ENCODER_ROUTES`` ranked by mean accuracy, as one sentence."""
     parts = []
     for budget in budgets:
         rows = summary[summary["model"].isin(list(ENCODER_ROUTES)) & (summary["budget"] == str(budget))]
         rows = rows.sort_values("accuracy_mean", ascending=False)
-        ranked = [f"{ENCODER_ROUTES[r.model]} {r.accuracy_mean:.1%} (± {r.accuracy_sd:.1%})" for r in rows.itertuples()]
+        ranked = [f"{ENCODER_ROUTES[r.model]} {r.accuracy_mean:.1%} ({spread(r.accuracy_sd, r.seeds)})"
+                  for r in rows.itertuples()]
         if ranked:
             parts.append(f"with {budget} examples per intent, " + ", then ".join(ranked))
     return ("; ".join(parts) + ".") if parts else "No pretrained route was trained at a few-shot budget."
@@ -75,6 +81,8 @@ def scaling_headlines(summary: pd.DataFrame, budgets: Sequence[int], n_models: i
         spread_low=f"{100 * noise:.1f} points",
         margin_verdict="larger than" if abs(margin) > noise else "within",
     )
+    if min(pre.get("seeds", 2), base.get("seeds", 2)) < 2:  # one seed measures no spread: say so, not "0.0"
+        values.update(spread_low="unknown with one seed", margin_verdict="not comparable with")
     return values
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from startup_report.report.findings import spread
+
 COLUMNS = (
     "dataset",
     "paper",
@@ -177,11 +179,10 @@ def headline(comparison: pd.DataFrame | None, our_parameters_m: float | None = N
     size = float("inf") if our_parameters_m is None else our_parameters_m
     parts = []
     for _, row in budget_verdicts(comparison, size).iterrows():
-        seeds = f"{row['seeds']} seed{'s' if row['seeds'] != 1 else ''}"
         margin = 100 * (row["our_accuracy"] - row["best_accuracy"])
         clause = (
             f"with {_budget_words(row['budget'])}, {row['our_best_model']} reaches {row['our_accuracy']:.1%} "
-            f"(± {row['our_sd']:.1%} over {seeds}) against {row['best_accuracy']:.1%} for the best published, "
+            f"({spread(row['our_sd'], row['seeds'])}) against {row['best_accuracy']:.1%} for the best published, "
             f"{row['best_model']} ({row['best_paper']}): {margin:+.1f} points, {row['best_verdict']}"
         )
         if our_parameters_m is not None:

@@ -28,10 +28,16 @@ def model_card(pooling: int, transformer: int, head: int, encoder: int, n_labels
 
 
 def accuracy_by_budget(summary: pd.DataFrame) -> pd.DataFrame:
-    """Mean test accuracy and its spread over seeds, one column per label budget (``grid.summarize``'s table)."""
+    """Mean test accuracy and its spread over seeds, one column per label budget (``grid.summarize``'s table).
+
+    A cell that ran one seed has no spread (NaN, not 0.0: one seed says nothing about the spread).
+    """
     table = summary.pivot_table(index=["family", "model"], columns="budget", values="accuracy_mean", sort=False)
     table.columns = [f"accuracy @ {c}" for c in table.columns]
-    spread = summary.pivot_table(index=["family", "model"], columns="budget", values="accuracy_sd", sort=False)
+    seeds = summary["seeds"] if "seeds" in summary else pd.Series(2, index=summary.index)
+    measured = summary.assign(accuracy_sd=summary["accuracy_sd"].where(seeds > 1))
+    spread = measured.pivot_table(index=["family", "model"], columns="budget", values="accuracy_sd", sort=False,
+                                  dropna=False)
     spread.columns = [f"sd @ {c}" for c in spread.columns]
     return table.join(spread).round(3)
 

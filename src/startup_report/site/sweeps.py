@@ -83,6 +83,8 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
     ]
     for heading, table in compare.markdown_tables(frame, sweep.swept, _links(layout, sweep, stages, folder)):
         lines += [f"## {heading}", "", table, ""]
+        if compare.MISSING in table:
+            lines += [compare.MISSING_NOTE, ""]
     numeric = compare.numeric_keys(frame, sweep.swept)
     figures = []
     if frame["npv_usd"].isna().all():

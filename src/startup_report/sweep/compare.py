@@ -126,20 +126,31 @@ def _markdown(head: Sequence[str], rows: list[list[str]]) -> str:
     return "\n".join([*lines, *("| " + " | ".join(cells) + " |" for cells in rows)])
 
 
+MISSING = "—"
+MISSING_NOTE = "— : the scenario did not finish (headline figures), or the key is unset in it (swept values)."
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
 def markdown_tables(frame: pd.DataFrame, keys: Sequence[str], links: dict[str, str]) -> list[tuple[str, str]]:
     """(title, Markdown table): the headline figures (names linking to executed notebooks), the verdicts and
     the swept values, apart so that each fits a page's width."""
     names = [str(name) for name in frame["scenario"]]
     figures = [
         [links.get(name, name), str(row["status"])]
-        + ["" if pd.isna(row[c]) else _fmt(c, float(row[c])) for c in HEADLINES]
+        + [MISSING if pd.isna(row[c]) else _fmt(c, float(row[c])) for c in HEADLINES]
         for name, (_, row) in zip(names, frame.iterrows(), strict=True)
     ]
     verdicts = [
         [name, row["verdict"].replace("|", "/") if isinstance(row["verdict"], str) else "(did not finish)"]
         for name, (_, row) in zip(names, frame.iterrows(), strict=True)
     ]
-    values = [[name, *(str(row[k]) for k in keys)] for name, (_, row) in zip(names, frame.iterrows(), strict=True)]
+    values = [
+        [name, *(MISSING if _missing(row[k]) else str(row[k]) for k in keys)]
+        for name, (_, row) in zip(names, frame.iterrows(), strict=True)
+    ]
     return [
         ("Headline figures", _markdown(["scenario", "status", *SHORT.values()], figures)),
         ("Verdicts", _markdown(["scenario", "verdict"], verdicts)),
