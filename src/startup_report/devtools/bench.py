@@ -194,6 +194,45 @@ def smoke_figures(layout: Layout) -> None:
         sweep_figures(first)
 
 
+def move_milliseconds(page_file: Path, rounds: int = 3) -> float:
+    """Slowest time, in ms, from moving a what-if control to its answers being on the page, over every control
+    and position (each move's handler updates the outputs before it returns, so the time is the handler's)."""
+    from playwright.sync_api import sync_playwright
+
+    from startup_report.devtools.screenshot import chromium
+
+    script = """() => { let worst = 0;
+      for (const s of document.querySelectorAll('#whatif-root input[type=range]')) {
+        for (let v = 0; v <= Number(s.max); v++) {
+          const t = performance.now(); s.value = String(v); s.dispatchEvent(new Event('input'));
+          worst = Math.max(worst, performance.now() - t); } }
+      return worst; }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
+        page = browser.new_page()
+        page.goto(page_file.resolve().as_uri(), wait_until="load")
+        worst = max(page.evaluate(script) for _ in range(rounds))
+        browser.close()
+    return worst
+
+
+def whatif_figures(layout: Layout, stages: dict) -> None:
+    """What the what-if page costs: its grid's seconds in the cold chain, and a move's update in Chromium."""
+    _heading("What-if page (the default parameters)")
+    grid = json.loads((layout.stage_dir("whatif") / "whatif.json").read_text())
+    points = sum(len(v["npv"]) for v in grid["values"].values())
+    _line(
+        "what-if grid in the cold chain (s)",
+        f"{stages['whatif']['duration_s']:.1f}",
+        f"{points:,} points; target <= 60 s",
+    )
+    page = layout.root / "_build/html/book/whatif.html"
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        _line("slowest move to updated answers (ms)", f"{move_milliseconds(page):.1f}", "target <= 100 ms")
+    else:
+        _line("slowest move to updated answers (ms)", "no Chromium", "apt-get install -y chromium")
+
+
 def main(argv: list[str]) -> None:
     layout = Layout(find_root())
     cpu = f"{machine.cpu_name()}, {os.cpu_count()} cores, native bf16: {machine.native_bf16()}"
@@ -223,6 +262,7 @@ def main(argv: list[str]) -> None:
     _run(["run", *argv], layout.root)
     book, _ = _run(["book"], layout.root)
     _line("book build (s)", f"{book:.1f}")
+    whatif_figures(layout, stages)
 
     smoke_figures(layout)
 
