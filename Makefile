@@ -15,7 +15,7 @@ MATHJAX := build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
 VENDOR  := $(if $(shell command -v npm 2>/dev/null),$(MATHJAX))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup vendor book run sweep status test test-fast bench lint lock screenshot clean
+.PHONY: help setup vendor book run sweep status test test-fast bench lint lock front clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -72,8 +72,8 @@ test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 bench: $(STAMP) $(VENDOR) ## Measure speed (cold chain, reruns, smoke, sweeps, Dask) into docs/performance.md (~30 min)
 	$(BIN)/python -m startup_report.devtools.bench $(PARAMS_ARGS)
 
-screenshot: $(STAMP) ## Capture the built site's summary page as docs/site.png (the README's picture)
-	$(BIN)/python -m startup_report.devtools.screenshot
+front: $(STAMP) ## After a default `make book`: the README's answer and picture (docs/site.png) from that build
+	$(BIN)/python -m startup_report.devtools.front
 
 lint: $(STAMP) ## ruff on the package and tests, nbqa ruff on the notebooks and computing chapters
 	$(BIN)/ruff check src tests

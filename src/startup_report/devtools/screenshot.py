@@ -1,6 +1,6 @@
 """The README's picture of the site: the executive summary of the built report, captured in headless Chromium.
 
-`make screenshot` (after `make book`) rewrites docs/site.png, so the front door shows the site as it is.
+`make front` (after a default `make book`) rewrites docs/site.png, so the front door shows the site as it is.
 """
 
 from __future__ import annotations
