@@ -20,6 +20,7 @@ def test_values_a_reader_should_never_see_are_found_in_text():
     # words that only look alike, a Keras shape and None in prose are fine
     fine = "Financial infrastructure, nanny, None of the models; ε = ∞"
     assert pagecheck.read_text_problems(fine, "(None, 32) input shape, ( None , 64 )") == []
+    assert pagecheck.read_text_problems("", "None of the 308 test messages is a copy") == []  # a glued sentence
 
 
 def _page(body: str, mathjax: bool = False) -> str:

@@ -46,7 +46,8 @@ VALUE_PATTERNS = {
 }
 # Only where a value is shown (table cells, cell outputs, glued values): None is an English word too.
 # "(None, 32)" is a Keras shape (its batch dimension), not a missing value.
-CELL_PATTERNS = {"None shown as a value": re.compile(r"(?<![\w(-])None(?![\w-])")}
+# "None of the 308 messages" is English, not a missing value.
+CELL_PATTERNS = {"None shown as a value": re.compile(r"(?<![\w(-])None(?![\w-])(?!\s+of\b)")}
 
 READ_PAGE = """
 async () => {
