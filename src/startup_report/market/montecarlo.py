@@ -7,12 +7,15 @@ all draws run through `finance.run_plan` at once as arrays, so 10,000 draws take
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
-from startup_report.params import Uncertain
+
+if TYPE_CHECKING:  # not at run time: the parameters' market section asks this module for bounds as it validates
+    from startup_report.params import Uncertain
 
 SCALAR_ONLY = ("discount_rate_annual", "max_dilution")
 
