@@ -138,9 +138,12 @@ def test_a_bad_params_file_is_refused_naming_the_file(smoke, tmp_path, case):
     assert case == "null section" or str(path) in result.stderr
 
 
-@pytest.mark.parametrize("path", ["/no/such/file.yaml", "a\0b.yaml", LONG + ".yaml"])
-def test_a_params_path_that_cannot_be_a_file_is_refused(smoke, path):
-    refused(smoke, ["status", "--params", path], "Parameter file")
+@pytest.mark.parametrize(
+    "path, field",
+    [("/no/such/file.yaml", "Parameter file"), (LONG + ".yaml", "Parameter file"), ("a\0b.yaml", "'--params'")],
+)
+def test_a_params_path_that_cannot_be_a_file_is_refused(smoke, path, field):
+    refused(smoke, ["status", "--params", path], field)
 
 
 def test_a_machine_cache_that_is_a_file_is_refused(smoke, tmp_path):
@@ -302,8 +305,16 @@ def _interrupt_the_first_stage(monkeypatch, signum: int) -> list[str]:
     return started
 
 
+@pytest.fixture
+def terminal_sigint():
+    """Ctrl-C raising KeyboardInterrupt as in a terminal, also where the test runner's process ignores SIGINT."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signum, how", [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "Ctrl-C")])
-def test_an_interrupted_run_says_so_and_book_refuses_to_publish_it(fresh, monkeypatch, signum, how):
+def test_an_interrupted_run_says_so_and_book_refuses_to_publish_it(fresh, monkeypatch, terminal_sigint, signum, how):
     started = _interrupt_the_first_stage(monkeypatch, signum)
     site = tree_state(fresh / "_build")
     stopped = invoke(fresh, "run", *SMOKE, "-p", "seed=7", "--jobs", "1")
