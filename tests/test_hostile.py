@@ -2,7 +2,7 @@
 front (exit 2, the message naming the field), nothing in ``build/`` or the site changes, nothing is written outside
 the project; an interrupted run, a damaged output or a mix of runs keeps `book` from publishing (exit 1).
 
-The cases that need a built project work on hard-linked copies of the smoke project (conftest's ``project``):
+The cases work on hard-linked copies of the smoke project (conftest's ``project``):
 every write the tool makes replaces a file instead of writing into it, and the tests that damage a file replace
 it too, so the shared build is never touched.
 """
@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 
 from startup_report.cli import app
 from tests.conftest import SMOKE, tree_state
+
+pytestmark = pytest.mark.e2e  # the smoke project is built once per session (under `make test`, not test-fast)
 
 LONG = "x" * 5000
 
