@@ -2,7 +2,7 @@
 front (exit 2, the message naming the field), nothing in ``build/`` or the site changes, nothing is written outside
 the project; an interrupted run, a damaged output or a mix of runs keeps `book` from publishing (exit 1).
 
-The cases that need a built project work on hard-linked copies of the smoke project (conftest's ``project``):
+The cases work on hard-linked copies of the smoke project (conftest's ``project``):
 every write the tool makes replaces a file instead of writing into it, and the tests that damage a file replace
 it too, so the shared build is never touched.
 """
@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 
 from startup_report.cli import app
 from tests.conftest import SMOKE, tree_state
+
+pytestmark = pytest.mark.e2e  # the smoke project is built once per session (under `make test`, not test-fast)
 
 LONG = "x" * 5000
 
@@ -138,9 +140,12 @@ def test_a_bad_params_file_is_refused_naming_the_file(smoke, tmp_path, case):
     assert case == "null section" or str(path) in result.stderr
 
 
-@pytest.mark.parametrize("path", ["/no/such/file.yaml", "a\0b.yaml", LONG + ".yaml"])
-def test_a_params_path_that_cannot_be_a_file_is_refused(smoke, path):
-    refused(smoke, ["status", "--params", path], "Parameter file")
+@pytest.mark.parametrize(
+    "path, field",
+    [("/no/such/file.yaml", "Parameter file"), (LONG + ".yaml", "Parameter file"), ("a\0b.yaml", "'--params'")],
+)
+def test_a_params_path_that_cannot_be_a_file_is_refused(smoke, path, field):
+    refused(smoke, ["status", "--params", path], field)
 
 
 def test_a_machine_cache_that_is_a_file_is_refused(smoke, tmp_path):
@@ -302,8 +307,16 @@ def _interrupt_the_first_stage(monkeypatch, signum: int) -> list[str]:
     return started
 
 
+@pytest.fixture
+def terminal_sigint():
+    """Ctrl-C raising KeyboardInterrupt as in a terminal, also where the test runner's process ignores SIGINT."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("signum, how", [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "Ctrl-C")])
-def test_an_interrupted_run_says_so_and_book_refuses_to_publish_it(fresh, monkeypatch, signum, how):
+def test_an_interrupted_run_says_so_and_book_refuses_to_publish_it(fresh, monkeypatch, terminal_sigint, signum, how):
     started = _interrupt_the_first_stage(monkeypatch, signum)
     site = tree_state(fresh / "_build")
     stopped = invoke(fresh, "run", *SMOKE, "-p", "seed=7", "--jobs", "1")

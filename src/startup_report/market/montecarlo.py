@@ -14,7 +14,7 @@ import pandas as pd
 
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 
-if TYPE_CHECKING:  # only for annotations: the parameters' own range check imports this module
+if TYPE_CHECKING:  # not at run time: the parameters' market section asks this module for bounds as it validates
     from startup_report.params import Uncertain
 
 SCALAR_ONLY = ("discount_rate_annual", "max_dilution")
