@@ -276,10 +276,13 @@ def finish(layout: Layout, source: Path, site: Path, echo=print) -> None:
     title = yaml.safe_load((source / "_config.yml").read_text(encoding="utf-8")).get("title", "Report")
     start = time.perf_counter()
     try:
-        pdf.print_pdf(site, source, title, facts, executable)
+        wide = pdf.print_pdf(site, source, title, facts, executable)
     except Exception as exc:  # Chromium crashed or timed out: a build error, not a traceback
         raise BookError(f"Printing the PDF with {executable} failed; the previous site is untouched.\n{exc}") from exc
     echo(f"PDF printed in {time.perf_counter() - start:.1f} s: {pdf.PDF_NAME}")
+    if wide:
+        raise BookError("Tables wider than the PDF's page (set fewer columns or shorter headers):\n  "
+                        + "\n  ".join(wide))
     _add_banner(site, facts, with_pdf=True)
     report = pagecheck.check_site(site, executable)
     record = {"pages": report.pages, "problems": report.problems, "seconds": round(report.seconds, 1)}
