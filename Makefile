@@ -15,7 +15,7 @@ MATHJAX := build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
 VENDOR  := $(if $(shell command -v npm 2>/dev/null),$(MATHJAX))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup vendor book run sweep status test test-fast bench lint lock front clean
+.PHONY: help setup vendor book pdf run sweep status test test-fast bench lint lock front clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ vendor: $(VENDOR) ## Fetch MathJax with npm so the site renders math offline (sk
 
 book: $(STAMP) $(VENDOR) ## Run the chain (PARAMS=file to overlay) and build the site into _build/html
 	$(BIN)/startup-report run $(PARAMS_ARGS) $(RUN_ARGS)
+	$(BIN)/startup-report book
+
+# `startup-report book` prints the PDF and checks every page in Chromium where it is installed (else it says so).
+pdf: $(STAMP) $(VENDOR) ## Rebuild the site and its PDF (_build/html/startup-report.pdf) from the last run, no chain
 	$(BIN)/startup-report book
 
 run: $(STAMP) ## Run the chain only

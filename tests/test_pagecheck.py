@@ -57,3 +57,21 @@ def test_the_check_fails_a_page_with_nan_and_a_page_with_a_broken_formula(tmp_pa
     assert any("request leaving the site: https://example.com/logo.png" in p for p in by_page["away.html"])
     assert any("broken link" in p and "gone.html" in p for p in by_page["away.html"])
     assert not report.ok
+
+
+def test_no_page_source_holds_a_control_character():
+    """A formula written from a non-raw Python string carries "\\b", "\\f", "\\r" or "\\t" as control characters
+    (the market chapter's two formulas did): MathJax then shows "Math input error"."""
+    import json
+    import re
+
+    control = re.compile(r"[\x00-\x09\x0b-\x1f]")
+    found = []
+    for path in sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("book/*.ipynb"), *ROOT.glob("book/*.md")]):
+        texts = (
+            ["".join(cell["source"]) for cell in json.loads(path.read_text())["cells"]]
+            if path.suffix == ".ipynb"
+            else [path.read_text()]
+        )
+        found += [f"{path.name}: {match.group()!r}" for text in texts for match in control.finditer(text)]
+    assert found == []

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from startup_report.report import openworld_plots, plots  # noqa: E402
+from startup_report.report import openworld_plots, plots, scaling_plot  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +90,7 @@ _LABELS = {  # figure -> (words the x label holds, the y label's, the title's); 
                      "length"),
     "risk_coverage": (lambda: plots.risk_coverage({"m": (_V / 1e5, _V / 1e5)}), "(fraction)", "(fraction)",
                       "Coverage"),
-    "data_scaling": (lambda: plots.data_scaling(_SUMMARY, None, 130.0), "examples per intent (log scale",
+    "data_scaling": (lambda: scaling_plot.data_scaling(_SUMMARY, None, 130.0), "examples per intent (log scale",
                      "(fraction)", "label budget"),
     "break_even": (lambda: plots.break_even(_V, {"human": _V * 5}, 1e3), "(log scale)", "(USD, log scale)",
                    "cheapest"),

@@ -45,7 +45,7 @@ def test_without_chromium_the_site_still_builds_and_every_page_says_how_to_get_t
 
     from startup_report.engine import manifest as mf
     from startup_report.engine.layout import Layout
-    from startup_report.site import book, pagecheck
+    from startup_report.site import pagecheck, publish
 
     shutil.copytree(ROOT / "params", tmp_path / "params")
     mf.save(mf.Manifest(params=load_params(ROOT).model_dump(mode="json")), tmp_path / "build" / "manifest.json")
@@ -55,7 +55,7 @@ def test_without_chromium_the_site_still_builds_and_every_page_says_how_to_get_t
     (site / "index.html").write_text('<html><head><meta http-equiv="Refresh" content="0; url=book/intro.html" />')
     monkeypatch.setattr(pagecheck, "chromium", lambda: None)
     said = []
-    book.finish(Layout(tmp_path), tmp_path, site, echo=said.append)
+    publish.finish(Layout(tmp_path), tmp_path, site, echo=said.append)
     page = (site / "book" / "intro.html").read_text()
     assert "Chromium is not installed" in said[0]
     assert '<article><div class="sr-provenance">' in page and "default parameter profile" in page

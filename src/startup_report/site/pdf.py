@@ -127,15 +127,26 @@ def write_print_page(site: Path, source: Path, title: str, provenance: Provenanc
     return path
 
 
-def print_pdf(site: Path, source: Path, title: str, provenance: Provenance, executable: str) -> Path:
-    """Print the joined report to ``site/startup-report.pdf`` with Chromium; return the PDF's path."""
+# The width of A4 less the margins, in CSS pixels: the print page is laid out at it, so that what overflows
+# here overflows on paper.
+PRINT_WIDTH = 688
+
+WIDE_TABLES = """
+() => Array.from(document.querySelectorAll("section.sr-print-page table")).filter(
+  t => t.getBoundingClientRect().right > document.querySelector("main").getBoundingClientRect().right + 2
+).map(t => (t.closest("section").id + ": " + (t.querySelector("th") || t).textContent.trim()).slice(0, 80))
+"""
+
+
+def print_pdf(site: Path, source: Path, title: str, provenance: Provenance, executable: str) -> list[str]:
+    """Print the joined report to ``site/startup-report.pdf`` with Chromium; return the tables wider than the page."""
     from startup_report.site.pagecheck import browser, serve
 
     write_print_page(site, source, title, provenance)
     target = site / PDF_NAME
     try:
         with serve(site) as base, browser(executable) as instance:
-            page = instance.new_page()
+            page = instance.new_page(viewport={"width": PRINT_WIDTH, "height": 1000})
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
                        else route.abort())
             page.goto(base + PRINT_PAGE, wait_until="load", timeout=120_000)
@@ -144,6 +155,7 @@ def print_pdf(site: Path, source: Path, title: str, provenance: Provenance, exec
                 " { await MathJax.startup.promise; } }"
             )
             page.emulate_media(media="print")
+            wide = page.evaluate(WIDE_TABLES)
             page.pdf(
                 path=str(target),
                 format="A4",
@@ -156,4 +168,4 @@ def print_pdf(site: Path, source: Path, title: str, provenance: Provenance, exec
             page.close()
     finally:
         (site / PRINT_PAGE).unlink(missing_ok=True)
-    return target
+    return wide
