@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from startup_report.params.section import IsoDate, LabelKeyed
-from startup_report.params.section import Section as _Section
+from startup_report.section import IsoDate, LabelKeyed
+from startup_report.section import Section as _Section
 
 
 class Uncertain(_Section):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from startup_report.params.section import Section
+from startup_report.section import Section
 
 
 class WhatIfParams(Section):

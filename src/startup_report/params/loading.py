@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from startup_report.params.messages import ParamsError, format_validation_error, shown
 from startup_report.params.schema import SECTIONS, Params
-from startup_report.params.section import Section
+from startup_report.section import Section
 
 # Reading the YAML the tool accepts (parameter files, sweep files, `-p` values): strict, and never a traceback.
 # PyYAML's safe loader keeps the last of two equal keys without a word and turns ``2026-02-30`` into a crash

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from startup_report.params.section import Section as _Section
+from startup_report.section import Section as _Section
 
 
 class PrivacyParams(_Section):
