@@ -254,3 +254,9 @@ def table(
     rendered = f'<div class="sr-table-wrap">{body}{foot}</div>'
     text = pd.DataFrame({headers[c]: plain[c] for c in chosen}, columns=[headers[c] for c in chosen])
     return Table(data=data.reset_index(drop=True), text=text, html=rendered, notes=tuple(all_notes))
+
+
+def exact(frame: pd.DataFrame, digits: int = 6) -> Table:
+    """A worked example's table (the math chapter's), every float to ``digits`` decimals as the text quotes it."""
+    floats = [c for c in frame.columns if frame[c].dtype.kind == "f"]
+    return table(frame, formats={c: f"number:{digits}" for c in floats})
