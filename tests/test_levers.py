@@ -41,3 +41,10 @@ def test_a_file_without_its_columns_is_rejected(tmp_path):
     _frame().drop(columns=["cpu"]).to_csv(path, index=False)
     with pytest.raises(ValueError, match="cpu"):
         levers.load(path, "banking77")
+
+
+def test_a_lever_measured_with_one_seed_gets_no_verdict():
+    frame = _frame()
+    frame = frame[(frame["lever"] != "tuned") | (frame["seed"] == 1)]
+    text = levers.sentence(levers.summary(frame), "AMD EPYC")
+    assert "best lever is tuned" in text and "one seed, so its spread is unknown" in text

@@ -63,6 +63,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--budget", type=int, default=10)
+    parser.add_argument("--tuned-seeds", type=int, default=None, help="seeds that also run the tuned levers (all)")
     parser.add_argument("--out", type=Path, default=ROOT / "data/levers/fewshot10.csv")
     args = parser.parse_args()
 
@@ -104,6 +105,8 @@ def main() -> None:
                time.perf_counter() - start)  # fmt: skip
         start = time.perf_counter()
         record("frozen + kNN vote (k=5)", seed, _knn_probs(x, y, test_frozen, n), time.perf_counter() - start)
+        if args.tuned_seeds is not None and i >= args.tuned_seeds:
+            continue
 
         start = time.perf_counter()
         tuned = SupConEncoder(steps=args.steps).fit(texts, y, seed)

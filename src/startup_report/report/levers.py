@@ -49,6 +49,9 @@ def sentence(table: pd.DataFrame, cpu: str) -> str:
         b = base.iloc[0]
         gain = best["accuracy_mean"] - b["accuracy_mean"]
         spread = max(best["accuracy_sd"], b["accuracy_sd"])
-        verdict = "more than" if abs(gain) > spread else "within"
-        text += f", {100 * gain:+.1f} points on the baseline's {b['accuracy_mean']:.1%}, {verdict} the seed spread"
+        if best["seeds"] < 2:
+            verdict = "one seed, so its spread is unknown"
+        else:
+            verdict = ("more than" if abs(gain) > spread else "within") + " the seed spread"
+        text += f", {100 * gain:+.1f} points on the baseline's {b['accuracy_mean']:.1%}, {verdict}"
     return text + "."
