@@ -43,7 +43,8 @@ def sentence(table: pd.DataFrame, cpu: str) -> str:
     base = table[table["lever"] == BASELINE]
     text = (
         f"At 10 examples per intent the best lever is {best['lever']}: {best['accuracy_mean']:.1%} "
-        f"(± {best['accuracy_sd']:.1%} over {best['seeds']} seeds, {best['seconds']:.0f} s per seed on {cpu})"
+        f"(± {best['accuracy_sd']:.1%} over {best['seeds']} seed{'s' if best['seeds'] != 1 else ''}, "
+        f"{best['seconds']:.0f} s per seed on {cpu})"
     )
     if len(base) and best["lever"] != BASELINE:
         b = base.iloc[0]
