@@ -117,3 +117,15 @@ def test_both_pretrained_families_check_and_count_alike():
     assert setfit.n_parameters() == tuned.n_parameters() > 22_000_000  # untrained: both from the config
     assert setfit.size_bytes() == tuned.size_bytes() == 4 * tuned.n_parameters()
     assert setfit.flops_per_message() == tuned.flops_per_message() > 0
+
+
+def test_the_supervised_contrastive_loss_rewards_same_intent_messages_close_together():
+    import torch
+
+    from startup_report.modeling.supcon import supcon_loss
+
+    labels = torch.tensor([0, 0, 1, 1])
+    apart = torch.nn.functional.normalize(torch.tensor([[1.0, 0.0], [1.0, 0.1], [0.0, 1.0], [0.1, 1.0]]), dim=-1)
+    mixed = apart[[0, 2, 1, 3]]  # the same vectors, each intent's pair now split across the two directions
+    assert supcon_loss(apart, labels, 0.1) < supcon_loss(mixed, labels, 0.1)
+    assert float(supcon_loss(apart, torch.tensor([0, 1, 2, 3]), 0.1)) == 0.0  # no positives: zero, not NaN

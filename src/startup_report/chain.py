@@ -31,6 +31,9 @@ def _market_files(params: Params, root: Path) -> list[Path]:
 
 LITERATURE = "data/literature/banking77_published.csv"
 OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
+#: Few-shot levers measured by ``python -m startup_report.devtools.levers`` (minutes of fine-tuning, so measured
+#: once and committed, not rerun by every build); the training chapter shows them.
+LEVERS = "data/levers/fewshot10.csv"
 
 
 def _published(name: str, params: Params, root: Path) -> list[Path]:
@@ -40,8 +43,10 @@ def _published(name: str, params: Params, root: Path) -> list[Path]:
 
 
 def _literature(params: Params, root: Path) -> list[Path]:
-    """Published closed-world accuracies of this dataset, if any."""
-    return _published(LITERATURE, params, root)
+    """Published closed-world accuracies of this dataset, if any, and the measured few-shot levers, if any."""
+    levers = root / LEVERS
+    measured = [levers] if levers.is_file() and not literature.rows_for(levers, params.data.name).empty else []
+    return _published(LITERATURE, params, root) + measured
 
 
 def _evaluation_inputs(params: Params, root: Path) -> list[Path]:

@@ -195,17 +195,31 @@ def gap_to_best(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gap_sentence(gaps: pd.DataFrame) -> str:
-    """The gap to the best published method per known share, worded from ``gap_to_best``."""
+def gap_sentence(gaps: pd.DataFrame, draws: int | None = None) -> str:
+    """The gap to the best published method per known share, worded from ``gap_to_best``; with the number of
+    draws, each gap is judged by our spread over draws (``literature.verdict``)."""
+    from startup_report.report.literature import verdict
+
     if gaps.empty:
         return "No published open-world result shares a known-intent ratio with this run."
+
+    def judged(r, figure: str) -> str:
+        gap = getattr(r, f"{figure}_gap_points")
+        text = f"{gap:+.1f} points"
+        if draws is not None:
+            text += f" ({verdict(gap / 100, getattr(r, f'our_{figure}_sd'), draws)})"
+        return text
+
     parts = [
         f"at {r.known_share:.0%} known, {r.our_accuracy:.1%} accuracy and {r.our_macro_f1:.1%} macro-F1 against "
         f"{r.published_accuracy:.1%} ({r.published_accuracy_method}) and {r.published_macro_f1:.1%} "
-        f"({r.published_macro_f1_method}): {r.accuracy_gap_points:+.1f} and {r.macro_f1_gap_points:+.1f} points"
+        f"({r.published_macro_f1_method}): {judged(r, 'accuracy')} and {judged(r, 'macro_f1')}"
         for r in gaps.itertuples()
     ]
-    lead = "With thresholds of the literature's kind, our best rule on frozen embeddings reads "
+    lead = (
+        "With thresholds of the literature's kind, the best of our rules on frozen embeddings (picked per figure "
+        "on the test set, so an upper bound for us) reads "
+    )
     return lead + "; ".join(parts) + "."
 
 

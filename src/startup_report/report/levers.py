@@ -1,0 +1,58 @@
+"""The few-shot levers table of the training chapter: what each lever gave at 10 examples per intent, measured
+by ``python -m startup_report.devtools.levers`` (3 seeds, the standard test set) and committed as a CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+BASELINE = "frozen + logistic regression (baseline)"
+
+
+def load(path: Path, dataset: str) -> pd.DataFrame:
+    """The CSV's rows of ``dataset``; the error names what is missing."""
+    frame = pd.read_csv(path)
+    missing = {"dataset", "lever", "seed", "accuracy", "seconds", "cpu"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"{path}: missing columns {sorted(missing)}")
+    return frame[frame["dataset"] == dataset].reset_index(drop=True)
+
+
+def summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per lever: mean and sd of test accuracy over seeds, the change against the baseline's mean (points),
+    the seeds and the mean CPU seconds per seed; in the order measured."""
+    grouped = frame.groupby("lever", sort=False)
+    out = grouped.agg(
+        accuracy_mean=("accuracy", "mean"),
+        accuracy_sd=("accuracy", "std"),
+        seeds=("seed", "nunique"),
+        seconds=("seconds", "mean"),
+    ).reset_index()
+    out["accuracy_sd"] = out["accuracy_sd"].fillna(0.0)
+    base = out.loc[out["lever"] == BASELINE, "accuracy_mean"]
+    out["vs_baseline_points"] = 100 * (out["accuracy_mean"] - (float(base.iloc[0]) if len(base) else float("nan")))
+    return out
+
+
+def sentence(table: pd.DataFrame, cpu: str) -> str:
+    """The best lever and the baseline, worded from the table; a gain within the spread is said to be so."""
+    if table.empty:
+        return "No few-shot lever has been measured for this dataset."
+    best = table.loc[table["accuracy_mean"].idxmax()]
+    base = table[table["lever"] == BASELINE]
+    text = (
+        f"At 10 examples per intent the best lever is {best['lever']}: {best['accuracy_mean']:.1%} "
+        f"(± {best['accuracy_sd']:.1%} over {best['seeds']} seed{'s' if best['seeds'] != 1 else ''}, "
+        f"{best['seconds']:.0f} s per seed on {cpu})"
+    )
+    if len(base) and best["lever"] != BASELINE:
+        b = base.iloc[0]
+        gain = best["accuracy_mean"] - b["accuracy_mean"]
+        spread = max(best["accuracy_sd"], b["accuracy_sd"])
+        if best["seeds"] < 2:
+            verdict = "one seed, so its spread is unknown"
+        else:
+            verdict = ("more than" if abs(gain) > spread else "within") + " the seed spread"
+        text += f", {100 * gain:+.1f} points on the baseline's {b['accuracy_mean']:.1%}, {verdict}"
+    return text + "."

@@ -1,0 +1,50 @@
+"""The few-shot levers table: means over seeds, the change against the baseline, and the chapter's sentence."""
+
+import pandas as pd
+import pytest
+
+from startup_report.report import levers
+
+
+def _frame() -> pd.DataFrame:
+    rows = [(levers.BASELINE, s, a, 9.0) for s, a in ((1, 0.85), (2, 0.84), (3, 0.86))]
+    rows += [("tuned", s, a, 300.0) for s, a in ((1, 0.88), (2, 0.87), (3, 0.89))]
+    rows += [("noisy", s, a, 1.0) for s, a in ((1, 0.80), (2, 0.90), (3, 0.85))]
+    frame = pd.DataFrame(rows, columns=["lever", "seed", "accuracy", "seconds"])
+    return frame.assign(dataset="banking77", cpu="AMD EPYC")
+
+
+def test_summary_and_sentence(tmp_path):
+    path = tmp_path / "levers.csv"
+    _frame().to_csv(path, index=False)
+    table = levers.summary(levers.load(path, "banking77"))
+    assert table["lever"].tolist() == [levers.BASELINE, "tuned", "noisy"]
+    tuned = table.set_index("lever").loc["tuned"]
+    assert tuned["accuracy_mean"] == pytest.approx(0.88) and tuned["vs_baseline_points"] == pytest.approx(3.0)
+    assert tuned["seeds"] == 3 and tuned["seconds"] == 300.0
+    text = levers.sentence(table, "AMD EPYC")
+    assert "best lever is tuned: 88.0% (± 1.0% over 3 seeds, 300 s per seed on AMD EPYC)" in text
+    assert "+3.0 points on the baseline's 85.0%, more than the seed spread" in text
+    assert levers.load(path, "clinc150").empty
+
+
+def test_a_gain_within_the_spread_is_said_to_be_so():
+    frame = _frame()
+    frame = frame[frame["lever"] != "tuned"]
+    frame.loc[frame["lever"] == "noisy", "accuracy"] = [0.83, 0.91, 0.86]  # mean 0.8667, sd 0.04
+    text = levers.sentence(levers.summary(frame), "AMD EPYC")
+    assert "best lever is noisy" in text and "within the seed spread" in text
+
+
+def test_a_file_without_its_columns_is_rejected(tmp_path):
+    path = tmp_path / "bad.csv"
+    _frame().drop(columns=["cpu"]).to_csv(path, index=False)
+    with pytest.raises(ValueError, match="cpu"):
+        levers.load(path, "banking77")
+
+
+def test_a_lever_measured_with_one_seed_gets_no_verdict():
+    frame = _frame()
+    frame = frame[(frame["lever"] != "tuned") | (frame["seed"] == 1)]
+    text = levers.sentence(levers.summary(frame), "AMD EPYC")
+    assert "best lever is tuned" in text and "one seed, so its spread is unknown" in text
