@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from startup_report.report.findings import spread
+
 BASELINE = "frozen + logistic regression (baseline)"
 
 
@@ -43,16 +45,16 @@ def sentence(table: pd.DataFrame, cpu: str) -> str:
     base = table[table["lever"] == BASELINE]
     text = (
         f"At 10 examples per intent the best lever is {best['lever']}: {best['accuracy_mean']:.1%} "
-        f"(± {best['accuracy_sd']:.1%} over {best['seeds']} seed{'s' if best['seeds'] != 1 else ''}, "
+        f"({spread(best['accuracy_sd'], int(best['seeds']))}, "
         f"{best['seconds']:.0f} s per seed on {cpu})"
     )
     if len(base) and best["lever"] != BASELINE:
         b = base.iloc[0]
         gain = best["accuracy_mean"] - b["accuracy_mean"]
-        spread = max(best["accuracy_sd"], b["accuracy_sd"])
+        widest = max(best["accuracy_sd"], b["accuracy_sd"])
         if best["seeds"] < 2:
             verdict = "one seed, so its spread is unknown"
         else:
-            verdict = ("more than" if abs(gain) > spread else "within") + " the seed spread"
+            verdict = ("more than" if abs(gain) > widest else "within") + " the seed spread"
         text += f", {100 * gain:+.1f} points on the baseline's {b['accuracy_mean']:.1%}, {verdict}"
     return text + "."
