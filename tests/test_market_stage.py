@@ -169,9 +169,17 @@ def test_channel_moves_the_human_cost_and_the_route_wording(evaluation):
 
 def test_exit_multiple_moves_the_odds_and_the_verdict_text(evaluation):
     low, _ = run(evaluation, exit_revenue_multiple=0.0)
-    high, _ = run(evaluation, exit_revenue_multiple=30.0, raise_arr_multiple=30.0, max_dilution=0.95)
+    high, _ = run(evaluation, exit_revenue_multiple=30.0, valuation_scale=5.0, max_dilution=0.95)
     assert high["p_npv_positive"] != low["p_npv_positive"] and high["verdict"] != low["verdict"]
     assert high["rec_7"] != low["rec_7"]
+
+
+def test_a_cheaper_client_never_lowers_the_value(evaluation):
+    # The symptom of counting the funding twice: a CAC of $60k valued the plan lower than $150k.
+    _, default = run(evaluation)
+    _, cheaper = run(evaluation, cac_usd=60_000.0)
+    assert cheaper.npv_base_no_exit_usd >= default.npv_base_no_exit_usd
+    assert cheaper.npv_base_usd >= default.npv_base_usd
 
 
 def test_seed_changes_the_draws_and_is_recorded(evaluation):

@@ -190,7 +190,8 @@ def sizing(inp: Inputs, per_contact: float) -> tuple[dict, pd.DataFrame, pd.Data
 def plan(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -> tuple:
     """The base five-year plan, its yearly roll-up, and the same plan with the exit multiple at zero."""
     serving = inp.measured.serving_cost_per_million_usd / 1e6
-    base = economics.plan_inputs(inp.config, ours, serving, price_usd, seat_usd)
+    terms = economics.round_terms(inp.facts["benchmarks"], inp.config.rounds)
+    base = economics.plan_inputs(inp.config, ours, serving, price_usd, seat_usd, terms)
     result = finance.run_plan(base)
     return base, result, finance.yearly(result.table())
 

@@ -66,8 +66,10 @@ def recommendations(
         recommend.pricing(pricing, inp.config.pricing),
         recommend.data_moat(moat),
         recommend.margin(checks),
-        recommend.funding(o.odds, float(o.base.funding_need_usd[0]), inp.config.months),
-        recommend.exit_dependence(o.odds, inp.config.exit_revenue_multiple),
+        recommend.funding(
+            o.odds, float(o.base.funding_need_usd[0]), inp.config.months, inp.config.max_failure_probability
+        ),
+        recommend.exit_dependence(o.odds, inp.config.exit_revenue_multiple, inp.config.gold_mine_probability),
     ]
 
 
@@ -105,6 +107,18 @@ def world_text(inp: Inputs) -> str:
     return (f"the open world: {w.model} trained on the known intents with {held}, rejection by "
             f"{w.rejection.replace('_', ' ')}, mean of {w.seeds} draw(s) (market.automation_world: open); the "
             "LLM API, prompted with the same known intents, is counted right only on their messages")
+
+
+def round_terms_text(inp: Inputs) -> str:
+    """Each stage's sourced pre-money and ARR milestone, in words."""
+    rows = inp.facts["benchmarks"].set_index("key")
+    parts = [
+        f"{s.name} at {money(float(rows.loc[s.premoney_key, 'value']) * 1e6 * inp.config.valuation_scale)} "
+        f"pre-money ({rows.loc[s.premoney_key, 'publisher']}, {rows.loc[s.premoney_key, 'published']}) once ARR has "
+        f"reached {money(float(rows.loc[s.milestone_key, 'value']) * 1e6)} ({rows.loc[s.milestone_key, 'publisher']})"
+        for s in inp.config.rounds
+    ]
+    return "; ".join(parts)
 
 
 def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
@@ -157,8 +171,10 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
             float(o.base.runway_months[0]),
             c.months,
             float(o.base.funding_need_usd[0]),
-            float(o.base.dilution[0]),
+            o.base.rounds_table(),
+            [s.name for s in c.rounds],
             c.max_dilution,
+            c.runway_target_months,
         ),
         "discount_rate": f"{c.discount_rate_annual:.0%}",
         "gross_margin_last": f"{last['gross_margin_pct']:.0f}%" if pd.notna(last["gross_margin_pct"]) else "n/a",
@@ -175,7 +191,8 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "npv_median": money(o.odds["npv_median"]),
         "npv_no_exit_median": money(o.odds["npv_no_exit_median"]),
         "exit_multiple": f"{c.exit_revenue_multiple:g}x",
-        "raise_multiple": f"{c.raise_arr_multiple:g}x",
+        "runway_target": f"{c.runway_target_months:g} months",
+        "round_terms": round_terms_text(inp),
         "max_dilution": f"{c.max_dilution:.0%}",
         "gold_threshold": f"{c.gold_mine_probability:.0%}",
         "bubble_threshold": f"{c.bubble_probability:.0%}",

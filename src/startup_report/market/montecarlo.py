@@ -14,11 +14,11 @@ import pandas as pd
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 from startup_report.params import Uncertain
 
-SCALAR_ONLY = ("discount_rate_annual", "max_dilution")
+SCALAR_ONLY = ("discount_rate_annual",)
 
 
 def drawable() -> list[str]:
-    """Plan inputs the Monte Carlo may draw (the discount rate and dilution cap are policy, not uncertainty)."""
+    """Plan inputs the Monte Carlo may draw (the discount rate is policy, not uncertainty)."""
     return [name for name in PlanInputs.field_names() if name not in SCALAR_ONLY]
 
 

@@ -109,17 +109,51 @@ def verdict(p_no_exit: float, p_with_exit: float, p_fail: float, t: Thresholds) 
     return f"{label} ({numbers})"
 
 
-def base_case_story(runway_months: float, months: int, need: float, dilution: float, max_dilution: float) -> str:
-    """What happens to the base case's cash: enough, a raise at a stated dilution, or a stop for lack of money."""
+def base_case_story(
+    runway_months: float,
+    months: int,
+    need: float,
+    rounds: pd.DataFrame,
+    stages: list[str],
+    max_dilution: float,
+    runway_target: float,
+) -> str:
+    """What happens to the base case's cash: enough, staged rounds at stated terms, or a stop at a failed round."""
     if need <= 0:
         return f"In the base case the starting cash lasts the whole {months}-month plan, so no raise is needed."
-    start = f"In the base case cash runs out in month {runway_months:.0f} and the company needs {money(need)} more"
-    if np.isnan(dilution):
+    start = (
+        f"In the base case cash runs out in month {runway_months:.0f} and the plan's shortfall is {money(need)}; "
+        f"it raises in rounds sized to {runway_target:.0f} months of runway"
+    )
+
+    def stage(i: int) -> str:
+        return stages[min(i, len(stages) - 1)] if stages else "a round"
+
+    closed = rounds[~rounds["failed"]]
+    parts = [
+        f"{stage(i)} in month {r['month']:.0f}: {money(r['amount (USD)'])} at {money(r['pre-money (USD)'])} "
+        f"pre-money, {r['dilution']:.0%} of the company"
+        for i, r in closed.reset_index(drop=True).iterrows()
+    ]
+    done = f" ({'; '.join(parts)})" if parts else ""
+    failed = rounds[rounds["failed"]]
+    if failed.empty:
+        kept = float(np.prod(1.0 - closed["dilution"]))
         return (
-            f"{start}; raising it at the stated pre-money rule would cost more than {max_dilution:.0%} of the "
-            "company, so the plan stops there and never reaches the exit."
+            f"{start}{done}. Today's owners keep {kept:.0%} of everything after, the raised cash included, "
+            "and of the exit."
         )
-    return f"{start}, raised for {dilution:.0%} of the company; today's owners keep the rest of the exit."
+    row = failed.iloc[0]
+    name = stage(len(closed))
+    why = (
+        f"the company has not reached the ARR milestone of a {name} round"
+        if row["missed milestone"]
+        else f"it would sell {row['dilution']:.0%} of the company, above the {max_dilution:.0%} cap"
+    )
+    return (
+        f"{start}{done}. The {name} round in month {row['month']:.0f} fails ({why}), so the plan stops there "
+        "and never reaches the exit."
+    )
 
 
 def benchmark_note(checks: pd.DataFrame) -> str:
