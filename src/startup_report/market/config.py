@@ -247,13 +247,23 @@ class MarketParams(_Section):
     )
     gtm: dict[str, GtmOption] = Field(
         default_factory=lambda: {
-            "banks, direct sales": GtmOption(cac_usd=250_000, monthly_contacts=80_000, churn_monthly=0.01),
-            "fintechs, direct sales": GtmOption(cac_usd=60_000, monthly_contacts=15_000, churn_monthly=0.025),
+            "banks, direct sales": GtmOption(
+                cac_usd=250_000, monthly_contacts=80_000, churn_monthly=0.01, sales_cycle_months=9, onboarding_months=3
+            ),
+            "fintechs, direct sales": GtmOption(
+                cac_usd=60_000, monthly_contacts=15_000, churn_monthly=0.025, sales_cycle_months=4, onboarding_months=2
+            ),
             "helpdesk marketplace partner": GtmOption(
-                cac_usd=10_000, monthly_contacts=5_000, churn_monthly=0.03, revenue_share=0.3
+                cac_usd=10_000,
+                monthly_contacts=5_000,
+                churn_monthly=0.03,
+                revenue_share=0.3,
+                sales_cycle_months=1,
+                onboarding_months=1,
             ),
         },
-        description="Assumption: go-to-market options compared in the strategy chapter.",
+        description="Assumption: go-to-market segments; the plan, the Monte Carlo and the verdict run for each, "
+        "and the market chapter reports the one a rule picks from the numbers beside the others.",
     )
     team: dict[str, TeamRole] = Field(
         default_factory=lambda: {

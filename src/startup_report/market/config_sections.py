@@ -34,6 +34,12 @@ class GtmOption(_Section):
     revenue_share: float = Field(
         0.0, ge=0.0, lt=1.0, description="Assumption: share of revenue a channel partner keeps."
     )
+    sales_cycle_months: float = Field(
+        0.0, ge=0.0, le=36.0, description="Assumption: months from winning a client to its first revenue."
+    )
+    onboarding_months: float = Field(
+        0.0, ge=0.0, le=36.0, description="Assumption: months over which a new client ramps to its full volume."
+    )
 
 
 class RoundStage(_Section):

@@ -153,6 +153,20 @@ def round_terms(benchmarks: pd.DataFrame, stages) -> tuple[tuple[float, ...], tu
     return tuple(get(s.premoney_key) for s in stages), tuple(get(s.milestone_key) for s in stages)
 
 
+def round_terms_text(benchmarks: pd.DataFrame, stages, scale: float) -> str:
+    """Each stage's sourced pre-money (times ``scale``) and ARR milestone, with their publishers, in words."""
+    from startup_report.report.findings import money
+
+    rows = benchmarks.set_index("key")
+
+    def said(key: str, times: float = 1.0) -> str:
+        return f"{money(float(rows.loc[key, 'value']) * 1e6 * times)} ({rows.loc[key, 'publisher']})"
+
+    return "; ".join(
+        f"{s.name} at {said(s.premoney_key, scale)} pre-money once ARR reaches {said(s.milestone_key)}" for s in stages
+    )
+
+
 def plan_inputs(
     config,
     shares,
