@@ -175,6 +175,7 @@ class PlanResult:
                 "dilution": r.dilution[draw][keep],
                 "failed": r.failed[draw][keep],
                 "missed milestone": r.missed[draw][keep],
+                "stage": r.stage[draw][keep],
             }
         )
 

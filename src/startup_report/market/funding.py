@@ -28,6 +28,7 @@ class Rounds:
     missed: np.ndarray  # the round's failure is a missed ARR milestone (else, where failed, the dilution cap)
     cash_before_usd: np.ndarray  # cash the company holds when the round opens (new investors get d of it too)
     amount_pv_usd: np.ndarray  # the raised cash valued when it is spent (the deficits it covers, discounted)
+    stage: np.ndarray  # index of the stage in market.rounds whose terms priced it (-1: before the first milestone)
 
 
 def staged_rounds(cash: np.ndarray, revenue: np.ndarray, p: PlanInputs, col) -> Rounds:
@@ -91,6 +92,7 @@ def staged_rounds(cash: np.ndarray, revenue: np.ndarray, p: PlanInputs, col) -> 
                 opens & milestone,
                 np.maximum(before, 0),
                 amount_pv,
+                np.where(opens, stage, -1),
             )
         )
         raised = raised + np.where(opens & ~failed, amount, 0.0)
@@ -98,7 +100,9 @@ def staged_rounds(cash: np.ndarray, revenue: np.ndarray, p: PlanInputs, col) -> 
         start = np.where(opens, t + 1, start)
     if not columns:
         empty = np.empty((draws, 0))
-        return Rounds(empty.astype(int), empty, empty, empty, empty.astype(bool), empty.astype(bool), empty, empty)
+        return Rounds(
+            empty.astype(int), empty, empty, empty, empty.astype(bool), empty.astype(bool), empty, empty, empty
+        )
     stack = [np.stack(c, axis=1) for c in zip(*columns, strict=True)]
     return Rounds(
         stack[0].astype(int),
@@ -109,6 +113,7 @@ def staged_rounds(cash: np.ndarray, revenue: np.ndarray, p: PlanInputs, col) -> 
         stack[5].astype(bool),
         stack[6],
         stack[7],
+        stack[8].astype(int),
     )
 
 

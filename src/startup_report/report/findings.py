@@ -126,14 +126,15 @@ def base_case_story(
         f"it raises in rounds sized to {runway_target:.0f} months of runway"
     )
 
-    def stage(i: int) -> str:
-        return stages[min(i, len(stages) - 1)] if stages else "a round"
+    def stage(row: pd.Series) -> str:
+        i = int(row.get("stage", 0))
+        return f"a {stages[i]} round" if stages and 0 <= i < len(stages) else "a round"
 
     closed = rounds[~rounds["failed"]]
     parts = [
-        f"{stage(i)} in month {r['month']:.0f}: {money(r['amount (USD)'])} at {money(r['pre-money (USD)'])} "
+        f"{stage(r)} in month {r['month']:.0f}: {money(r['amount (USD)'])} at {money(r['pre-money (USD)'])} "
         f"pre-money, {r['dilution']:.0%} of the company"
-        for i, r in closed.reset_index(drop=True).iterrows()
+        for _, r in closed.iterrows()
     ]
     done = f" ({'; '.join(parts)})" if parts else ""
     failed = rounds[rounds["failed"]]
@@ -144,14 +145,14 @@ def base_case_story(
             "and of the exit."
         )
     row = failed.iloc[0]
-    name = stage(len(closed))
+    name = stage(row)
     why = (
-        f"the company has not reached the ARR milestone of a {name} round"
+        f"the company has not reached the {stages[0] if stages else 'first'} ARR milestone"
         if row["missed milestone"]
         else f"it would sell {row['dilution']:.0%} of the company, above the {max_dilution:.0%} cap"
     )
     return (
-        f"{start}{done}. The {name} round in month {row['month']:.0f} fails ({why}), so the plan stops there "
+        f"{start}{done}. The round in month {row['month']:.0f} ({name}) fails ({why}), so the plan stops there "
         "and never reaches the exit."
     )
 
@@ -222,12 +223,12 @@ def finite(value: float | None) -> float | None:
 def llm_breakeven_text(accuracy: float | None, published: float) -> str:
     """The LLM accuracy at which the client pays the same on either route, against the published figure."""
     if accuracy is None or not np.isfinite(accuracy):
-        return "no LLM accuracy makes its route cost what ours does on these prices"
+        return "No LLM accuracy makes its route cost what ours does on these prices"
     if accuracy > 1:
-        return (f"even a perfect LLM (100% accuracy) would cost the client more per contact than our router "
+        return (f"Even a perfect LLM (100% accuracy) would cost the client more per contact than our router "
                 f"(break-even {accuracy:.0%})")
     if accuracy < 0:
-        return "the LLM route costs the client less than ours at any accuracy on these prices"
+        return "The LLM route costs the client less than ours at any accuracy on these prices"
     verb = "holds" if published < accuracy else "flips"
-    return (f"the LLM route would cost the client what ours does at {accuracy:.1%} accuracy; against the "
+    return (f"The LLM route would cost the client what ours does at {accuracy:.1%} accuracy; against the "
             f"{published:.1%} used here the recommendation {verb}")
