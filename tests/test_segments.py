@@ -46,3 +46,10 @@ def test_breakeven_accuracy_equals_the_two_routes():
                                           llm_fixed_per_contact=0.1, cost=cost)  # fmt: skip
     # 0.1 + 0.5 (4 - 3a) = 1 -> a = 1.1 / 1.5
     assert accuracy == pytest.approx(1.1 / 1.5)
+
+
+def test_automation_is_capped_where_the_router_cannot_resolve_more():
+    from startup_report.market import montecarlo
+
+    ranges = montecarlo.cap({"automation_rate": Uncertain(low=0.2, high=0.6)}, "automation_rate", 0.5)
+    assert (ranges["automation_rate"].low, ranges["automation_rate"].high) == (0.2, 0.5)

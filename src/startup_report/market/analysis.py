@@ -201,9 +201,12 @@ def plan(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -
 
 
 def simulate(inp: Inputs, base: finance.PlanInputs, seed: int) -> tuple[finance.PlanResult, dict, float]:
-    """The Monte Carlo over the uncertain inputs, seeded by the chain's seed; also returns its run time."""
+    """The Monte Carlo over the uncertain inputs, seeded by the chain's seed, the automation drawn no higher than
+    the router can resolve (template share x measured precision); also returns its run time."""
+    mix = product.class_mix(inp.predictions["label"], inp.classes, inp.config.default_intent_class)
+    ranges = montecarlo.cap(inp.config.uncertainty, "automation_rate", mix["template"] * base.automation_precision)
     start = time.perf_counter()
-    result = montecarlo.simulate(base, inp.config.uncertainty, inp.config.draws, seed=seed)
+    result = montecarlo.simulate(base, ranges, inp.config.draws, seed=seed)
     seconds = time.perf_counter() - start
     return result, montecarlo.summary(result, inp.config.runway_alarm_months), seconds
 

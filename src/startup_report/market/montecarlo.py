@@ -28,6 +28,15 @@ def check_names(uncertainty: Mapping[str, Uncertain]) -> None:
         raise ValueError(f"market.uncertainty: unknown plan inputs {unknown}; allowed: {drawable()}")
 
 
+def cap(uncertainty: Mapping[str, Uncertain], name: str, ceiling: float) -> dict[str, Uncertain]:
+    """The ranges with ``name``'s range cut at ``ceiling`` (a value the input cannot physically pass)."""
+    ranges = dict(uncertainty)
+    if name in ranges:
+        spec = ranges[name]
+        ranges[name] = spec.model_copy(update={"low": min(spec.low, ceiling), "high": min(spec.high, ceiling)})
+    return ranges
+
+
 def draw_inputs(base: PlanInputs, uncertainty: Mapping[str, Uncertain], draws: int, seed: int) -> PlanInputs:
     """The base plan with every uncertain input replaced by ``draws`` random values."""
     check_names(uncertainty)
