@@ -16,7 +16,9 @@ from startup_report.report import findings, recommend
 from tests.test_market_properties import plans
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=200, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(
     plan=plans(pricing="per_resolution"),
     seed=st.integers(0, 2**16),

@@ -215,12 +215,8 @@ class MarketParams(_Section):
     @classmethod
     def _below_gold(cls, bubble: float, info) -> float:
         """A bubble line above the gold-mine line would let one plan be both (and the advice contradict it)."""
-        gold = info.data.get("gold_mine_probability")
-        if gold is not None and bubble > gold:
-            raise ValueError(
-                f"bubble_probability ({bubble}) must be at most gold_mine_probability ({gold}): lower it or raise "
-                "market.gold_mine_probability"
-            )
+        if (gold := info.data.get("gold_mine_probability")) is not None and bubble > gold:
+            raise ValueError(f"bubble_probability ({bubble}) must be at most gold_mine_probability ({gold})")
         return bubble
 
     max_failure_probability: float = Field(
