@@ -97,56 +97,101 @@ def test_exit_is_added_only_to_the_with_exit_npv():
     assert result.npv_usd[0] - result.npv_no_exit_usd[0] == pytest.approx(2 * 12 * 4500)
 
 
-def test_a_raise_dilutes_the_exit_by_hand():
-    # 24 months of -5700 from $57,000: cash goes below zero in month 11 (index 10), need = 24 x 5700 - 57000.
-    p = _inputs(starting_cash_usd=57_000.0, exit_revenue_multiple=2.0, raise_arr_multiple=1.0, max_dilution=0.9)
-    result = finance.run_plan(p)
-    need = 24 * 5700 - 57_000
-    assert result.funding_need_usd[0] == pytest.approx(need)
-    pre_money = 1.0 * 12 * 4500
-    dilution = need / (pre_money + need)
-    assert result.dilution[0] == pytest.approx(dilution)
-    before, after = -10 * 5700, -14 * 5700
-    assert result.npv_no_exit_usd[0] == pytest.approx(before + (1 - dilution) * after)
-    assert result.npv_usd[0] == pytest.approx(before + (1 - dilution) * (after + 2 * 12 * 4500))
-    assert result.npv_unfunded_usd[0] == pytest.approx(-24 * 5700 + 2 * 12 * 4500)
+def _staged(**changes):
+    # 24 months of -5700 from $57,000: cash goes below zero in month 11 (index 10). Rounds cover 6 months each.
+    return _inputs(
+        starting_cash_usd=57_000.0,
+        exit_revenue_multiple=40.0,
+        runway_target_months=6,
+        round_premoney_usd=(1_000_000.0, 2_000_000.0),
+        round_milestone_arr_usd=(0.0, 100_000.0),
+        max_dilution=0.9,
+    ).with_values(**changes)
 
 
-def test_a_raise_that_needs_too_much_dilution_fails_and_loses_the_exit():
-    p = _inputs(starting_cash_usd=57_000.0, exit_revenue_multiple=2.0, raise_arr_multiple=1.0, max_dilution=0.5)
+def test_staged_rounds_by_hand():
+    result = finance.run_plan(_staged())
+    rounds = result.rounds_table()
+    # Cash is -5700 x 1..6 over months 11-16: the first round raises 6 x 5700; the next opens in month 17,
+    # the last in month 23 with two months left (2 x 5700). ARR stays at 54,000, short of the second stage's
+    # 100,000 milestone, so every round is priced at the first stage.
+    assert rounds["month"].tolist() == [11, 17, 23]
+    assert rounds["amount (USD)"].tolist() == pytest.approx([34_200.0, 34_200.0, 11_400.0])
+    assert rounds["pre-money (USD)"].tolist() == pytest.approx([1e6, 1e6, 1e6])
+    d = [34_200 / 1_034_200, 34_200 / 1_034_200, 11_400 / 1_011_400]
+    assert rounds["dilution"].tolist() == pytest.approx(d)
+    assert not result.failed[0] and result.raised_usd[0] == pytest.approx(79_800.0)
+    assert result.dilution[0] == pytest.approx(1 - (1 - d[0]) * (1 - d[1]) * (1 - d[2]))
+    # Owners' value at a 0% rate, from the last round back: A = what follows the round; owners keep
+    # (1 - d)(F + A) = A - [d(F + A) - F], the bracket floored at zero (no windfall from an overpriced round).
+    exit_value = 40 * 12 * 4500
+
+    def keep(a, f, dil):
+        return a - max(0.0, dil * (f + a) - f)
+
+    a3 = keep(-2 * 5700 + exit_value, 11_400, d[2])
+    a2 = keep(-6 * 5700 + a3, 34_200, d[1])
+    a1 = keep(-6 * 5700 + a2, 34_200, d[0])
+    assert result.npv_usd[0] == pytest.approx(-10 * 5700 + a1)
+    # Without the exit each A is negative, every round is priced above what follows: no transfer is booked.
+    assert result.npv_no_exit_usd[0] == pytest.approx(-24 * 5700)
+    assert result.npv_unfunded_usd[0] == pytest.approx(-24 * 5700 + exit_value)
+
+
+def test_the_raised_cash_belongs_to_the_company():
+    # One round of F = 34,200 at V = 100,000: today's owners keep (1 - d)(F + A), the cash included.
+    p = _staged(months=16, round_premoney_usd=(100_000.0,), round_milestone_arr_usd=(0.0,), exit_revenue_multiple=10.0)
     result = finance.run_plan(p)
+    f, v = 34_200.0, 100_000.0
+    d = f / (v + f)
+    a = -6 * 5700 + 10 * 12 * 4500
+    assert result.npv_usd[0] == pytest.approx(-10 * 5700 + (1 - d) * (f + a))
+
+
+def test_a_round_is_cut_to_the_dilution_cap_and_the_next_comes_sooner():
+    # At V = 20,000 and a 50% cap a round raises at most 20,000 (d = 0.5), not the 34,200 of six months.
+    result = finance.run_plan(_staged(round_premoney_usd=(20_000.0, 1e6), max_dilution=0.5))  # ARR < 100,000
+    rounds = result.rounds_table()
+    assert rounds["amount (USD)"].iloc[0] == pytest.approx(20_000.0) and rounds["dilution"].iloc[0] == 0.5
+    assert rounds["month"].tolist()[:2] == [11, 14]  # 20,000 covers months 11-13 (3 x 5700 = 17,100)
+
+
+def test_a_round_past_the_dilution_cap_fails_and_loses_the_exit():
+    # At V = 5,000 the largest round within the 50% cap (5,000) cannot cover the month's 5,700 shortfall.
+    result = finance.run_plan(_staged(round_premoney_usd=(5_000.0, 5_000.0), max_dilution=0.5))
     assert result.failed[0] and np.isnan(result.dilution[0])
-    # Only the flows before the failure count: ten months of -5700.
-    assert result.npv_usd[0] == pytest.approx(-10 * 5700)
-    assert result.npv_no_exit_usd[0] == pytest.approx(-10 * 5700)
+    assert result.rounds_table()["failed"].tolist() == [True]
+    # The company stops in month 11: the exit and any later profit are lost, the later losses (14 months of
+    # -5700, the plan's commitments) still count.
+    assert result.npv_usd[0] == pytest.approx(-10 * 5700 - 14 * 5700)
+    assert result.npv_usd[0] < finance.run_plan(_staged()).npv_usd[0]
 
 
-def test_pricing_options_by_hand():
-    seat = finance.run_plan(_inputs(pricing="per_seat", seat_price_usd=100.0, contacts_per_seat=500.0))
-    assert seat.table()["revenue"].iloc[0] == pytest.approx(10 * 1000 / 500 * 100)
-    fee = finance.run_plan(_inputs(pricing="platform_fee", platform_fee_usd=300.0))
-    assert fee.table()["revenue"].iloc[0] == pytest.approx(10 * 300)
-    with pytest.raises(ValueError, match="market.pricing"):
-        finance.run_plan(_inputs(pricing="per_smile"))
+def test_a_missed_milestone_fails_the_round():
+    result = finance.run_plan(_staged(round_milestone_arr_usd=(60_000.0, 100_000.0)))
+    rounds = result.rounds_table()  # ARR 54,000 < 60,000: not even the first stage
+    assert rounds["failed"].tolist() == [True] and rounds["missed milestone"].tolist() == [True]
 
 
-def test_yearly_rollup_and_millions():
-    yearly = finance.yearly(finance.run_plan(_inputs()).table())
-    assert list(yearly.index) == [1, 2]
-    assert yearly.loc[1, "revenue"] == pytest.approx(12 * 4500)
-    assert yearly.loc[1, "gross_margin_pct"] == pytest.approx(100 * 4300 / 4500)
-    shown = finance.in_millions(yearly)
-    assert "revenue (USD m)" in shown and shown.loc[1, "revenue (USD m)"] == pytest.approx(0.05, abs=0.01)
+def test_the_stage_follows_the_arr_reached():
+    rounds = finance.run_plan(_staged(round_milestone_arr_usd=(0.0, 50_000.0))).rounds_table()
+    assert rounds["pre-money (USD)"].tolist() == pytest.approx([2e6, 2e6, 2e6])  # ARR 54,000 >= 50,000
 
 
-def test_break_evens_of_three_routes():
-    routes = [finance.Route("human", 0.0, 4.0), finance.Route("api", 3000.0, 3.0), finance.Route("own", 2000.0, 2.5)]
-    found = finance.break_evens(routes)
-    assert found["api_beats_human_above"] == pytest.approx(3000.0)
-    assert found["own_beats_human_above"] == pytest.approx(2000.0 / 1.5)
-    assert found["own_beats_api_above"] == 0.0  # own has the lower fixed and the lower variable cost
+def test_stages_out_of_order_are_refused():
+    with pytest.raises(ValueError, match="market.rounds"):
+        finance.run_plan(_staged(round_milestone_arr_usd=(100_000.0, 0.0)))
 
 
-def test_no_revenue_means_no_margin_not_minus_infinity():
-    yearly = finance.yearly(finance.run_plan(_inputs(automation_rate=0.0)).table())
-    assert yearly["gross_margin_pct"].isna().all()
+def test_sales_cycle_and_onboarding_delay_revenue():
+    p = _inputs(initial_customers=0.0, new_customers_per_month=1.0, months=6, sales_cycle_months=2, onboarding_months=2)
+    revenue = finance.run_plan(p).table()["revenue"].to_numpy()
+    per_client = 1000 * 0.5 * 0.9
+    # The month-1 cohort pays nothing in months 1-2, half in month 3, in full from month 4; later cohorts follow.
+    assert revenue == pytest.approx(per_client * np.array([0, 0, 0.5, 1.5, 2.5, 3.5]))
+
+
+def test_price_erosion():
+    p = _inputs(price_erosion_annual=0.2, months=24)
+    revenue = finance.run_plan(p).table()["revenue"].to_numpy()
+    assert revenue[12] == pytest.approx(4500 * 0.8)

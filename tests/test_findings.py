@@ -63,12 +63,23 @@ def test_scaling_headlines_compare_pretrained_with_baselines():
     assert values["frozen_full"] == "93.0%" and values["finetuned_full"] == "(not trained in this run)"
 
 
+def _rounds(*rows):
+    columns = ["round", "month", "amount (USD)", "pre-money (USD)", "dilution", "failed", "missed milestone", "stage"]
+    return pd.DataFrame([(i + 1, *r) for i, r in enumerate(rows)], columns=columns)
+
+
 def test_base_case_story_rules():
-    assert "lasts the whole 60-month plan" in findings.base_case_story(61, 60, 0.0, 0.0, 0.5)
-    raised = findings.base_case_story(13, 60, 5e6, 0.2, 0.5)
-    assert "month 13" in raised and "$5.0 million" in raised and "for 20% of the company" in raised
-    stopped = findings.base_case_story(13, 60, 5e7, float("nan"), 0.5)
-    assert "more than 50% of the company" in stopped and "never reaches the exit" in stopped
+    stages = ["Series A", "Series B"]
+    assert "lasts the whole 60-month plan" in findings.base_case_story(61, 60, 0.0, _rounds(), stages, 0.5, 18)
+    raised = findings.base_case_story(13, 60, 5e6, _rounds((13, 5e6, 20e6, 0.2, False, False, 0)), stages, 0.5, 18)
+    assert "month 13" in raised and "a Series A round in month 13: $5.0 million at $20.0 million pre-money" in raised
+    assert "keep 80% of everything after, the raised cash included" in raised
+    capped = _rounds((13, 5e6, 20e6, 0.2, False, False, 0), (31, 9e7, 20e6, 0.82, True, False, 1))
+    stopped = findings.base_case_story(13, 60, 5e7, capped, stages, 0.5, 18)
+    assert "round in month 31 (a Series B round) fails" in stopped and "above the 50% cap" in stopped
+    assert "never reaches the exit" in stopped
+    missed = _rounds((13, 5e6, 20e6, 0.2, True, True, -1))
+    assert "not reached the Series A ARR milestone" in findings.base_case_story(13, 60, 5e6, missed, stages, 0.5, 18)
 
 
 def test_benchmark_note_names_what_lies_outside():

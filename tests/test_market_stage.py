@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from startup_report.evaluation import handoff as evaluation_handoff
-from startup_report.market import analysis, handoff, headline, montecarlo
+from startup_report.market import analysis, handoff, headline, montecarlo, segments
 from startup_report.market.facts import MarketDataError
 from startup_report.market.preflight import preflight
 from startup_report.params import MarketParams, Params
@@ -108,8 +108,9 @@ def run(evaluation: Path, **changes) -> tuple[dict, handoff.MarketResult]:
     base, plan, yearly = analysis.plan(inp, ours, price_usd, seat_usd)
     simulated, odds, seconds = analysis.simulate(inp, base, seed=7)
     sensitivity = montecarlo.tornado(base, config.uncertainty)
+    table = segments.run_segments(base, config.gtm, config.uncertainty, 200, 7, 18, headline.thresholds(config))
     outcome = headline.Outcome(
-        human, ours, theirs, llm_usd, routes, price_usd, sized, plan, yearly, odds, seconds, sensitivity
+        human, ours, theirs, llm_usd, routes, price_usd, sized, plan, yearly, odds, seconds, sensitivity, table
     )
     tables = analysis.strategy_tables(inp, ours, price_usd, seat_usd, base, plan, yearly)
     recs = headline.recommendations(inp, outcome, tables.pricing, tables.gtm, tables.moat, tables.checks)
@@ -169,9 +170,28 @@ def test_channel_moves_the_human_cost_and_the_route_wording(evaluation):
 
 def test_exit_multiple_moves_the_odds_and_the_verdict_text(evaluation):
     low, _ = run(evaluation, exit_revenue_multiple=0.0)
-    high, _ = run(evaluation, exit_revenue_multiple=30.0, raise_arr_multiple=30.0, max_dilution=0.95)
+    high, _ = run(evaluation, exit_revenue_multiple=30.0, valuation_scale=5.0, max_dilution=0.95)
     assert high["p_npv_positive"] != low["p_npv_positive"] and high["verdict"] != low["verdict"]
     assert high["rec_7"] != low["rec_7"]
+
+
+def test_a_cheaper_client_never_lowers_the_value(evaluation):
+    # The symptom of counting the funding twice: a CAC of $60k valued the plan lower than $150k.
+    _, default = run(evaluation)
+    _, cheaper = run(evaluation, cac_usd=60_000.0)
+    assert cheaper.npv_base_no_exit_usd >= default.npv_base_no_exit_usd
+    assert cheaper.npv_base_usd >= default.npv_base_usd
+
+
+def test_every_segment_has_its_plan_and_one_is_recommended(evaluation):
+    values, result = run(evaluation)
+    assert [s.name for s in result.segments] == list(MarketParams().gtm)
+    assert sum(s.recommended for s in result.segments) == 1
+    best = next(s for s in result.segments if s.recommended)
+    assert best.p_npv_positive_no_exit == max(s.p_npv_positive_no_exit for s in result.segments)
+    assert best.name in values["segment_sentence"]
+    # The LLM break-even accuracy is where the two routes cost the client the same.
+    assert result.llm_breakeven_accuracy is not None and "accuracy" in values["llm_breakeven"]
 
 
 def test_seed_changes_the_draws_and_is_recorded(evaluation):

@@ -25,6 +25,8 @@ def test_pricing_rules():
     assert keep.startswith("Keep pricing per resolution.") and "2.0 USD m" in keep
     switch = recommend.pricing(_pricing([1.0, 3.0, 0.5]), "per_resolution")
     assert switch.startswith("Price per seat, not per resolution.") and "adds 2.0 USD m" in switch
+    losing = recommend.pricing(_pricing([-14.6, -20.0, -18.0]), "per_resolution")
+    assert losing.startswith("Every pricing option loses money on this plan") and "-14.6 USD m" in losing
 
 
 def _gtm(payback):
@@ -57,9 +59,14 @@ def test_data_moat_rules():
 def test_funding_rules():
     odds = {"p_needs_raise": 0.05, "funding_need_median": 0.0, "funding_need_p90": 0.0, "p_fail": 0.0}
     assert recommend.funding(odds, 0.0, 60).startswith("The starting cash is enough.")
-    odds = {"p_needs_raise": 0.9, "funding_need_median": 3e7, "funding_need_p90": 7e7, "p_fail": 0.7}
-    text = recommend.funding(odds, 2e7, 60)
-    assert text.startswith("Raise $30.0 million more") and "70% cannot raise" in text
+    # The base case runs out even if few draws do: never "enough".
+    assert recommend.funding(odds, 1e6, 60).startswith("Raise $1.0 million more")
+    odds = {"p_needs_raise": 0.9, "funding_need_median": 3e7, "funding_need_p90": 7e7, "p_fail": 0.3}
+    text = recommend.funding(odds, 2e7, 60, max_failure=0.2)
+    assert text.startswith("Raise $30.0 million more") and "30% fail a round, more than the 20%" in text
+    assert "on the stated terms" in recommend.funding({**odds, "p_fail": 0.1}, 2e7, 60, max_failure=0.2)
+    most = recommend.funding({**odds, "p_fail": 0.7}, 2e7, 60)
+    assert most.startswith("Do not count on raising: 70% of draws fail a round") and "$30.0 million" in most
 
 
 def _checks(ours):
@@ -88,3 +95,22 @@ def test_exit_dependence_rules():
     assert recommend.exit_dependence({"p_npv_positive": 0.2, "p_npv_positive_no_exit": 0.1}, 4).startswith(
         "Fix the unit economics"
     )
+
+
+def test_exit_dependence_uses_the_verdict_threshold():
+    odds = {"p_npv_positive": 0.7, "p_npv_positive_no_exit": 0.55}
+    assert recommend.exit_dependence(odds, 4, stands=0.5).startswith("The plan stands")
+    assert not recommend.exit_dependence(odds, 4, stands=0.6).startswith("The plan stands")
+
+
+def test_conflicts_name_each_contradiction():
+    odds = {"p_fail": 0.7}
+    assert recommend.conflicts("more bubble than gold mine", ["Raise $1 million more, early."], odds, 1e6, 1.0) == [
+        "advises raising while most draws cannot raise"
+    ]
+    assert recommend.conflicts("x", ["The starting cash is enough. y"], {"p_fail": 0.0}, 1e6, 1.0)
+    assert recommend.conflicts("x", ["Keep pricing per resolution. y"], {"p_fail": 0.0}, 0.0, -3.0)
+    assert recommend.conflicts("more gold mine than bubble", ["Fix the unit economics before pitching."], odds, 0, 1)
+    assert recommend.conflicts("more bubble than gold mine", ["The plan stands without the exit."], odds, 0, 1)
+    agree = ["Do not count on raising: 70%.", "Every pricing option loses money on this plan.", "Fix the unit x."]
+    assert recommend.conflicts("more bubble than gold mine", agree, odds, 1e6, -3.0) == []

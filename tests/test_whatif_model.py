@@ -22,7 +22,8 @@ def plan_basis(draws: int = 2000) -> whatif_model.Basis:
         sales_growth_annual=0.5, churn_monthly=config.churn_monthly, contacts_per_customer_month=20000,
         automation_rate=0.4, automation_precision=0.95, price_per_resolution_usd=0.99, serving_usd_per_contact=0.001,
         fixed_cost_per_customer_usd=2000, opex_usd_per_month=180000, opex_growth_annual=0.1, cac_usd=config.cac_usd,
-        discount_rate_annual=0.2, exit_revenue_multiple=4, raise_arr_multiple=5,
+        discount_rate_annual=0.2, exit_revenue_multiple=4, round_premoney_usd=(48e6, 109.8e6),
+        round_milestone_arr_usd=(0.5e6, 5e6),
     )  # fmt: skip
     return whatif_model.basis(config.model_copy(update={"draws": draws}), base, 42, 0.99, "plan", "The plan")
 
@@ -97,3 +98,20 @@ def test_a_plan_whose_odds_never_reach_one_half_has_no_frontier_and_says_so():
 def test_positions_are_the_grid_the_page_indexes():
     controls = whatif_model.controls(plan_basis(), ["cac_usd"], 4, 3)
     assert len(whatif.points(controls)) == np.prod([len(c.values) for c in controls])
+
+
+def test_each_segment_is_a_plan_whose_positions_rerun_through_its_own_parameters():
+    import pandas as pd
+
+    config = Params().market
+    plan = plan_basis()
+    table = pd.DataFrame({"segment": list(config.gtm), "recommended": [True] + [False] * (len(config.gtm) - 1)})
+    bases = whatif_model.bases(config, plan.base, 42, 0.99, table)
+    assert [b.segment for b in bases] == ["plan", *config.gtm] and "(recommended)" in bases[1].label
+    for b in bases[1:]:
+        option = config.gtm[b.segment]
+        assert b.base.cac_usd == option.cac_usd and b.base.contacts_per_customer_month == option.monthly_contacts
+        for c in whatif_model.controls(b, list(b.uncertainty), 4, 3):
+            assert c.values[c.default_index] == pytest.approx(float(np.asarray(getattr(b.base, c.name))))
+            for value in c.param_values:
+                load_params(ROOT, [], [f"{c.param_key}={value}"])  # segment keys hold spaces and commas

@@ -558,5 +558,39 @@ def test_chapter_is_committed_clean():
         "Mean squared error", "Softmax", "Cross-entropy", "Binary log loss", "Activation functions",
         "Backpropagation, worked", "Gradient descent", "SGD with momentum", "Adam", "Scaled dot-product attention",
         "Federated averaging", "Differential privacy and the Gaussian mechanism", "DP-SGD",
-        "Common mistakes, corrected",
+        "A funding round, worked", "Common mistakes, corrected",
     ]  # fmt: skip
+
+
+def test_funding_round_by_hand():
+    from startup_report.report import worked_funding
+
+    # $2M raised at $8M pre-money into a future worth $10M: d = 2 / 10 = 0.2, the company then holds
+    # 2 + 10 = 12; owners keep 0.8 x 12 = 9.6, investors 2.4 for their 2 (a transfer of 0.4); forgetting the
+    # cash would give 0.8 x 10 = 8.0.
+    steps = worked_funding.funding_round(2e6, 8e6, 10e6)
+    assert steps.dilution == pytest.approx(0.2)
+    assert steps.post_money == pytest.approx(10e6)
+    assert steps.company_after == pytest.approx(12e6)
+    assert steps.owners_keep == pytest.approx(9.6e6)
+    assert steps.investors_get == pytest.approx(2.4e6)
+    assert steps.transfer == pytest.approx(0.4e6)
+    assert steps.cash_left_out == pytest.approx(8.0e6)
+
+
+def test_funding_round_matches_the_plan():
+    # The plan's owners' value after one round is the worked formula's owners_keep (0% rate, one round).
+    from startup_report.market import finance
+    from startup_report.report import worked_funding
+
+    p = finance.PlanInputs(
+        months=16, starting_cash_usd=57_000.0, initial_customers=10.0, new_customers_per_month=0.0,
+        sales_growth_annual=0.0, churn_monthly=0.0, contacts_per_customer_month=1000.0, automation_rate=0.5,
+        automation_precision=0.9, price_per_resolution_usd=1.0, serving_usd_per_contact=0.01,
+        fixed_cost_per_customer_usd=10.0, opex_usd_per_month=10_000.0, opex_growth_annual=0.0, cac_usd=0.0,
+        discount_rate_annual=0.0, exit_revenue_multiple=10.0, runway_target_months=6,
+        round_premoney_usd=(100_000.0,), round_milestone_arr_usd=(0.0,), max_dilution=0.9,
+    )
+    result = finance.run_plan(p)
+    steps = worked_funding.funding_round(6 * 5700, 100_000.0, -6 * 5700 + 10 * 12 * 4500)
+    assert result.npv_usd[0] == pytest.approx(-10 * 5700 + steps.owners_keep)

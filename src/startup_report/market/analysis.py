@@ -98,7 +98,7 @@ def llm_prices(inp: Inputs) -> tuple[pd.DataFrame, float]:
 
 
 @dataclass(frozen=True)
-class Routes:
+class Routes:  # break_evens also holds llm_accuracy: the LLM accuracy at which its route costs what ours does
     routes: list[finance.Route]
     table: pd.DataFrame
     break_evens: dict[str, float]
@@ -124,6 +124,10 @@ def route_comparison(
         ),
     ]
     v = c.monthly_contacts
+    breakeven = product.breakeven_accuracy(
+        inp.predictions["label"], inp.classes, c.default_intent_class, routes[2].monthly_cost(v) / v,
+        c.llm_fixed_usd_per_month / v, lambda shares: variable(shares, llm_usd),
+    )  # fmt: skip
     table = pd.DataFrame(
         [
             {
@@ -137,7 +141,8 @@ def route_comparison(
             for r in routes
         ]
     )
-    return Routes(routes, table.round(4), finance.break_evens(routes), finance.cheapest_route(routes, v))
+    evens = finance.break_evens(routes) | {"llm_accuracy": breakeven}
+    return Routes(routes, table.round(4), evens, finance.cheapest_route(routes, v))
 
 
 def cost_curves(routes: Routes, volume: float) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]:
@@ -149,9 +154,8 @@ def cost_curves(routes: Routes, volume: float) -> tuple[np.ndarray, dict[str, np
 
 def size_estimates(inp: Inputs) -> pd.DataFrame:
     """The market-size rows of the segments a customer-service router competes in, for the figure."""
-    segments = ["ai_customer_service", "call_center_ai", "chatbot", "conversational_ai"]
     sizes = inp.facts["market_size"]
-    return sizes[sizes["segment"].isin(segments)]
+    return sizes[sizes["segment"].isin(["ai_customer_service", "call_center_ai", "chatbot", "conversational_ai"])]
 
 
 def build_or_buy(inp: Inputs, llm_usd: float) -> tuple[pd.DataFrame, float]:
@@ -190,15 +194,19 @@ def sizing(inp: Inputs, per_contact: float) -> tuple[dict, pd.DataFrame, pd.Data
 def plan(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -> tuple:
     """The base five-year plan, its yearly roll-up, and the same plan with the exit multiple at zero."""
     serving = inp.measured.serving_cost_per_million_usd / 1e6
-    base = economics.plan_inputs(inp.config, ours, serving, price_usd, seat_usd)
+    terms = economics.round_terms(inp.facts["benchmarks"], inp.config.rounds)
+    base = economics.plan_inputs(inp.config, ours, serving, price_usd, seat_usd, terms)
     result = finance.run_plan(base)
     return base, result, finance.yearly(result.table())
 
 
 def simulate(inp: Inputs, base: finance.PlanInputs, seed: int) -> tuple[finance.PlanResult, dict, float]:
-    """The Monte Carlo over the uncertain inputs, seeded by the chain's seed; also returns its run time."""
+    """The Monte Carlo over the uncertain inputs, seeded by the chain's seed, the automation drawn no higher than
+    the router can resolve (template share x measured precision); also returns its run time."""
+    mix = product.class_mix(inp.predictions["label"], inp.classes, inp.config.default_intent_class)
+    ranges = montecarlo.cap(inp.config.uncertainty, "automation_rate", mix["template"] * base.automation_precision)
     start = time.perf_counter()
-    result = montecarlo.simulate(base, inp.config.uncertainty, inp.config.draws, seed=seed)
+    result = montecarlo.simulate(base, ranges, inp.config.draws, seed=seed)
     seconds = time.perf_counter() - start
     return result, montecarlo.summary(result, inp.config.runway_alarm_months), seconds
 
@@ -250,13 +258,6 @@ def moat(inp: Inputs, ours: product.Shares, price_usd: float, customers: float) 
     )
     table.attrs["curve"] = curve
     return table
-
-
-def save(out: Path, routes: Routes, plan_table: pd.DataFrame, sensitivity: pd.DataFrame) -> None:
-    """The stage's table outputs (market.json is written from the typed hand-off)."""
-    routes.table.to_csv(out / "unit_economics.csv", index=False)
-    plan_table.to_csv(out / "plan.csv", index=False)
-    sensitivity.to_csv(out / "sensitivity.csv", index=False)
 
 
 @dataclass(frozen=True)

@@ -11,41 +11,18 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from startup_report.market.config_sections import (
+    GtmOption,
+    RoundStage,
+    TeamRole,
+    Uncertain,
+    default_segments,
+    default_team,
+)
 from startup_report.section import IsoDate, LabelKeyed
 from startup_report.section import Section as _Section
 
-
-class Uncertain(_Section):
-    """A range for one uncertain plan input; the Monte Carlo draws from it, the base value is the mode."""
-
-    low: float = Field(description="Lowest plausible value.")
-    high: float = Field(description="Highest plausible value.")
-    dist: Literal["triangular", "uniform"] = Field("triangular", description="Shape of the draw.")
-
-    @field_validator("high")
-    @classmethod
-    def _ordered(cls, high: float, info) -> float:
-        if "low" in info.data and high < info.data["low"]:
-            raise ValueError("high must be at least low")
-        return high
-
-
-class GtmOption(_Section):
-    """One go-to-market option: who we sell to and what winning one client costs (assumptions)."""
-
-    cac_usd: float = Field(ge=0.0, le=1e8, description="Assumption: sales and marketing cost to win one client.")
-    monthly_contacts: float = Field(gt=0.0, le=1e10, description="Assumption: contacts per month of one client.")
-    churn_monthly: float = Field(ge=0.0, le=1.0, description="Assumption: share of these clients lost per month.")
-    revenue_share: float = Field(
-        0.0, ge=0.0, lt=1.0, description="Assumption: share of revenue a channel partner keeps."
-    )
-
-
-class TeamRole(_Section):
-    """One role of the team the operating budget pays for (assumptions)."""
-
-    count: float = Field(ge=0.0, le=1000.0, description="Assumption: full-time people in this role.")
-    usd_per_year: float = Field(ge=0.0, le=1e7, description="Assumption: loaded yearly cost of one person.")
+__all__ = ["GtmOption", "MarketParams", "RoundStage", "TeamRole", "Uncertain"]
 
 
 class MarketParams(_Section):
@@ -196,18 +173,43 @@ class MarketParams(_Section):
         le=100.0,
         description="Assumption: value at the horizon as a multiple of the last twelve months' revenue.",
     )
-    raise_arr_multiple: float = Field(
-        5.0,
-        ge=0.0,
+    runway_target_months: float = Field(
+        18.0,
+        ge=1.0,
+        le=120.0,
+        description="Assumption: a round raises enough cash to cover the plan's deficits for this many months "
+        "(venture rounds are commonly sized for 18-24 months of runway).",
+    )
+    valuation_scale: float = Field(
+        1.0,
+        gt=0.0,
         le=100.0,
-        description="Assumption: pre-money value of a rescue raise as a multiple of the annualised revenue "
-        "at the month cash runs out.",
+        description="Assumption: each round's pre-money as a multiple of its stage's sourced median (1 = the "
+        "median; the Monte Carlo draws it from market.uncertainty).",
+    )
+    rounds: list[RoundStage] = Field(
+        default_factory=lambda: [
+            RoundStage(
+                name="Series A",
+                premoney_key="carta_series_a_premoney_median_2025q1",
+                milestone_key="series_a_arr_lower_end_2025",
+            ),
+            RoundStage(
+                name="Series B",
+                premoney_key="carta_series_b_premoney_median_2024q4",
+                milestone_key="series_b_arr_lower_end_2025",
+            ),
+        ],
+        min_length=1,
+        description="The stages of the rounds after the starting cash, in order (the last repeats), each priced "
+        "and gated by rows of benchmarks.csv.",
     )
     max_dilution: float = Field(
         0.5,
         gt=0.0,
         lt=1.0,
-        description="Assumption: largest share of the company new investors take; a raise that needs more fails.",
+        description="Assumption: largest share of the company new investors take in one round; a round that "
+        "needs more fails (Carta's median Series A dilution is about 18%).",
     )
     gold_mine_probability: float = Field(
         0.6, gt=0.0, le=1.0, description="Verdict threshold: P(NPV > 0) without exit at or above this is a gold mine."
@@ -215,6 +217,15 @@ class MarketParams(_Section):
     bubble_probability: float = Field(
         0.4, gt=0.0, le=1.0, description="Verdict threshold: P(NPV > 0) with exit below this is a bubble."
     )
+
+    @field_validator("bubble_probability")
+    @classmethod
+    def _below_gold(cls, bubble: float, info) -> float:
+        """A bubble line above the gold-mine line would let one plan be both (and the advice contradict it)."""
+        if (gold := info.data.get("gold_mine_probability")) is not None and bubble > gold:
+            raise ValueError(f"bubble_probability ({bubble}) must be at most gold_mine_probability ({gold})")
+        return bubble
+
     max_failure_probability: float = Field(
         0.2, ge=0.0, le=1.0, description="Verdict threshold: the largest share of draws that may fail to raise."
     )
@@ -233,28 +244,17 @@ class MarketParams(_Section):
             "exit_revenue_multiple": Uncertain(low=1.0, high=10.0),
             "cac_usd": Uncertain(low=50_000, high=300_000),
             "fixed_cost_per_customer_usd": Uncertain(low=500, high=12_000),
+            "valuation_scale": Uncertain(low=0.5, high=1.5),
         },
         description="Assumption: ranges of the uncertain plan inputs (names of finance.PlanInputs fields).",
     )
     gtm: LabelKeyed(GtmOption) = Field(
-        default_factory=lambda: {
-            "banks, direct sales": GtmOption(cac_usd=250_000, monthly_contacts=80_000, churn_monthly=0.01),
-            "fintechs, direct sales": GtmOption(cac_usd=60_000, monthly_contacts=15_000, churn_monthly=0.025),
-            "helpdesk marketplace partner": GtmOption(
-                cac_usd=10_000, monthly_contacts=5_000, churn_monthly=0.03, revenue_share=0.3
-            ),
-        },
-        description="Assumption: go-to-market options compared in the strategy chapter.",
+        default_factory=default_segments,
+        description="Assumption: go-to-market segments; the plan, the Monte Carlo and the verdict run for each, "
+        "and the market chapter reports the one a rule picks from the numbers beside the others.",
     )
     team: LabelKeyed(TeamRole) = Field(
-        default_factory=lambda: {
-            "founders (CEO, CTO)": TeamRole(count=2, usd_per_year=160_000),
-            "ML engineers": TeamRole(count=2, usd_per_year=170_000),
-            "backend and integration engineers": TeamRole(count=2, usd_per_year=150_000),
-            "sales (account executive)": TeamRole(count=1, usd_per_year=160_000),
-            "customer success": TeamRole(count=1, usd_per_year=100_000),
-            "security and compliance (part time)": TeamRole(count=0.5, usd_per_year=160_000),
-        },
+        default_factory=default_team,
         description="Assumption: the team the year-one operating budget pays for, shown against opex.",
     )
     label_cost_usd: float = Field(

@@ -147,8 +147,36 @@ def build_vs_buy_inputs(facts: dict[str, pd.DataFrame], gpu_key: str) -> tuple[f
     )
 
 
-def plan_inputs(config, shares, serving_usd_per_contact: float, price_usd: float, seat_price_usd: float) -> PlanInputs:
-    """The five-year plan's base inputs: parameters (assumptions) plus the measured router shares."""
+def round_terms(benchmarks: pd.DataFrame, stages) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Each stage's benchmark pre-money and ARR milestone in USD, from the sourced rows (USD million)."""
+    get = lambda key: float(fact({"b": benchmarks}, "b", key)["value"]) * 1e6  # noqa: E731
+    return tuple(get(s.premoney_key) for s in stages), tuple(get(s.milestone_key) for s in stages)
+
+
+def round_terms_text(benchmarks: pd.DataFrame, stages, scale: float) -> str:
+    """Each stage's sourced pre-money (times ``scale``) and ARR milestone, with their publishers, in words."""
+    from startup_report.report.findings import money
+
+    rows = benchmarks.set_index("key")
+
+    def said(key: str, times: float = 1.0) -> str:
+        return f"{money(float(rows.loc[key, 'value']) * 1e6 * times)} ({rows.loc[key, 'publisher']})"
+
+    return "; ".join(
+        f"{s.name} at {said(s.premoney_key, scale)} pre-money once ARR reaches {said(s.milestone_key)}" for s in stages
+    )
+
+
+def plan_inputs(
+    config,
+    shares,
+    serving_usd_per_contact: float,
+    price_usd: float,
+    seat_price_usd: float,
+    rounds: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
+) -> PlanInputs:
+    """The five-year plan's base inputs: parameters (assumptions), the measured router shares and the sourced
+    round terms (`round_terms`)."""
     return PlanInputs(
         months=config.months,
         starting_cash_usd=config.starting_cash_usd,
@@ -171,6 +199,9 @@ def plan_inputs(config, shares, serving_usd_per_contact: float, price_usd: float
         seat_price_usd=seat_price_usd,
         contacts_per_seat=config.contacts_per_seat,
         platform_fee_usd=config.platform_fee_usd_per_month,
-        raise_arr_multiple=config.raise_arr_multiple,
         max_dilution=config.max_dilution,
+        valuation_scale=config.valuation_scale,
+        runway_target_months=config.runway_target_months,
+        round_premoney_usd=rounds[0],
+        round_milestone_arr_usd=rounds[1],
     )

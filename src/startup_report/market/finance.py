@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 import pandas as pd
 
+from startup_report.market.funding import Rounds, owners_value, staged_rounds
+
 ArrayLike = float | np.ndarray
 PRICING = ("per_resolution", "per_seat", "platform_fee")
 
@@ -107,15 +109,25 @@ class PlanInputs:
     seat_price_usd: ArrayLike = 0.0
     contacts_per_seat: ArrayLike = 1.0
     platform_fee_usd: ArrayLike = 0.0
-    raise_arr_multiple: ArrayLike = 0.0
-    max_dilution: float = 0.5
+    max_dilution: ArrayLike = 0.5
+    valuation_scale: ArrayLike = 1.0  # multiplies every stage's benchmark pre-money (1 = the sourced median)
+    runway_target_months: float = 18.0  # a round raises enough to keep cash >= 0 for this many months
+    round_premoney_usd: tuple[float, ...] = ()  # benchmark pre-money of the 1st, 2nd, ... round (last repeats)
+    round_milestone_arr_usd: tuple[float, ...] = ()  # ARR the company must have reached by that round
+    sales_cycle_months: ArrayLike = 0.0  # months from winning a client (CAC paid) to its first revenue
+    onboarding_months: ArrayLike = 0.0  # months over which a client's volume ramps linearly to full
+    price_erosion_annual: ArrayLike = 0.0  # share of the price lost per year (competition)
 
     def with_values(self, **changes: ArrayLike) -> PlanInputs:
         return replace(self, **changes)
 
     @classmethod
     def field_names(cls) -> list[str]:
-        return [f.name for f in fields(cls) if f.name not in ("months", "pricing")]
+        """The fields that may be arrays (one value per draw)."""
+        return [f.name for f in fields(cls) if f.name not in NOT_DRAWN]
+
+
+NOT_DRAWN = ("months", "pricing", "runway_target_months", "round_premoney_usd", "round_milestone_arr_usd")
 
 
 def revenue_per_customer(p: PlanInputs, contacts: np.ndarray, col) -> np.ndarray:
@@ -132,15 +144,17 @@ def revenue_per_customer(p: PlanInputs, contacts: np.ndarray, col) -> np.ndarray
 @dataclass(frozen=True)
 class PlanResult:
     monthly: dict[str, np.ndarray]  # each (draws, months)
-    npv_usd: np.ndarray  # (draws,) with exit, after the funding charge
-    npv_no_exit_usd: np.ndarray  # (draws,) operating cash flows only, after the funding charge
-    npv_unfunded_usd: np.ndarray  # (draws,) with exit, as if missing cash were free (the old model)
+    npv_usd: np.ndarray  # (draws,) value to today's owners with the exit, after the staged rounds
+    npv_no_exit_usd: np.ndarray  # (draws,) the same without the exit
+    npv_unfunded_usd: np.ndarray  # (draws,) with exit, as if today's owners paid every shortfall themselves
     npv_operating_usd: np.ndarray  # (draws,) operating cash flows only, as if missing cash were free
-    runway_months: np.ndarray  # months until cash < 0; months + 1 when it never runs out
+    runway_months: np.ndarray  # months until the plan's own cash < 0; months + 1 when it never runs out
     min_cash_usd: np.ndarray
     funding_need_usd: np.ndarray  # cash to raise so that cash never goes below zero
-    dilution: np.ndarray  # share of the company sold in the raise (0 without one)
-    failed: np.ndarray  # the raise would need more than max_dilution: the company stops
+    dilution: np.ndarray  # total share of the company sold in the rounds (NaN where a round failed)
+    failed: np.ndarray  # a round failed: the company stops
+    rounds: Rounds
+    raised_usd: np.ndarray  # cash raised in the rounds that closed
 
     def table(self, draw: int = 0) -> pd.DataFrame:
         """One draw's plan as a monthly table."""
@@ -148,59 +162,56 @@ class PlanResult:
         frame.insert(0, "month", np.arange(1, len(frame) + 1))
         return frame
 
+    def rounds_table(self, draw: int = 0) -> pd.DataFrame:
+        """One draw's rounds: month, amount, pre-money, dilution and whether it failed."""
+        r = self.rounds
+        keep = r.month[draw] >= 0
+        return pd.DataFrame(
+            {
+                "round": np.arange(1, keep.sum() + 1),
+                "month": r.month[draw][keep] + 1,
+                "amount (USD)": r.amount_usd[draw][keep],
+                "pre-money (USD)": r.pre_money_usd[draw][keep],
+                "dilution": r.dilution[draw][keep],
+                "failed": r.failed[draw][keep],
+                "missed milestone": r.missed[draw][keep],
+                "stage": r.stage[draw][keep],
+            }
+        )
 
-def _customers(p: PlanInputs, col, draws: int) -> tuple[np.ndarray, np.ndarray]:
+
+def _paying(p: PlanInputs, col, draws: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signed clients, clients won each month, and paying-equivalent clients (after the sales cycle and the
+    onboarding ramp), month by month. A client won in month s pays nothing for ``sales_cycle_months`` and then
+    ramps linearly to its full volume over ``onboarding_months``; churn applies from the month it is won."""
     years = np.arange(p.months) / 12.0
     new = col(p.new_customers_per_month) * (1.0 + col(p.sales_growth_annual)) ** years
-    retained = 1.0 - col(p.churn_monthly)[:, 0]
+    retained = 1.0 - col(p.churn_monthly)
+    lags = np.arange(p.months)[None, :]
+    cycle, ramp = col(p.sales_cycle_months), np.maximum(col(p.onboarding_months), 0.0)
+    # Weight of a cohort at age `lag` (months since won, 0 = the month it is won): 0 during the sales cycle,
+    # then (months paid) / ramp, capped at 1. With no cycle and no ramp every cohort pays from its first month.
+    weight = np.clip((lags + 1.0 - cycle) / np.maximum(ramp, 1.0), 0.0, 1.0)
+    survive = retained**lags  # (draws, months)
+    initial = col(p.initial_customers) * retained ** (lags + 1.0)
     customers = np.empty((draws, p.months))
-    current = col(p.initial_customers)[:, 0].copy()
+    paying = np.empty((draws, p.months))
     for t in range(p.months):
-        current = current * retained + new[:, t]
-        customers[:, t] = current
-    return customers, new
-
-
-def funding_charge(
-    flows: np.ndarray, exit_value: np.ndarray, cash: np.ndarray, revenue: np.ndarray, p: PlanInputs, col
-) -> dict[str, np.ndarray]:
-    """Value to today's owners when missing cash is raised at a pre-money rule, or the company stops.
-
-    The raise happens in the month cash first goes below zero, for the whole shortfall (minus the lowest
-    cash). Pre-money = ``raise_arr_multiple`` x annualised revenue that month; new investors take
-    need / (pre-money + need). If that exceeds ``max_dilution`` the raise fails: the company stops, later
-    flows and the exit are lost. Otherwise today's owners keep (1 - dilution) of every later flow and the exit.
-    """
-    draws, months = flows.shape
-    need = np.maximum(0.0, -cash.min(axis=1))
-    below = cash < 0
-    start = np.where(below.any(axis=1), below.argmax(axis=1), months)
-    idx = np.minimum(start, months - 1)
-    pre_money = col(p.raise_arr_multiple)[:, 0] * 12.0 * revenue[np.arange(draws), idx]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dilution = np.where(need > 0, need / np.maximum(pre_money + need, 1e-9), 0.0)
-    failed = (need > 0) & (dilution > p.max_dilution)
-    after = np.arange(months)[None, :] >= start[:, None]
-    pv_before = npv(np.where(after, 0.0, flows), p.discount_rate_annual)
-    pv_after = npv(np.where(after, flows, 0.0), p.discount_rate_annual)
-    pv_exit = exit_value * (1.0 + p.discount_rate_annual) ** (-months / 12.0)
-    keep = np.where(failed, 0.0, 1.0 - dilution)
-    no_exit = pv_before + keep * pv_after
-    return {
-        "no_exit": no_exit,
-        "with_exit": no_exit + keep * pv_exit,
-        "need": need,
-        "dilution": np.where(failed, np.nan, dilution),
-        "failed": failed,
-    }
+        ages = survive[:, : t + 1][:, ::-1]  # cohort won at s has age t - s
+        cohorts = new[:, : t + 1] * ages
+        customers[:, t] = initial[:, t] + cohorts.sum(axis=1)
+        paying[:, t] = initial[:, t] + (cohorts * weight[:, : t + 1][:, ::-1]).sum(axis=1)
+    return customers, new, paying
 
 
 def run_plan(p: PlanInputs) -> PlanResult:
     """Customers, contacts, revenue, cost of revenue, gross margin, opex, cash flow and cash, month by month.
 
-    Revenue follows ``pricing``. Cost of revenue is serving every contact plus a fixed cost per client
-    (the same figures as the own-model route). Opex is the team (growing yearly) plus the acquisition cost
-    of every client won. The exit is ``exit_revenue_multiple`` x the last twelve months' revenue.
+    Revenue follows ``pricing`` on the paying-equivalent clients (after the sales cycle and onboarding ramp),
+    with prices eroding by ``price_erosion_annual``. Cost of revenue is serving every contact plus a fixed cost
+    per deployed client (the same figures as the own-model route). Opex is the team (growing yearly) plus the
+    acquisition cost of every client won. The exit is ``exit_revenue_multiple`` x the last twelve months'
+    revenue. Missing cash comes from staged rounds (`staged_rounds`), valued by `owners_value`.
     """
     draws = max(np.size(getattr(p, name)) for name in PlanInputs.field_names())
 
@@ -208,23 +219,34 @@ def run_plan(p: PlanInputs) -> PlanResult:
         """Any input as a (draws, 1) column, so it broadcasts against months."""
         return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1, 1), (draws, 1))
 
-    customers, new = _customers(p, col, draws)
-    contacts = customers * col(p.contacts_per_customer_month)
-    revenue = customers * revenue_per_customer(p, col(p.contacts_per_customer_month), col)
-    cost_of_revenue = contacts * col(p.serving_usd_per_contact) + customers * col(p.fixed_cost_per_customer_usd)
-    gross_margin = revenue - cost_of_revenue
+    customers, new, paying = _paying(p, col, draws)
+    contacts = paying * col(p.contacts_per_customer_month)
     years = np.arange(p.months) / 12.0
+    erosion = (1.0 - col(p.price_erosion_annual)) ** years
+    revenue = paying * revenue_per_customer(p, col(p.contacts_per_customer_month), col) * erosion
+    # A client costs its fixed cost as it is deployed: nothing in the sales cycle, in step with the onboarding ramp.
+    cost_of_revenue = contacts * col(p.serving_usd_per_contact) + paying * col(p.fixed_cost_per_customer_usd)
+    gross_margin = revenue - cost_of_revenue
     opex = col(p.opex_usd_per_month) * (1.0 + col(p.opex_growth_annual)) ** np.floor(years) + new * col(p.cac_usd)
     cash_flow = gross_margin - opex
     cash = col(p.starting_cash_usd) + np.cumsum(cash_flow, axis=1)
     exit_value = col(p.exit_revenue_multiple)[:, 0] * revenue[:, -12:].sum(axis=1)
-    charged = funding_charge(cash_flow, exit_value, cash, revenue, p, col)
-    unfunded = cash_flow.copy()
-    unfunded[:, -1] += exit_value
+    exit_pv = exit_value * (1.0 + p.discount_rate_annual) ** (-p.months / 12.0)
+    rounds = staged_rounds(cash, revenue, p, col)
+    with_exit = owners_value(cash_flow, exit_pv, rounds, p.discount_rate_annual)
+    no_exit = owners_value(cash_flow, np.zeros(draws), rounds, p.discount_rate_annual)
+    failed = rounds.failed.any(axis=1)
+    closed = (rounds.month >= 0) & ~rounds.failed
+    kept = np.prod(np.where(closed, 1.0 - rounds.dilution, 1.0), axis=1)
     below = cash < 0
     runway = np.where(below.any(axis=1), below.argmax(axis=1), p.months + 1).astype(float)
+    funding = np.zeros((draws, p.months))
+    for k in range(rounds.month.shape[1]):
+        hit = closed[:, k]
+        funding[np.flatnonzero(hit), rounds.month[hit, k]] += rounds.amount_usd[hit, k]
     monthly = {
         "customers": customers,
+        "paying_customers": paying,
         "contacts": contacts,
         "revenue": revenue,
         "cost_of_revenue": cost_of_revenue,
@@ -232,18 +254,22 @@ def run_plan(p: PlanInputs) -> PlanResult:
         "opex": opex,
         "cash_flow": cash_flow,
         "cash": cash,
+        "raised": funding,
     }
+    operating = npv(cash_flow, p.discount_rate_annual)
     return PlanResult(
         monthly=monthly,
-        npv_usd=charged["with_exit"],
-        npv_no_exit_usd=charged["no_exit"],
-        npv_unfunded_usd=npv(unfunded, p.discount_rate_annual),
-        npv_operating_usd=npv(cash_flow, p.discount_rate_annual),
+        npv_usd=with_exit,
+        npv_no_exit_usd=no_exit,
+        npv_unfunded_usd=operating + exit_pv,
+        npv_operating_usd=operating,
         runway_months=runway,
         min_cash_usd=cash.min(axis=1),
-        funding_need_usd=charged["need"],
-        dilution=charged["dilution"],
-        failed=charged["failed"],
+        funding_need_usd=np.maximum(0.0, -cash.min(axis=1)),
+        dilution=np.where(failed, np.nan, 1.0 - kept),
+        failed=failed,
+        rounds=rounds,
+        raised_usd=(np.where(closed, rounds.amount_usd, 0.0)).sum(axis=1),
     )
 
 

@@ -13,6 +13,21 @@ from pydantic import BaseModel, ConfigDict, Field
 Probability = Field(ge=0.0, le=1.0)
 
 
+class SegmentResult(BaseModel):
+    """One go-to-market segment's plan: the headline figures, as at the top level for the reported segment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    recommended: bool = Field(description="The segment the report's rule recommends.")
+    npv_base_usd: float
+    npv_base_no_exit_usd: float
+    p_npv_positive: float = Probability
+    p_npv_positive_no_exit: float = Probability
+    funding_need_base_usd: float = Field(ge=0.0)
+    verdict: str
+
+
 class MarketResult(BaseModel):
     """Headline figures of the market analysis for one run."""
 
@@ -52,6 +67,14 @@ class MarketResult(BaseModel):
     verdict: str
     monte_carlo_seconds: float = Field(ge=0.0)
     sources: dict[str, str]
+    segments: list[SegmentResult] = Field(
+        default_factory=list, description="Each go-to-market segment's plan (market.gtm), the recommended one marked."
+    )
+    llm_breakeven_accuracy: float | None = Field(
+        None,
+        description="LLM accuracy at which the LLM route costs the client what ours does (above 1: never; "
+        "below 0: the LLM is cheaper even when always wrong).",
+    )
 
 
 def write(result: MarketResult, path: Path) -> Path:

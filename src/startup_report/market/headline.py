@@ -7,11 +7,12 @@ Formatting lives here, not in the notebook, so the glue cell is one call and the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from startup_report.market import facts, handoff
+from startup_report.market import economics, facts, handoff, segments
 from startup_report.market import llm as llm_api
 from startup_report.market.analysis import Inputs, Routes
 from startup_report.market.finance import PlanResult
@@ -36,6 +37,13 @@ class Outcome:
     odds: dict
     mc_seconds: float
     sensitivity: pd.DataFrame
+    segments: pd.DataFrame | None = None  # segments.run_segments: one plan per go-to-market segment
+
+
+def save(out: Path, routes: Routes, plan_table: pd.DataFrame, sensitivity: pd.DataFrame) -> None:
+    """The stage's table outputs (market.json is written from the typed hand-off)."""
+    for name, frame in (("unit_economics", routes.table), ("plan", plan_table), ("sensitivity", sensitivity)):
+        frame.to_csv(out / f"{name}.csv", index=False)
 
 
 def thresholds(config) -> findings.Thresholds:
@@ -66,8 +74,10 @@ def recommendations(
         recommend.pricing(pricing, inp.config.pricing),
         recommend.data_moat(moat),
         recommend.margin(checks),
-        recommend.funding(o.odds, float(o.base.funding_need_usd[0]), inp.config.months),
-        recommend.exit_dependence(o.odds, inp.config.exit_revenue_multiple),
+        recommend.funding(
+            o.odds, float(o.base.funding_need_usd[0]), inp.config.months, inp.config.max_failure_probability
+        ),
+        recommend.exit_dependence(o.odds, inp.config.exit_revenue_multiple, inp.config.gold_mine_probability),
     ]
 
 
@@ -157,8 +167,10 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
             float(o.base.runway_months[0]),
             c.months,
             float(o.base.funding_need_usd[0]),
-            float(o.base.dilution[0]),
+            o.base.rounds_table(),
+            [s.name for s in c.rounds],
             c.max_dilution,
+            c.runway_target_months,
         ),
         "discount_rate": f"{c.discount_rate_annual:.0%}",
         "gross_margin_last": f"{last['gross_margin_pct']:.0f}%" if pd.notna(last["gross_margin_pct"]) else "n/a",
@@ -175,13 +187,18 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "npv_median": money(o.odds["npv_median"]),
         "npv_no_exit_median": money(o.odds["npv_no_exit_median"]),
         "exit_multiple": f"{c.exit_revenue_multiple:g}x",
-        "raise_multiple": f"{c.raise_arr_multiple:g}x",
+        "runway_target": f"{c.runway_target_months:g} months",
+        "round_terms": economics.round_terms_text(inp.facts["benchmarks"], c.rounds, c.valuation_scale),
         "max_dilution": f"{c.max_dilution:.0%}",
         "gold_threshold": f"{c.gold_mine_probability:.0%}",
         "bubble_threshold": f"{c.bubble_probability:.0%}",
         "max_fail_threshold": f"{c.max_failure_probability:.0%}",
         "verdict": verdict(inp, o.odds),
         "verdict_label": findings.verdict_label(verdict(inp, o.odds)),
+        "llm_breakeven": findings.llm_breakeven_text(
+            findings.finite(o.routes.break_evens.get("llm_accuracy")), published_llm_accuracy(inp)
+        ),
+        "segment_sentence": segments.segment_sentence(o.segments) if o.segments is not None else "",
         "top_driver": o.sensitivity["input"].iloc[0],
         "second_driver": o.sensitivity["input"].iloc[1],
     }
@@ -218,7 +235,21 @@ def result(inp: Inputs, o: Outcome, seed: int) -> handoff.MarketResult:
             "human": facts.citation(o.human),
             "price": facts.citation(facts.fact(inp.facts, "contact_costs", inp.config.price_key)),
         },
+        segments=[
+            handoff.SegmentResult(
+                name=r["segment"],
+                recommended=bool(r["recommended"]),
+                **{k: float(r[k]) for k in SEGMENT_FIGURES},
+                verdict=r["verdict"],
+            )
+            for _, r in (o.segments if o.segments is not None else pd.DataFrame()).iterrows()
+        ],
+        llm_breakeven_accuracy=findings.finite(o.routes.break_evens.get("llm_accuracy")),
     )
+
+
+SEGMENT_FIGURES = ("npv_base_usd", "npv_base_no_exit_usd", "p_npv_positive", "p_npv_positive_no_exit",
+                   "funding_need_base_usd")  # fmt: skip
 
 
 def strategy_values(

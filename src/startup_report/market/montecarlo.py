@@ -17,11 +17,11 @@ from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 if TYPE_CHECKING:  # not at run time: the parameters' market section asks this module for bounds as it validates
     from startup_report.params import Uncertain
 
-SCALAR_ONLY = ("discount_rate_annual", "max_dilution")
+SCALAR_ONLY = ("discount_rate_annual",)
 
 
 def drawable() -> list[str]:
-    """Plan inputs the Monte Carlo may draw (the discount rate and dilution cap are policy, not uncertainty)."""
+    """Plan inputs the Monte Carlo may draw (the discount rate is policy, not uncertainty)."""
     return [name for name in PlanInputs.field_names() if name not in SCALAR_ONLY]
 
 
@@ -64,6 +64,15 @@ def check_names(uncertainty: Mapping[str, Uncertain]) -> None:
     unknown = sorted(set(uncertainty) - set(drawable()))
     if unknown:
         raise ValueError(f"market.uncertainty: unknown plan inputs {unknown}; allowed: {drawable()}")
+
+
+def cap(uncertainty: Mapping[str, Uncertain], name: str, ceiling: float) -> dict[str, Uncertain]:
+    """The ranges with ``name``'s range cut at ``ceiling`` (a value the input cannot physically pass)."""
+    ranges = dict(uncertainty)
+    if name in ranges:
+        spec = ranges[name]
+        ranges[name] = spec.model_copy(update={"low": min(spec.low, ceiling), "high": min(spec.high, ceiling)})
+    return ranges
 
 
 def draw_inputs(base: PlanInputs, uncertainty: Mapping[str, Uncertain], draws: int, seed: int) -> PlanInputs:

@@ -8,6 +8,7 @@ Routed contacts earn the sourced saving of correct routing (avoided transfers), 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,3 +155,23 @@ def automated_share_check(shares: Shares, automation_rate: float, tolerance: flo
             f"predictions.parquet gives a confident share of {confident:.3f} but metrics.json an automation rate "
             f"of {automation_rate:.3f}: the evaluation outputs disagree; rerun the evaluation stage."
         )
+
+
+def breakeven_accuracy(
+    labels: pd.Series,
+    classes: pd.DataFrame,
+    default: str,
+    own_usd_per_contact: float,
+    llm_fixed_per_contact: float,
+    cost: Callable[[Shares], float],
+) -> float:
+    """The LLM accuracy at which its route costs the client as much per contact as ours.
+
+    The LLM route's cost per contact is linear in its accuracy (``llm_shares``), so two evaluations solve it.
+    Above 1: no accuracy lets the LLM match us; below 0: it is cheaper even when always wrong.
+    """
+    at_zero = llm_fixed_per_contact + cost(llm_shares(labels, classes, default, 0.0))
+    at_one = llm_fixed_per_contact + cost(llm_shares(labels, classes, default, 1.0))
+    if at_zero == at_one:
+        return float("inf") if at_one > own_usd_per_contact else float("-inf")
+    return (at_zero - own_usd_per_contact) / (at_zero - at_one)

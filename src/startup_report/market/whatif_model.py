@@ -68,6 +68,7 @@ class Basis:
     thresholds: findings.Thresholds
     runway_alarm_months: int
     list_price_usd: float
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)  # plan input -> its parameter, where not LEVERS'
 
 
 def basis(config, base: PlanInputs, seed: int, list_price_usd: float, segment: str = "plan", label: str = "") -> Basis:
@@ -77,6 +78,23 @@ def basis(config, base: PlanInputs, seed: int, list_price_usd: float, segment: s
     )
     return Basis(segment, label or segment, base, dict(config.uncertainty), config.draws, seed, thresholds,
                  config.runway_alarm_months, float(list_price_usd))  # fmt: skip
+
+
+def bases(config, base: PlanInputs, seed: int, list_price_usd: float, segment_table) -> list[Basis]:
+    """The plan the summary reports (``market.*``) first, then each go-to-market segment's plan as the market
+    chapter computes it (``segments.segment_inputs`` and ``segment_uncertainty``), the recommended one marked."""
+    from startup_report.market import segments
+
+    out = [basis(config, base, seed, list_price_usd, "plan", "the plan (market parameters)")]
+    recommended = set(segment_table.loc[segment_table["recommended"], "segment"]) if len(segment_table) else set()
+    for name, option in config.gtm.items():
+        plan = segments.segment_inputs(base, option)
+        label = f"{name} (recommended)" if name in recommended else name
+        keys = {field: f"market.gtm.{name}.{param}" for field, param in segments.SCALED.items()}
+        b = basis(config, plan, seed, list_price_usd * (1.0 - option.revenue_share), name, label)
+        out.append(dataclasses.replace(b, uncertainty=segments.segment_uncertainty(base, option, config.uncertainty),
+                                       keys=keys))  # fmt: skip
+    return out
 
 
 def save(path: Path, bases: Sequence[Basis]) -> None:
@@ -95,6 +113,7 @@ def save(path: Path, bases: Sequence[Basis]) -> None:
                 "thresholds": dataclasses.asdict(b.thresholds),
                 "runway_alarm_months": b.runway_alarm_months,
                 "list_price_usd": b.list_price_usd,
+                "keys": b.keys,
             }
         )
     path.write_text(json.dumps(rows, indent=1), encoding="utf-8")
@@ -116,6 +135,7 @@ def load(path: Path) -> list[Basis]:
                 thresholds=findings.Thresholds(**row["thresholds"]),
                 runway_alarm_months=row["runway_alarm_months"],
                 list_price_usd=row["list_price_usd"],
+                keys=row.get("keys", {}),
             )
         )
     return out
@@ -157,7 +177,7 @@ def controls(basis: Basis, ranked: Sequence[str], count: int, resolution: int) -
                 unit=lever.kind,
                 values=tuple(values),
                 default_index=at,
-                param_key=lever.param_key,
+                param_key=basis.keys.get(name, lever.param_key),
                 param_values=tuple(lever.param_value(v, basis) for v in values),
                 shown=tuple(shown(lever.kind, v) for v in values),
             )

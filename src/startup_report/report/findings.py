@@ -117,17 +117,52 @@ def verdict(p_no_exit: float, p_with_exit: float, p_fail: float, t: Thresholds) 
     return f"{label} ({numbers})"
 
 
-def base_case_story(runway_months: float, months: int, need: float, dilution: float, max_dilution: float) -> str:
-    """What happens to the base case's cash: enough, a raise at a stated dilution, or a stop for lack of money."""
+def base_case_story(
+    runway_months: float,
+    months: int,
+    need: float,
+    rounds: pd.DataFrame,
+    stages: list[str],
+    max_dilution: float,
+    runway_target: float,
+) -> str:
+    """What happens to the base case's cash: enough, staged rounds at stated terms, or a stop at a failed round."""
     if need <= 0:
         return f"In the base case the starting cash lasts the whole {months}-month plan, so no raise is needed."
-    start = f"In the base case cash runs out in month {runway_months:.0f} and the company needs {money(need)} more"
-    if np.isnan(dilution):
+    start = (
+        f"In the base case cash runs out in month {runway_months:.0f} and the plan's shortfall is {money(need)}; "
+        f"it raises in rounds sized to {runway_target:.0f} months of runway"
+    )
+
+    def stage(row: pd.Series) -> str:
+        i = int(row.get("stage", 0))
+        return f"a {stages[i]} round" if stages and 0 <= i < len(stages) else "a round"
+
+    closed = rounds[~rounds["failed"]]
+    parts = [
+        f"{stage(r)} in month {r['month']:.0f}: {money(r['amount (USD)'])} at {money(r['pre-money (USD)'])} "
+        f"pre-money, {r['dilution']:.0%} of the company"
+        for _, r in closed.iterrows()
+    ]
+    done = f" ({'; '.join(parts)})" if parts else ""
+    failed = rounds[rounds["failed"]]
+    if failed.empty:
+        kept = float(np.prod(1.0 - closed["dilution"]))
         return (
-            f"{start}; raising it at the stated pre-money rule would cost more than {max_dilution:.0%} of the "
-            "company, so the plan stops there and never reaches the exit."
+            f"{start}{done}. Today's owners keep {kept:.0%} of everything after, the raised cash included, "
+            "and of the exit."
         )
-    return f"{start}, raised for {dilution:.0%} of the company; today's owners keep the rest of the exit."
+    row = failed.iloc[0]
+    name = stage(row)
+    why = (
+        f"the company has not reached the {stages[0] if stages else 'first'} ARR milestone"
+        if row["missed milestone"]
+        else f"it would sell {row['dilution']:.0%} of the company, above the {max_dilution:.0%} cap"
+    )
+    return (
+        f"{start}{done}. The round in month {row['month']:.0f} ({name}) fails ({why}), so the plan stops there "
+        "and never reaches the exit."
+    )
 
 
 def benchmark_note(checks: pd.DataFrame) -> str:
@@ -186,3 +221,22 @@ def length_summary(texts: pd.Series) -> str:
         f"the median message has {words.median():.0f} words, 95 % have at most {words.quantile(0.95):.0f} "
         f"and the longest {words.max():.0f}"
     )
+
+
+def finite(value: float | None) -> float | None:
+    """A float for JSON, None where it is missing or infinite."""
+    return float(value) if value is not None and np.isfinite(value) else None
+
+
+def llm_breakeven_text(accuracy: float | None, published: float) -> str:
+    """The LLM accuracy at which the client pays the same on either route, against the published figure."""
+    if accuracy is None or not np.isfinite(accuracy):
+        return "No LLM accuracy makes its route cost what ours does on these prices"
+    if accuracy > 1:
+        return (f"Even a perfect LLM (100% accuracy) would cost the client more per contact than our router "
+                f"(break-even {accuracy:.0%})")
+    if accuracy < 0:
+        return "The LLM route costs the client less than ours at any accuracy on these prices"
+    verb = "holds" if published < accuracy else "flips"
+    return (f"The LLM route would cost the client what ours does at {accuracy:.1%} accuracy; against the "
+            f"{published:.1%} used here the recommendation {verb}")

@@ -39,10 +39,17 @@ def route(volume: float, cheapest: str, own_above: float, own_cost: float, llm_c
 
 
 def pricing(table: pd.DataFrame, current: str) -> str:
-    """Which pricing to offer: the option with the highest operating NPV on the same plan."""
+    """Which pricing to offer: the option with the highest operating NPV on the same plan, and whether any of
+    them earns money at all (a best option that still loses money is said to lose it)."""
     column = "operating NPV (USD m)"
     best = table.sort_values(column, ascending=False).iloc[0]
     now = table.set_index("pricing").loc[current]
+    if best[column] < 0:
+        return (
+            f"Every pricing option loses money on this plan: the best, {best['pricing'].replace('_', ' ')}, still has "
+            f"an operating NPV of {best[column]:.1f} USD m (now {current.replace('_', ' ')}, {now[column]:.1f}); "
+            "pricing alone cannot fix it, a larger client, a higher resolved share or a lower acquisition cost must."
+        )
     if best["pricing"] == current:
         return (
             f"Keep pricing {current.replace('_', ' ')}. It gives the highest operating NPV on the same plan "
@@ -87,17 +94,29 @@ def data_moat(table: pd.DataFrame, horizon_months: float = 12.0) -> str:
     )
 
 
-def funding(odds: dict, base_need: float, months: int) -> str:
-    """How much to raise: from the funding need of the base case and across draws, and the failure share."""
-    if odds["p_needs_raise"] < 0.1:
+def funding(odds: dict, base_need: float, months: int, max_failure: float = 0.2) -> str:
+    """How much to raise: from the funding need of the base case and across draws, and the share of draws whose
+    rounds fail (too much dilution or a missed milestone). Where most draws cannot raise, it says so first."""
+    need = money(max(base_need, odds["funding_need_median"]))
+    if base_need <= 0 and odds["p_needs_raise"] < 0.1:
         return (
             f"The starting cash is enough. Only {odds['p_needs_raise']:.0%} of draws need more money within "
             f"{months} months; a slower sales ramp or a larger team would change it."
         )
+    if odds["p_fail"] >= 0.5:
+        return (
+            f"Do not count on raising: {odds['p_fail']:.0%} of draws fail a round (too much dilution or a missed "
+            f"ARR milestone), so the {need} the plan needs is not there to be raised on these terms. Cut the burn or "
+            "reach the next round's milestone sooner; a cheaper plan or faster revenue would change it."
+        )
+    caveat = (
+        f"and {odds['p_fail']:.0%} fail a round, more than the {max_failure:.0%} the verdict accepts"
+        if odds["p_fail"] > max_failure
+        else f"and {odds['p_fail']:.0%} fail a round on the stated terms"
+    )
     return (
-        f"Raise {money(max(base_need, odds['funding_need_median']))} more, early. {odds['p_needs_raise']:.0%} of "
-        f"draws run out of cash (90th percentile need {money(odds['funding_need_p90'])}), and "
-        f"{odds['p_fail']:.0%} cannot raise at the stated pre-money rule; faster revenue would shrink the need."
+        f"Raise {need} more, early. {odds['p_needs_raise']:.0%} of draws run out of cash (90th percentile need "
+        f"{money(odds['funding_need_p90'])}), {caveat}; faster revenue would shrink the need."
     )
 
 
@@ -122,11 +141,12 @@ def margin(checks: pd.DataFrame) -> str:
     )
 
 
-def exit_dependence(odds: dict, exit_multiple: float) -> str:
-    """Whether the plan leans on the exit: the gap between P(NPV > 0) with and without it."""
+def exit_dependence(odds: dict, exit_multiple: float, stands: float = 0.5) -> str:
+    """Whether the plan leans on the exit: the gap between P(NPV > 0) with and without it. `stands` is the
+    verdict's gold-mine threshold, so this rule and the verdict draw the line in the same place."""
     without, with_exit = odds["p_npv_positive_no_exit"], odds["p_npv_positive"]
     gap = with_exit - without
-    if without >= 0.5:
+    if without >= stands:
         return (
             f"The plan stands without the exit. P(NPV > 0) is {without:.0%} on operating cash flows alone; "
             f"the {exit_multiple:g}x revenue exit adds {gap:.0%}. Lower margins would make it lean on the exit."
@@ -142,3 +162,24 @@ def exit_dependence(odds: dict, exit_multiple: float) -> str:
         f"plan: P(NPV > 0) is {without:.0%} without the exit and {with_exit:.0%} with it; a larger client, a higher "
         "resolved share or a lower acquisition cost would change it."
     )
+
+
+def conflicts(
+    verdict_label: str, recs: list[str], odds: dict, base_need: float, best_operating_npv: float
+) -> list[str]:
+    """Every contradiction between the verdict, the numbers and the recommendations (empty when they agree):
+    the pairs the summary must never hold together."""
+    found = []
+    starts = [r.split(".")[0] for r in recs]
+    gold = verdict_label.startswith("more gold mine")
+    if odds["p_fail"] >= 0.5 and any(r.startswith("Raise ") for r in recs):
+        found.append("advises raising while most draws cannot raise")
+    if base_need > 0 and any(r.startswith("The starting cash is enough") for r in recs):
+        found.append("calls the starting cash enough while the base case runs out of it")
+    if best_operating_npv < 0 and any(r.startswith(("Keep pricing", "Price ")) for r in recs):
+        found.append("recommends a pricing option as if it earned money while every option loses money")
+    if gold and any(s.startswith(("Do not pitch the exit", "Fix the unit economics")) for s in starts):
+        found.append("calls the plan a gold mine and says it does not carry itself")
+    if not gold and verdict_label.startswith("more bubble") and any(s.startswith("The plan stands") for s in starts):
+        found.append("calls the plan a bubble and says it stands without the exit")
+    return found

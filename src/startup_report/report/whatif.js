@@ -23,14 +23,17 @@
       return i;
     }
 
+    // One shell word: a key naming a segment holds spaces and commas ("market.gtm.banks, direct sales.cac_usd").
+    function word(s) { return /^[\w.=+-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'"; }
+
     function command() {
       var parts = [data.command];
       if (state.segment !== data.default_segment && data.segment_param) {
-        parts.push("-p " + data.segment_param + "=" + seg().name);
+        parts.push("-p " + word(data.segment_param + "=" + seg().name));
       }
       data.controls.forEach(function (c, k) {
         var q = pos(k);
-        if (state.idx[k] !== q.default_index) parts.push("-p " + q.param_key + "=" + q.param_values[state.idx[k]]);
+        if (state.idx[k] !== q.default_index) parts.push("-p " + word(q.param_key + "=" + q.param_values[state.idx[k]]));
       });
       return parts.join(" ");
     }
