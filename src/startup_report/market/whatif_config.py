@@ -17,9 +17,9 @@ class WhatIfParams(Section):
         description="Inputs the reader moves: client size, CAC, price and churn, then the tornado's next highest "
         "that a parameter sets. The grid grows as resolution ** controls per segment.",
     )
-    resolution: int = Field(5, ge=2, le=9, description="Positions per control, the report's own value among them.")
+    resolution: int = Field(4, ge=2, le=9, description="Positions per control, the report's own value among them.")
     draws: int = Field(
-        1_000,
+        500,
         ge=100,
         le=100_000,
         description="Monte Carlo draws per grid point (same seed at every point); the report's own point uses "
