@@ -75,11 +75,11 @@ def test_break_even_cac_puts_the_odds_at_one_half_and_the_grid_gets_that_positio
     uncertainty = {**good.uncertainty, "cac_usd": Uncertain(low=5_000.0, high=300_000.0)}
     base = good.base.with_values(contacts_per_customer_month=80_000, opex_usd_per_month=120_000.0, churn_monthly=0.01)
     basis = dataclasses.replace(good, base=base, uncertainty=uncertainty)
-    cac = whatif_page.break_even_cac(basis, 1000)
+    cac = whatif_page.break_even(basis, "cac_usd", 1000)
     assert cac is not None
     p = whatif_model.evaluate(basis, {"cac_usd": np.array([cac])}, 1000)["p_no_exit_value"][0]
     assert abs(p - 0.5) < 0.05
-    page = whatif_page.build([basis], list(basis.uncertainty), WhatIfParams(resolution=3), "plan")
+    page = whatif_page.build([basis], list(basis.uncertainty), WhatIfParams(resolution=3, draws=1000), "plan")
     cac_positions = page.data["segments"][0]["positions"][[c["name"] for c in page.data["controls"]].index("cac_usd")]
     assert f"{cac:.0f}" in cac_positions["param_values"]
 
@@ -91,8 +91,19 @@ def test_a_grid_over_its_limit_is_refused_up_front():
 
 def test_a_plan_whose_odds_never_reach_one_half_has_no_frontier_and_says_so():
     basis = plan_basis(500)  # 20,000 contacts a month: below one half at every CAC here
-    assert whatif_page.break_even_cac(basis, 500) is None
-    assert "no acquisition cost" in whatif_page.frontier_sentence([basis], {"plan": None})
+    assert whatif_page.break_even(basis, "cac_usd", 500) is None
+    assert "neither an acquisition cost" in whatif_page.frontier_sentence([basis], {"plan": None})
+
+
+def test_where_no_cac_crosses_one_half_the_frontier_is_a_client_size():
+    basis = plan_basis(500)  # P(NPV > 0 without exit) under one half at every CAC; over it with big enough clients
+    wide = {**basis.uncertainty, "contacts_per_customer_month": Uncertain(low=5_000.0, high=120_000.0)}
+    basis = dataclasses.replace(basis, uncertainty=wide)
+    point = whatif_page.frontier(basis, 500)
+    assert point is not None and point.name == "contacts_per_customer_month"
+    p = whatif_model.evaluate(basis, {point.name: np.array([point.value])}, 500)["p_no_exit_value"][0]
+    assert abs(p - 0.5) < 0.06
+    assert f"{point.value:,.0f} contacts a month" in whatif_page.frontier_sentence([basis], {"plan": point})
 
 
 def test_positions_are_the_grid_the_page_indexes():
