@@ -117,7 +117,7 @@ def test_each_segment_is_a_plan_whose_positions_rerun_through_its_own_parameters
     config = Params().market
     plan = plan_basis()
     table = pd.DataFrame({"segment": list(config.gtm), "recommended": [True] + [False] * (len(config.gtm) - 1)})
-    bases = whatif_model.bases(config, plan.base, 42, 0.99, table)
+    bases = whatif_model.bases(config, plan.base, 42, 0.99, table, config.uncertainty)
     assert [b.segment for b in bases] == ["plan", *config.gtm] and "(recommended)" in bases[1].label
     for b in bases[1:]:
         option = config.gtm[b.segment]

@@ -200,13 +200,19 @@ def plan(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -
     return base, result, finance.yearly(result.table())
 
 
-def simulate(inp: Inputs, base: finance.PlanInputs, seed: int) -> tuple[finance.PlanResult, dict, float]:
-    """The Monte Carlo over the uncertain inputs, seeded by the chain's seed, the automation drawn no higher than
-    the router can resolve (template share x measured precision); also returns its run time."""
+def ranges(inp: Inputs, base: finance.PlanInputs) -> dict:
+    """The uncertainty ranges every Monte Carlo of the plan draws from (the plan's, each segment's, the what-if
+    page's): the parameters' ranges, the automation drawn no higher than the router can resolve (template share x
+    measured precision)."""
     mix = product.class_mix(inp.predictions["label"], inp.classes, inp.config.default_intent_class)
-    ranges = montecarlo.cap(inp.config.uncertainty, "automation_rate", mix["template"] * base.automation_precision)
+    return montecarlo.cap(inp.config.uncertainty, "automation_rate", mix["template"] * base.automation_precision)
+
+
+def simulate(inp: Inputs, base: finance.PlanInputs, seed: int) -> tuple[finance.PlanResult, dict, float]:
+    """The Monte Carlo over the uncertain inputs (``ranges``), seeded by the chain's seed; also returns its run
+    time."""
     start = time.perf_counter()
-    result = montecarlo.simulate(base, ranges, inp.config.draws, seed=seed)
+    result = montecarlo.simulate(base, ranges(inp, base), inp.config.draws, seed=seed)
     seconds = time.perf_counter() - start
     return result, montecarlo.summary(result, inp.config.runway_alarm_months), seconds
 

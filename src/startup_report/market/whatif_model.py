@@ -80,19 +80,23 @@ def basis(config, base: PlanInputs, seed: int, list_price_usd: float, segment: s
                  config.runway_alarm_months, float(list_price_usd))  # fmt: skip
 
 
-def bases(config, base: PlanInputs, seed: int, list_price_usd: float, segment_table) -> list[Basis]:
+def bases(
+    config, base: PlanInputs, seed: int, list_price_usd: float, segment_table, uncertainty: Mapping[str, Uncertain]
+) -> list[Basis]:
     """The plan the summary reports (``market.*``) first, then each go-to-market segment's plan as the market
-    chapter computes it (``segments.segment_inputs`` and ``segment_uncertainty``), the recommended one marked."""
+    chapter computes it (``segments.segment_inputs`` and ``segment_uncertainty``), the recommended one marked;
+    ``uncertainty``: the ranges the chapter's Monte Carlo draws from (``analysis.ranges``)."""
     from startup_report.market import segments
 
-    out = [basis(config, base, seed, list_price_usd, "plan", "the plan (market parameters)")]
+    plan = basis(config, base, seed, list_price_usd, "plan", "the plan (market parameters)")
+    out = [dataclasses.replace(plan, uncertainty=dict(uncertainty))]
     recommended = set(segment_table.loc[segment_table["recommended"], "segment"]) if len(segment_table) else set()
     for name, option in config.gtm.items():
         plan = segments.segment_inputs(base, option)
         label = f"{name} (recommended)" if name in recommended else name
         keys = {field: f"market.gtm.{name}.{param}" for field, param in segments.SCALED.items()}
         b = basis(config, plan, seed, list_price_usd * (1.0 - option.revenue_share), name, label)
-        out.append(dataclasses.replace(b, uncertainty=segments.segment_uncertainty(base, option, config.uncertainty),
+        out.append(dataclasses.replace(b, uncertainty=segments.segment_uncertainty(base, option, uncertainty),
                                        keys=keys))  # fmt: skip
     return out
 
