@@ -21,7 +21,7 @@ def answer(root: Path) -> str:
     """The answer paragraph, worded from the default build's hand-offs (numbers formatted as the book does)."""
     from startup_report.evaluation.handoff import read as read_metrics
     from startup_report.market.handoff import read as read_market
-    from startup_report.report.findings import money
+    from startup_report.report.findings import money, verdict_label
 
     run = json.loads((root / "build/manifest.json").read_text())["run"]
     if run["outcome"] != "success" or run["param_files"] or run["overrides"]:
@@ -29,14 +29,21 @@ def answer(root: Path) -> str:
     m = read_metrics(root / "build/evaluation/metrics.json")
     k = read_market(root / "build/market-analysis/market.json")
     commit = str(run["git_commit"] or "")[:7]
+    best = next((seg for seg in k.segments if seg.recommended), None)
+    segment = (
+        f" Of the go-to-market segments, {best.name} does best: P(NPV > 0) {best.p_npv_positive_no_exit:.0%} without "
+        f"the exit and {best.p_npv_positive:.0%} with it, {verdict_label(best.verdict)}."
+        if best is not None
+        else ""
+    )
     return (
         f"**Today's answer** (default parameters, commit `{commit}`): the production model, {m.model}, classifies "
-        f"{m.accuracy:.1%} of the {m.n_test:,} test messages correctly and can answer {k.resolved_share:.0%} of a "
-        f"bank's messages alone at its target precision. The plan's base-case value is {money(k.npv_base_usd)} with "
-        f"an exit and {money(k.npv_base_no_exit_usd)} without; across the uncertain inputs P(NPV > 0) is "
-        f"{k.p_npv_positive_no_exit:.0%} without the exit and {k.p_npv_positive:.0%} with it, so the business is "
-        f"{k.verdict}. Read why in the executive summary (`_build/html/book/summary.html`), and move the assumptions "
-        "yourself on its What if? page."
+        f"{m.accuracy:.1%} of the {m.n_test:,} test messages correctly, and the router resolves "
+        f"{k.resolved_share:.0%} of a bank's messages without an agent at its target precision. The plan's base "
+        f"case is worth {money(k.npv_base_usd)} with an exit and {money(k.npv_base_no_exit_usd)} without; across "
+        f"the uncertain inputs P(NPV > 0) is {k.p_npv_positive_no_exit:.0%} without the exit and "
+        f"{k.p_npv_positive:.0%} with it: {verdict_label(k.verdict)}.{segment} Read why in the executive summary "
+        "(`_build/html/book/summary.html`), and move the assumptions yourself on its What if? page."
     )
 
 
