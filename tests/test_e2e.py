@@ -67,7 +67,8 @@ def test_second_run_with_nothing_changed_reruns_nothing(project):
 def test_one_market_parameter_reruns_only_the_market_stage(project):
     status = cli(project, "status", *SMOKE, "-p", "market.error_cost_usd=9")
     assert "market-analysis  would run (parameters changed: market.error_cost_usd)" in status.stdout
-    assert status.stdout.count("up to date") == len(ALL) - 2  # the market stage and the privacy-cost chapter
+    # the market stage and the two chapters that read it (the cost of privacy, what if)
+    assert status.stdout.count("up to date") == len(ALL) - 3
     before = json.loads((project / "build/market-analysis/market.json").read_text())
     changed = cli(project, "run", *SMOKE, "-p", "market.error_cost_usd=9")
     assert ran(changed) == ["market-analysis", "privacy-cost"]
@@ -132,7 +133,7 @@ def _status_says_exactly_what_run_then_does(project, change):
     """`status` names the stages `run` then runs (here after a failed run, the hardest case for it to agree)."""
     status = cli(project, "status", *SMOKE, *change)
     would = [line.split()[0] for line in status.stdout.splitlines() if "would run" in line]
-    assert would == ["evaluation", "market-analysis", "privacy-cost"]
+    assert would == ["evaluation", "market-analysis", "privacy-cost", "whatif"]
     serving_before = (project / "build/evaluation/serving.csv").read_text()
     done = cli(project, "run", *SMOKE, *change)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -212,7 +213,7 @@ def test_a_report_module_change_reruns_its_stages_trains_nothing_and_reuses_the_
     lines = [line for line in done.stderr.splitlines() if line.lstrip().startswith("[")]
     assert lines and all(" cached " in line for line in lines), "no training run may train again"
     reused = stages_saying(done, " reused from build/cache/stages/")
-    assert reused == ["evaluation", "market-analysis", "privacy", "privacy-cost"]
+    assert reused == ["evaluation", "market-analysis", "privacy", "privacy-cost", "whatif"]
 
 
 def test_a_new_budget_trains_only_its_runs_and_one_run_at_a_time(project):

@@ -175,11 +175,9 @@ def prices(inp: Inputs) -> tuple[pd.Series, float, float]:
 def revenue_per_contact(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -> float:
     """What one contact earns us under the chosen pricing (bottom-up sizing uses it)."""
     c = inp.config
-    per = {
-        "per_resolution": ours.resolved * ours.resolved_precision * price_usd,
-        "per_seat": seat_usd / c.contacts_per_seat,
-        "platform_fee": c.platform_fee_usd_per_month / c.monthly_contacts,
-    }
+    per = {"per_resolution": ours.resolved * ours.resolved_precision * price_usd,
+           "per_seat": seat_usd / c.contacts_per_seat,
+           "platform_fee": c.platform_fee_usd_per_month / c.monthly_contacts}  # fmt: skip
     return per[c.pricing]
 
 
@@ -201,16 +199,14 @@ def plan(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -
 
 
 def ranges(inp: Inputs, base: finance.PlanInputs) -> dict:
-    """The uncertainty ranges every Monte Carlo of the plan draws from (the plan's, each segment's, the what-if
-    page's): the parameters' ranges, the automation drawn no higher than the router can resolve (template share x
-    measured precision)."""
+    """The ranges every Monte Carlo of the plan (and its segments, and the what-if page) draws from: automation
+    no higher than the router can resolve (template share x measured precision)."""
     mix = product.class_mix(inp.predictions["label"], inp.classes, inp.config.default_intent_class)
     return montecarlo.cap(inp.config.uncertainty, "automation_rate", mix["template"] * base.automation_precision)
 
 
 def simulate(inp: Inputs, base: finance.PlanInputs, seed: int) -> tuple[finance.PlanResult, dict, float]:
-    """The Monte Carlo over the uncertain inputs (``ranges``), seeded by the chain's seed; also returns its run
-    time."""
+    """The Monte Carlo over the uncertain inputs (``ranges``), seeded by the chain's seed, and its run time."""
     start = time.perf_counter()
     result = montecarlo.simulate(base, ranges(inp, base), inp.config.draws, seed=seed)
     seconds = time.perf_counter() - start

@@ -165,13 +165,19 @@ def base_case_story(
     )
 
 
+def _figure(value: float) -> str:
+    """A plan figure for prose: infinite where a payback never comes (no margin per client) reads as 'never'."""
+    return f"{value:.1f}" if np.isfinite(value) else "never (no margin to pay it back)"
+
+
 def benchmark_note(checks: pd.DataFrame) -> str:
     """A visible note naming every plan figure that lies outside its sourced benchmark range."""
     outside = checks[checks["outside"]]
     if outside.empty:
         return "Every checked figure lies within its sourced benchmark range."
     parts = [
-        f"{r['metric']} is {r['ours']:.1f} against {r['benchmark low']:g}-{r['benchmark high']:g} ({r['benchmark']})"
+        f"{r['metric']} is {_figure(r['ours'])} against {r['benchmark low']:g}-{r['benchmark high']:g} "
+        f"({r['benchmark']})"
         for _, r in outside.iterrows()
     ]
     return "Outside the sourced benchmarks: " + "; ".join(parts) + "."

@@ -39,6 +39,8 @@ img { max-width: 100% !important; height: auto; break-inside: avoid; }
 figure, .cell_output { break-inside: avoid; }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 8pt; }
 table { max-width: 100%; }
+/* A long scenario name, dotted key or model name wraps rather than pushing its table past the page. */
+table td, table th, table code { overflow-wrap: anywhere; white-space: normal; }
 h1, h2, h3 { break-after: avoid; }
 """
 
