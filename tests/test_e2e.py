@@ -71,7 +71,7 @@ def test_one_market_parameter_reruns_only_the_market_stage(project):
     assert status.stdout.count("up to date") == len(ALL) - 3
     before = json.loads((project / "build/market-analysis/market.json").read_text())
     changed = cli(project, "run", *SMOKE, "-p", "market.error_cost_usd=9")
-    assert ran(changed) == ["market-analysis", "privacy-cost"]
+    assert ran(changed) == ["market-analysis", "privacy-cost", "whatif"]
     after = json.loads((project / "build/market-analysis/market.json").read_text())
     # A dearer error makes the model route dearer per contact; the human route does not move.
     assert after["own_usd_per_contact"] > before["own_usd_per_contact"]
