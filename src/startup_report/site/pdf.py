@@ -40,7 +40,7 @@ figure, .cell_output { break-inside: avoid; }
 pre { white-space: pre-wrap; word-break: break-word; font-size: 8pt; }
 table { max-width: 100%; }
 /* A long scenario name, dotted key or model name wraps rather than pushing its table past the page. */
-table td, table th, table code, table code span { overflow-wrap: anywhere; white-space: normal; }
+table td, table th, table code, table code span.pre { overflow-wrap: anywhere; white-space: normal !important; }
 h1, h2, h3 { break-after: avoid; }
 """
 
