@@ -13,13 +13,18 @@ def _glue(name, data):
 
 
 def test_a_page_fills_glue_and_inlines_every_output_without_scripts(tmp_path):
-    code = new_code_cell("x = 1", outputs=[
-        new_output("stream", name="stdout", text="trained 3 runs <fast>\n"),
-        new_output("display_data", data={"text/html": "<table><tr><td>7</td></tr></table><script>alert(1)</script>"}),
-        new_output("error", ename="E", evalue="boom", traceback=["\x1b[31mRuntimeError\x1b[0m: boom"]),
-        _glue("accuracy", {"text/plain": "'91.2%'"}),
-        _glue("curve", {"image/png": PNG}),
-    ])
+    code = new_code_cell(
+        "x = 1",
+        outputs=[
+            new_output("stream", name="stdout", text="trained 3 runs <fast>\n"),
+            new_output(
+                "display_data", data={"text/html": "<table><tr><td>7</td></tr></table><script>alert(1)</script>"}
+            ),
+            new_output("error", ename="E", evalue="boom", traceback=["\x1b[31mRuntimeError\x1b[0m: boom"]),
+            _glue("accuracy", {"text/plain": "'91.2%'"}),
+            _glue("curve", {"image/png": PNG}),
+        ],
+    )
     markdown = new_markdown_cell(
         "The model is right {glue:text}`accuracy` of the time.\n\n"
         "```{glue:figure} curve\n:name: fig-curve\n\nThe learning curve.\n```\n"
@@ -35,3 +40,13 @@ def test_a_page_fills_glue_and_inlines_every_output_without_scripts(tmp_path):
     assert "<td>7</td>" in page and "<script" not in page
     assert "RuntimeError: boom" in page and "\x1b" not in page
     assert page.count("data:image/png") == 1  # a glued output shows where the text refers to it, once
+
+
+def test_links_to_chapters_lead_to_the_reports_pages():
+    from startup_report.site.notebook_html import chapter_links
+
+    page = '<a href="02-model-build.ipynb">next</a> <a href="../book/math.ipynb#adam">Adam</a> <a href="https://x.org/a.md">x</a>'
+    out = chapter_links(page, "notebooks", "../../")
+    assert 'href="../../notebooks/02-model-build.html"' in out
+    assert 'href="../../book/math.html#adam"' in out
+    assert 'href="https://x.org/a.md"' in out  # a page elsewhere is left alone

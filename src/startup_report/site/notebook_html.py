@@ -74,8 +74,30 @@ def _output(output: dict, markdown) -> str:
     return ""
 
 
-def render(path: Path, title: str) -> str:
-    """The whole page for one executed notebook."""
+_CHAPTER_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+)\.(?:ipynb|md)(#[^"]*)?"')
+
+
+def chapter_links(page: str, folder: str, to_root: str) -> str:
+    """Links to the book's own chapters (``02-model-build.ipynb``, ``../book/math.ipynb``), written relative to the
+    notebook's ``folder``, pointed at those chapters' pages in the site from a page ``to_root`` below its root."""
+
+    def point(match: re.Match) -> str:
+        target = Path(folder, match.group(1)).as_posix()
+        parts: list[str] = []
+        for part in target.split("/"):
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        return f'href="{to_root}{"/".join(parts)}.html{match.group(2) or ""}"'
+
+    return _CHAPTER_LINK.sub(point, page)
+
+
+def render(path: Path, title: str, folder: str = "notebooks", to_root: str = "../../") -> str:
+    """The whole page for one executed notebook (``folder``: where its source lives in the book, so that its links
+    to other chapters lead to the report's chapters; ``to_root``: from the page's folder to the site's root)."""
     import nbformat
     from markdown_it import MarkdownIt
 
@@ -89,7 +111,8 @@ def render(path: Path, title: str) -> str:
         elif cell.cell_type == "code":
             parts.append(f"<pre>{html.escape(cell.source)}</pre>")
             parts += [_output(output, markdown) for output in cell.get("outputs", [])]
+    body = chapter_links("\n".join(parts), folder, to_root)
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{STYLE}</style></head><body>\n" + "\n".join(parts) + "\n</body></html>\n"
+        f"<style>{STYLE}</style></head><body>\n" + body + "\n</body></html>\n"
     )

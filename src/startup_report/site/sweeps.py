@@ -38,7 +38,8 @@ def _notebook_html(executed: Path, target: Path) -> str:
     sha = hashlib.sha256(executed.read_bytes()).hexdigest()[:12]
     name = f"{executed.stem}-{sha}.html"
     if not (target / name).is_file():
-        write_text(target / name, notebook_html.render(executed, executed.stem))
+        # a scenario runs the chain's notebooks (notebooks/): their links to chapters lead to the report's pages
+        write_text(target / name, notebook_html.render(executed, executed.stem, "notebooks"))
     return name
 
 
