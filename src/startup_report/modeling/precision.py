@@ -2,8 +2,8 @@
 
 fp32 is the default on every CPU because bf16 autocast trains another model: the full-data trio ensemble read
 0.9375 in bf16 (an Intel Xeon with AVX512-BF16) against 0.9424 in fp32 (an AMD EPYC) from the same parameters.
-bf16 is the opt-in profile ``params/bf16.yaml``: with AVX512-BF16 a step took 0.18 s against 0.29 s in fp32;
-on an AMD EPYC without AVX-512, emulated bf16 took 9.7 s against 0.57 s (17x slower). ``auto`` (bf16 only
+bf16 is the opt-in profile ``params/bf16.yaml``: faster where the CPU computes it natively, many times slower
+where it is emulated (`make bench` prints both). ``auto`` (bf16 only
 where the CPU reports native bf16) stays accepted for speed-first runs, knowing it gives one answer per CPU.
 """
 
