@@ -39,20 +39,9 @@ def site(project):
 def browser():
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium); .ci/run installs it in CI")
-    from playwright.sync_api import sync_playwright
+    from startup_report.site.pagecheck import browser as chromium_browser
 
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+    with chromium_browser(CHROMIUM) as instance:
         yield instance
         instance.close()
 

@@ -102,13 +102,12 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium)")
 def test_a_reader_moves_every_control_and_reads_that_points_answer(tmp_path):
-    from playwright.sync_api import sync_playwright
+    from startup_report.site.pagecheck import browser as chromium_browser
 
     data, grid, controls = synthetic()
     page_file = tmp_path / "whatif.html"
     page_file.write_text(f"<!doctype html><html><body>{ww.render(data)}</body></html>")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    with chromium_browser(CHROMIUM) as browser:
         page = browser.new_page()
         errors, requests = [], []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
@@ -142,5 +141,4 @@ def test_a_reader_moves_every_control_and_reads_that_points_answer(tmp_path):
         page.click("#whatif-reset")
         expect("banks", [1, 1])
         assert page.text_content("#whatif-command") == "startup-report run"
-        browser.close()
     assert not errors and not requests

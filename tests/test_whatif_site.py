@@ -17,18 +17,16 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def page(project):
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install -y chromium); .ci/run installs it in CI")
-    from playwright.sync_api import sync_playwright
+    from startup_report.site.pagecheck import browser
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        tab = browser.new_page()
+    with browser(CHROMIUM) as instance:
+        tab = instance.new_page()
         tab.errors, tab.requests = [], []
         tab.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
         tab.on("pageerror", lambda e: tab.errors.append(str(e)))
         tab.on("request", lambda r: not r.url.startswith("file:") and tab.requests.append(r.url))
         tab.goto((project / "_build/html/book/whatif.html").as_uri(), wait_until="load")
         yield tab
-        browser.close()
 
 
 @pytest.fixture(scope="module")

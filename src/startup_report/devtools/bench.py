@@ -27,6 +27,7 @@ from unittest import mock
 from startup_report.devtools import perfdoc
 from startup_report.engine import machine
 from startup_report.engine.layout import Layout, find_root
+from startup_report.site import pagecheck
 
 CLI = str(Path(sys.executable).with_name("startup-report"))
 PLOTS = Path(__file__).resolve().parents[1] / "report" / "plots.py"
@@ -197,9 +198,8 @@ def smoke_figures(layout: Layout) -> None:
 def move_milliseconds(page_file: Path, rounds: int = 3) -> float:
     """Slowest time, in ms, from moving a what-if control to its answers being on the page, over every control
     and position (each move's handler updates the outputs before it returns, so the time is the handler's)."""
-    from playwright.sync_api import sync_playwright
-
     from startup_report.devtools.screenshot import chromium
+    from startup_report.site.pagecheck import browser
 
     script = """() => { let worst = 0;
       for (const s of document.querySelectorAll('#whatif-root input[type=range]')) {
@@ -207,12 +207,10 @@ def move_milliseconds(page_file: Path, rounds: int = 3) -> float:
           const t = performance.now(); s.value = String(v); s.dispatchEvent(new Event('input'));
           worst = Math.max(worst, performance.now() - t); } }
       return worst; }"""
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
+    with browser(chromium()) as instance:
+        page = instance.new_page()
         page.goto(page_file.resolve().as_uri(), wait_until="load")
         worst = max(page.evaluate(script) for _ in range(rounds))
-        browser.close()
     return worst
 
 
@@ -227,7 +225,7 @@ def whatif_figures(layout: Layout, stages: dict) -> None:
         f"{points:,} points; target <= 60 s",
     )
     page = layout.root / "_build/html/book/whatif.html"
-    if shutil.which("chromium") or shutil.which("chromium-browser"):
+    if pagecheck.chromium():
         _line("slowest move to updated answers (ms)", f"{move_milliseconds(page):.1f}", "target <= 100 ms")
     else:
         _line("slowest move to updated answers (ms)", "no Chromium", "apt-get install -y chromium")

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -16,10 +15,11 @@ IMAGE = Path("docs/site.png")
 
 
 def chromium() -> str:
-    """The system Chromium (Debian's `chromium`), which Playwright drives without downloading a browser."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if path := shutil.which(name):
-            return path
+    """The system Chromium (``pagecheck.chromium``), or a message saying how to install it."""
+    from startup_report.site.pagecheck import chromium as found
+
+    if path := found():
+        return path
     raise SystemExit("screenshot: no Chromium found; install it with `apt-get install -y chromium`")
 
 
@@ -27,14 +27,12 @@ def capture(root: Path, width: int = 1280, height: int = 860) -> Path:
     page_file = root / PAGE
     if not page_file.exists():
         raise SystemExit(f"screenshot: {PAGE} is missing; build the site first with `make book`")
-    from playwright.sync_api import sync_playwright
+    from startup_report.site.pagecheck import browser
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": width, "height": height})
+    with browser(chromium()) as instance:
+        page = instance.new_page(viewport={"width": width, "height": height})
         page.goto(page_file.resolve().as_uri(), wait_until="load")
         page.screenshot(path=root / IMAGE)
-        browser.close()
     return root / IMAGE
 
 
