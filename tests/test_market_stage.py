@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from startup_report.evaluation import handoff as evaluation_handoff
-from startup_report.market import analysis, handoff, headline, montecarlo, segments
+from startup_report.market import analysis, handoff, headline, montecarlo, strategy_stage
 from startup_report.market.facts import MarketDataError
 from startup_report.market.preflight import preflight
 from startup_report.params import MarketParams, Params
@@ -100,6 +100,7 @@ def run(evaluation: Path, **changes) -> tuple[dict, handoff.MarketResult]:
     config = MarketParams(**{"draws": 500, **changes})
     inp = analysis.load(config, evaluation, ROOT)
     ours, theirs, _ = analysis.router_shares(inp)
+    inp, table, _ = analysis.reported_segment(inp, ours, seed=7)  # the recommended segment's values from here on
     human, _ = analysis.human_costs(inp)
     _, llm_usd = analysis.llm_prices(inp)
     routes = analysis.route_comparison(inp, float(human["value"]), ours, theirs, llm_usd)
@@ -107,12 +108,11 @@ def run(evaluation: Path, **changes) -> tuple[dict, handoff.MarketResult]:
     sized, _, _ = analysis.sizing(inp, analysis.revenue_per_contact(inp, ours, price_usd, seat_usd))
     base, plan, yearly = analysis.plan(inp, ours, price_usd, seat_usd)
     simulated, odds, seconds = analysis.simulate(inp, base, seed=7)
-    sensitivity = montecarlo.tornado(base, config.uncertainty)
-    table = segments.run_segments(base, config.gtm, config.uncertainty, 200, 7, 18, headline.thresholds(config))
+    sensitivity = montecarlo.tornado(base, analysis.ranges(inp, base))
     outcome = headline.Outcome(
         human, ours, theirs, llm_usd, routes, price_usd, sized, plan, yearly, odds, seconds, sensitivity, table
     )
-    tables = analysis.strategy_tables(inp, ours, price_usd, seat_usd, base, plan, yearly)
+    tables = strategy_stage.strategy_tables(inp, ours, price_usd, seat_usd, base, plan, yearly)
     recs = headline.recommendations(inp, outcome, tables.pricing, tables.gtm, tables.moat, tables.checks)
     values = headline.values(inp, outcome, 7) | headline.strategy_values(
         tables.competitors, tables.moat, tables.gtm, tables.team, recs
@@ -189,7 +189,11 @@ def test_every_segment_has_its_plan_and_one_is_recommended(evaluation):
     assert sum(s.recommended for s in result.segments) == 1
     best = next(s for s in result.segments if s.recommended)
     assert best.p_npv_positive_no_exit == max(s.p_npv_positive_no_exit for s in result.segments)
-    assert best.name in values["segment_sentence"]
+    assert best.name in values["segment_sentence"] and values["reported_segment"] == best.name
+    assert values["gtm_best"] == best.name  # the go-to-market advice names the segment the plan sells to
+    # The summary's figures are the recommended segment's own: its row and market.json's top level agree.
+    assert (best.npv_base_usd, best.npv_base_no_exit_usd) == (result.npv_base_usd, result.npv_base_no_exit_usd)
+    assert best.p_npv_positive_no_exit == result.p_npv_positive_no_exit and best.verdict == result.verdict
     # The LLM break-even accuracy is where the two routes cost the client the same.
     assert result.llm_breakeven_accuracy is not None and "accuracy" in values["llm_breakeven"]
 
@@ -216,7 +220,7 @@ def test_seed_changes_the_draws_and_is_recorded(evaluation):
         ({"channel": "messaging"}, "market.channel: no sourced human cost for channel 'messaging'"),
         ({"human_cost_channel_key": "phone_uk_2024"}, "is a phone cost but market.channel is 'chat'"),
         ({"intent_classes_file": "data/assumptions/missing.csv"}, "missing.csv: not found"),
-        ({"uncertainty": {"churn": {"low": 0, "high": 1}}}, "unknown plan inputs ['churn']"),
+        ({"uncertainty": {"churn": {"spread": 0.5}}}, "unknown plan inputs ['churn']"),
         (
             {"learning_curve_source": "published", "learning_curve_model": "GPT-5.2"},
             "market.learning_curve_model: banking77_results.csv: need two curve",
@@ -244,7 +248,7 @@ def test_curves_estimates_evidence_and_assumptions(evaluation):
     human, _ = analysis.human_costs(inp)
     _, llm_usd = analysis.llm_prices(inp)
     routes = analysis.route_comparison(inp, float(human["value"]), ours, theirs, llm_usd)
-    volumes, costs, point = analysis.cost_curves(routes, 20_000)
+    volumes, costs, point = analysis.cost_curves(routes, config.monthly_contacts)
     assert costs["human agents only"][0] == pytest.approx(100 * float(human["value"]))
     assert point[1] == pytest.approx(routes.table["USD per contact at assumed volume"].iloc[2], abs=1e-4)
     assert set(analysis.size_estimates(inp)["segment"]) <= {

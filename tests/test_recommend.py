@@ -40,6 +40,11 @@ def test_go_to_market_rules():
     assert "within the SaaS median" in recommend.go_to_market(_gtm(18.0))
     assert "slower than" in recommend.go_to_market(_gtm(30.0))
     assert recommend.go_to_market(_gtm(np.inf)).startswith("No go-to-market option")
+    # The plan's segment comes first; where it never pays back but another does, the advice says so.
+    two = pd.DataFrame({"option": ["banks", "fintechs"], "CAC payback (months)": [np.inf, 9.0]})
+    two.attrs["benchmark"] = (15.0, 20.0)
+    advice = recommend.go_to_market(two)
+    assert advice.startswith("banks has the best odds, but") and "fintechs: 9 months" in advice
 
 
 def _moat(payback):

@@ -44,7 +44,7 @@ def test_data_moat_by_hand():
 
 def test_gtm_payback_by_hand_and_partner_share():
     options = {
-        "a": GtmOption(cac_usd=12_000, monthly_contacts=10_000, churn_monthly=0.02),
+        "a": GtmOption(cac_usd=12_000, monthly_contacts=10_000, churn_monthly=0.02, revenue_share=0.0),
         "b": GtmOption(cac_usd=1_000, monthly_contacts=10_000, churn_monthly=0.02, revenue_share=0.5),
     }
     table = strategy.gtm_table(

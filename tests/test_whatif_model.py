@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from startup_report.market import finance, whatif, whatif_model
+from startup_report.market import finance, montecarlo, segments, whatif, whatif_model
 from startup_report.market.whatif_config import WhatIfParams
 from startup_report.params import Params, Uncertain, load_params, parse_override
 from startup_report.report import findings, whatif_page
@@ -30,7 +30,7 @@ def plan_basis(draws: int = 2000) -> whatif_model.Basis:
 
 def test_the_grid_at_the_reports_values_is_the_summarys_monte_carlo():
     basis = plan_basis()
-    at_defaults = {"cac_usd": np.array([basis.base.cac_usd] * 3), "churn_monthly": np.array([0.02] * 3)}
+    at_defaults = {name: np.array([getattr(basis.base, name)] * 3) for name in ("cac_usd", "churn_monthly")}
     grid = whatif_model.evaluate(basis, at_defaults, basis.draws)  # three points stacked into one run
     own = whatif_model.at_report_values(basis)  # montecarlo.simulate + summary, as the market chapter calls them
     for name, value in own.items():
@@ -71,10 +71,13 @@ def test_every_position_makes_a_rerun_command_the_parameters_accept():
 
 
 def test_break_even_cac_puts_the_odds_at_one_half_and_the_grid_gets_that_position():
-    good = plan_basis(1000)  # a plan whose odds cross one half inside the CAC's range
-    uncertainty = {**good.uncertainty, "cac_usd": Uncertain(low=5_000.0, high=300_000.0)}
-    base = good.base.with_values(contacts_per_customer_month=80_000, opex_usd_per_month=120_000.0, churn_monthly=0.01)
-    basis = dataclasses.replace(good, base=base, uncertainty=uncertainty)
+    config = Params().market.model_copy(update={"draws": 1000})  # a plan whose odds cross one half inside the range
+    base = plan_basis().base.with_values(
+        contacts_per_customer_month=30_000, opex_usd_per_month=120_000.0, churn_monthly=0.01, automation_rate=0.5
+    )
+    good = whatif_model.basis(config, base, 42, 0.99, "plan", "The plan")  # ranges centred on this plan
+    wide = {**good.uncertainty, "cac_usd": Uncertain(low=5_000.0, high=300_000.0)}
+    basis = dataclasses.replace(good, uncertainty=wide)
     cac = whatif_page.break_even(basis, "cac_usd", 1000)
     assert cac is not None
     p = whatif_model.evaluate(basis, {"cac_usd": np.array([cac])}, 1000)["p_no_exit_value"][0]
@@ -116,13 +119,26 @@ def test_each_segment_is_a_plan_whose_positions_rerun_through_its_own_parameters
 
     config = Params().market
     plan = plan_basis()
-    table = pd.DataFrame({"segment": list(config.gtm), "recommended": [True] + [False] * (len(config.gtm) - 1)})
-    bases = whatif_model.bases(config, plan.base, 42, 0.99, table, config.uncertainty)
-    assert [b.segment for b in bases] == ["plan", *config.gtm] and "(recommended)" in bases[1].label
-    for b in bases[1:]:
+    table = pd.DataFrame({"segment": list(config.gtm), "recommended": [False, True, False]})
+
+    def plan_for(c):
+        keep = 1.0 - c.revenue_share  # as economics.plan_inputs prices a partner's segment
+        return plan.base.with_values(
+            cac_usd=c.cac_usd, contacts_per_customer_month=c.monthly_contacts, price_per_resolution_usd=0.99 * keep
+        )
+
+    plans = segments.plans(config, plan_for, lambda base: montecarlo.centred(base, config.uncertainty))
+    bases = whatif_model.bases(plans, table, 42, 0.99)
+    names = list(config.gtm)
+    assert [b.segment for b in bases] == [names[1], names[0], names[2]] and "(recommended)" in bases[0].label
+    for b in bases:
         option = config.gtm[b.segment]
-        assert b.base.cac_usd == option.cac_usd and b.base.contacts_per_customer_month == option.monthly_contacts
-        for c in whatif_model.controls(b, list(b.uncertainty), 4, 3):
+        cac = option.cac_usd if option.cac_usd is not None else config.cac_usd  # unset: the market's value
+        assert b.base.cac_usd == cac and b.uncertainty["cac_usd"].low == pytest.approx(0.4 * cac)
+        controls = whatif_model.controls(b, list(b.uncertainty), 4, 3)
+        keys = {c.name: c.param_key for c in controls}
+        assert keys["cac_usd"] == ("market.cac_usd" if option.cac_usd is None else f"market.gtm.{b.segment}.cac_usd")
+        for c in controls:
             assert c.values[c.default_index] == pytest.approx(float(np.asarray(getattr(b.base, c.name))))
             for value in c.param_values:
                 load_params(ROOT, [], [f"{c.param_key}={value}"])  # segment keys hold spaces and commas

@@ -6,6 +6,7 @@ the chapter comes from code with a unit test, and the notebook holds no arithmet
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from startup_report.evaluation import handoff as evaluation_handoff
-from startup_report.market import economics, facts, finance, llm, montecarlo, product, strategy
+from startup_report.market import economics, facts, finance, llm, montecarlo, product, segments, strategy
 from startup_report.params import MarketParams
+from startup_report.report import findings
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class Inputs:
     classes: pd.DataFrame
     results: pd.DataFrame | None = None  # the training stage's results.csv: our measured learning curve
     open_predictions: pd.DataFrame | None = None  # the evaluation's open-world rows (automation_world: open)
+    segment: str = ""  # the go-to-market segment whose values the config holds (``reported_segment``)
 
 
 def load(
@@ -199,10 +202,33 @@ def plan(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -
 
 
 def ranges(inp: Inputs, base: finance.PlanInputs) -> dict:
-    """The ranges every Monte Carlo of the plan (and its segments, and the what-if page) draws from: automation
-    no higher than the router can resolve (template share x measured precision)."""
+    """The ranges every Monte Carlo of a plan (the report's, each segment's, the what-if page's) draws from,
+    centred on ``base``; automation no higher than the share of messages a template can resolve."""
     mix = product.class_mix(inp.predictions["label"], inp.classes, inp.config.default_intent_class)
-    return montecarlo.cap(inp.config.uncertainty, "automation_rate", mix["template"] * base.automation_precision)
+    return montecarlo.centred(base, inp.config.uncertainty, {"automation_rate": float(mix["template"])})
+
+
+def segment_plans(inp: Inputs, ours: product.Shares) -> dict[str, segments.SegmentPlan]:
+    """Every go-to-market segment's base plan and ranges, priced like the report's plan."""
+    _, price_usd, seat_usd = prices(inp)
+    serving = inp.measured.serving_cost_per_million_usd / 1e6
+    terms = economics.round_terms(inp.facts["benchmarks"], inp.config.rounds)
+    return segments.plans(
+        inp.config,
+        lambda config: economics.plan_inputs(config, ours, serving, price_usd, seat_usd, terms),
+        lambda base: ranges(inp, base),
+    )
+
+
+def reported_segment(inp: Inputs, ours: product.Shares, seed: int) -> tuple[Inputs, pd.DataFrame, dict]:
+    """Every segment's plan and odds, and the inputs with the recommended segment's values in place: the plan
+    the rest of the chapter, the summary and ``market.json`` report."""
+    c = inp.config
+    plans = segment_plans(inp, ours)
+    thresholds = findings.Thresholds(c.gold_mine_probability, c.bubble_probability, c.max_failure_probability)
+    table = segments.run_segments(plans, c.draws, seed, c.runway_alarm_months, thresholds)
+    chosen = segments.recommended(table)
+    return dataclasses.replace(inp, config=plans[chosen].config, segment=chosen), table, plans
 
 
 def simulate(inp: Inputs, base: finance.PlanInputs, seed: int) -> tuple[finance.PlanResult, dict, float]:
@@ -223,78 +249,3 @@ def outcome_table(base_result: finance.PlanResult, odds: dict) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["", "without exit", "with exit"]).set_index("")
     frame.loc["P(NPV > 0) if missing cash were free (old model)"] = [float("nan"), odds["p_npv_positive_free_money"]]
     return frame.round(3)
-
-
-def competitors(inp: Inputs, ours: product.Shares, price_usd: float) -> pd.DataFrame:
-    """The competitor table with our cost per resolution (cost to serve one client / its resolutions)."""
-    v = inp.config.monthly_contacts
-    cost = inp.config.own_fixed_usd_per_month + v * inp.measured.serving_cost_per_million_usd / 1e6
-    own_cost = cost / (v * ours.resolved) if ours.resolved > 0 else float("nan")
-    return strategy.competitor_table(inp.facts["competitors"], own_cost, price_usd)
-
-
-def moat(inp: Inputs, ours: product.Shares, price_usd: float, customers: float) -> pd.DataFrame:
-    """What more labelled examples per intent are worth, from our measured learning curve (or a published one)."""
-    c = inp.config
-    if c.learning_curve_source == "measured" and inp.results is not None:
-        n_intents = inp.predictions["label"].nunique()
-        a, b, examples_now = strategy.measured_learning_curve(inp.results, c.measured_curve_model, n_intents)
-        where = f"our measured learning curve ({c.measured_curve_model}, mean test accuracy per label budget)"
-    else:
-        a, b = strategy.learning_curve(inp.facts["banking77_results"], c.learning_curve_model)
-        examples_now = c.examples_per_intent
-        where = f"the published BANKING77 learning curve of {c.learning_curve_model}"
-    curve = f"{where}: accuracy = {a:.3f} + {b:.3f} ln(examples per intent)"
-    mix = product.class_mix(inp.predictions["label"], inp.classes, c.default_intent_class)
-    table = strategy.data_moat(
-        a,
-        b,
-        examples_now,
-        ours.resolved,
-        inp.config.monthly_contacts,
-        price_usd * ours.resolved_precision,
-        customers,
-        len(inp.classes),
-        inp.config.label_cost_usd,
-        float(mix["template"]),
-    )
-    table.attrs["curve"] = curve
-    return table
-
-
-@dataclass(frozen=True)
-class Strategy:
-    competitors: pd.DataFrame
-    moat: pd.DataFrame
-    gtm: pd.DataFrame
-    pricing: pd.DataFrame
-    team: pd.DataFrame
-    checks: pd.DataFrame
-
-
-def strategy_tables(
-    inp: Inputs,
-    ours: product.Shares,
-    price_usd: float,
-    seat_usd: float,
-    base: finance.PlanInputs,
-    result: finance.PlanResult,
-    yearly_table: pd.DataFrame,
-) -> Strategy:
-    """The strategy chapter's tables, all from the same cost model and plan as the market chapter."""
-    c = inp.config
-    serving = inp.measured.serving_cost_per_million_usd / 1e6
-    per_contact = revenue_per_contact(inp, ours, price_usd, seat_usd)
-    margin = strategy.client_margin(c.monthly_contacts, per_contact, serving, c.own_fixed_usd_per_month)
-    payback = c.cac_usd / margin if margin > 0 else float("inf")
-    customers_year_one = float(result.table()["customers"].iloc[min(11, c.months - 1)])
-    return Strategy(
-        competitors=competitors(inp, ours, price_usd),
-        moat=moat(inp, ours, price_usd, customers_year_one),
-        gtm=strategy.gtm_table(c.gtm, per_contact, serving, c.own_fixed_usd_per_month, inp.facts["benchmarks"]),
-        pricing=strategy.pricing_table(base),
-        team=strategy.team_table(c.team, c.opex_usd_per_month),
-        checks=strategy.benchmark_checks(
-            float(yearly_table["gross_margin_pct"].iloc[-1]), c.churn_monthly, payback, inp.facts["benchmarks"]
-        ),
-    )

@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
-from startup_report.market.config_sections import (
-    GtmOption,
-    RoundStage,
-    TeamRole,
-    Uncertain,
-    default_segments,
-    default_team,
-)
+from startup_report.market.config_sections import GtmOption, RoundStage, Spread, TeamRole, Uncertain, default_team
+from startup_report.market.config_segment import SegmentTerms
 from startup_report.section import IsoDate, LabelKeyed
-from startup_report.section import Section as _Section
 
-__all__ = ["GtmOption", "MarketParams", "RoundStage", "TeamRole", "Uncertain"]
+__all__ = ["GtmOption", "MarketParams", "RoundStage", "Spread", "TeamRole", "Uncertain"]
 
 
-class MarketParams(_Section):
+class MarketParams(SegmentTerms):
     """The market model. Sourced figures come from ``data/market`` (every row with its source); a field whose
     description starts with 'Assumption' has no source, and the book lists it as one."""
 
@@ -81,7 +74,7 @@ class MarketParams(_Section):
         6_000.0, ge=0.0, le=1e8, description="Assumption: flat monthly platform fee per client (platform pricing)."
     )
     monthly_contacts: int = Field(
-        20_000, ge=1, le=10**10, description="Assumption: customer contacts per month of one typical client."
+        80_000, ge=1, le=10**10, description="Assumption: customer contacts per month of one typical client."
     )
     error_cost_usd: float = Field(
         5.0, ge=0.0, le=10_000.0, description="Assumption: cost of a wrong automatic answer that reaches a customer."
@@ -155,13 +148,13 @@ class MarketParams(_Section):
     sales_growth_annual: float = Field(
         0.5, ge=-0.9, le=10.0, description="Assumption: yearly growth of new clients won per month."
     )
-    churn_monthly: float = Field(0.02, ge=0.0, le=1.0, description="Assumption: share of clients lost per month.")
+    churn_monthly: float = Field(0.01, ge=0.0, le=1.0, description="Assumption: share of clients lost per month.")
     opex_usd_per_month: float = Field(
         180_000.0, ge=0.0, le=1e9, description="Assumption: team and overhead per month in year one."
     )
     opex_growth_annual: float = Field(0.3, ge=-0.9, le=10.0, description="Assumption: yearly growth of opex.")
     cac_usd: float = Field(
-        150_000.0,
+        250_000.0,
         ge=0.0,
         le=1e8,
         description="Assumption: sales and marketing cost to win one client.",
@@ -230,28 +223,14 @@ class MarketParams(_Section):
         0.2, ge=0.0, le=1.0, description="Verdict threshold: the largest share of draws that may fail to raise."
     )
     draws: int = Field(10_000, ge=100, le=1_000_000, description="Monte Carlo draws.")
+    frontier_draws: int = Field(
+        1_000,
+        ge=100,
+        le=100_000,
+        description="Monte Carlo draws per point of the break-even frontier (client size against CAC).",
+    )
     runway_alarm_months: int = Field(
         18, ge=1, le=240, description="Runway below this many months counts as a funding risk."
-    )
-    uncertainty: dict[str, Uncertain] = Field(
-        default_factory=lambda: {
-            "new_customers_per_month": Uncertain(low=0.3, high=2.5),
-            "churn_monthly": Uncertain(low=0.005, high=0.05),
-            "price_per_resolution_usd": Uncertain(low=0.3, high=1.5),
-            "automation_rate": Uncertain(low=0.2, high=0.6),
-            "contacts_per_customer_month": Uncertain(low=5_000, high=80_000),
-            "opex_usd_per_month": Uncertain(low=120_000, high=280_000),
-            "exit_revenue_multiple": Uncertain(low=1.0, high=10.0),
-            "cac_usd": Uncertain(low=50_000, high=300_000),
-            "fixed_cost_per_customer_usd": Uncertain(low=500, high=12_000),
-            "valuation_scale": Uncertain(low=0.5, high=1.5),
-        },
-        description="Assumption: ranges of the uncertain plan inputs (names of finance.PlanInputs fields).",
-    )
-    gtm: LabelKeyed(GtmOption) = Field(
-        default_factory=default_segments,
-        description="Assumption: go-to-market segments; the plan, the Monte Carlo and the verdict run for each, "
-        "and the market chapter reports the one a rule picks from the numbers beside the others.",
     )
     team: LabelKeyed(TeamRole) = Field(
         default_factory=default_team,
@@ -283,17 +262,3 @@ class MarketParams(_Section):
         "on (BANKING77's full training split has about 130); the measured curve counts them in results.csv.",
     )
     gpu_hourly_key: str = Field("h100_rent_usd_per_gpu_hour", description="compute.csv key of the GPU rental price.")
-
-    @model_validator(mode="after")
-    def _ranges_within_bounds(self) -> MarketParams:
-        """An uncertainty range lies within the bounds of the value it varies (churn of 2 to 5: 200-500 % a month)."""
-        from startup_report.market.montecarlo import bounds  # here: montecarlo imports this module
-
-        for name, spec in self.uncertainty.items():
-            low, high = bounds(name)
-            if not low <= spec.low <= spec.high <= high:
-                raise ValueError(
-                    f"market.uncertainty.{name}: {spec.low:g} to {spec.high:g} is outside the bounds of {name}, "
-                    f"{low:g} to {high:g}; give a range within them"
-                )
-        return self

@@ -176,7 +176,8 @@ def plan_inputs(
     rounds: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
 ) -> PlanInputs:
     """The five-year plan's base inputs: parameters (assumptions), the measured router shares and the sourced
-    round terms (`round_terms`)."""
+    round terms (`round_terms`). A channel partner's share (``revenue_share``) comes off every price we charge."""
+    keep = 1.0 - config.revenue_share
     return PlanInputs(
         months=config.months,
         starting_cash_usd=config.starting_cash_usd,
@@ -187,7 +188,7 @@ def plan_inputs(
         contacts_per_customer_month=config.monthly_contacts,
         automation_rate=shares.resolved,
         automation_precision=shares.resolved_precision,
-        price_per_resolution_usd=price_usd,
+        price_per_resolution_usd=price_usd * keep,
         serving_usd_per_contact=serving_usd_per_contact,
         fixed_cost_per_customer_usd=config.own_fixed_usd_per_month,
         opex_usd_per_month=config.opex_usd_per_month,
@@ -196,12 +197,15 @@ def plan_inputs(
         discount_rate_annual=config.discount_rate_annual,
         exit_revenue_multiple=config.exit_revenue_multiple,
         pricing=config.pricing,
-        seat_price_usd=seat_price_usd,
+        seat_price_usd=seat_price_usd * keep,
         contacts_per_seat=config.contacts_per_seat,
-        platform_fee_usd=config.platform_fee_usd_per_month,
+        platform_fee_usd=config.platform_fee_usd_per_month * keep,
         max_dilution=config.max_dilution,
         valuation_scale=config.valuation_scale,
         runway_target_months=config.runway_target_months,
         round_premoney_usd=rounds[0],
         round_milestone_arr_usd=rounds[1],
+        sales_cycle_months=config.sales_cycle_months,
+        onboarding_months=config.onboarding_months,
+        price_erosion_annual=config.price_erosion_annual,
     )

@@ -199,6 +199,7 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
             findings.finite(o.routes.break_evens.get("llm_accuracy")), published_llm_accuracy(inp)
         ),
         "segment_sentence": segments.segment_sentence(o.segments) if o.segments is not None else "",
+        "reported_segment": segments.recommended(o.segments) if o.segments is not None else "the plan",
         "top_driver": o.sensitivity["input"].iloc[0],
         "second_driver": o.sensitivity["input"].iloc[1],
     }

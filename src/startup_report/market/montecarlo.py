@@ -15,7 +15,7 @@ import pandas as pd
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 
 if TYPE_CHECKING:  # not at run time: the parameters' market section asks this module for bounds as it validates
-    from startup_report.params import Uncertain
+    from startup_report.params import Spread, Uncertain
 
 SCALAR_ONLY = ("discount_rate_annual",)
 
@@ -60,18 +60,29 @@ def bounds(name: str) -> tuple[float, float]:
     return low, high
 
 
-def check_names(uncertainty: Mapping[str, Uncertain]) -> None:
+def check_names(uncertainty: Mapping[str, object]) -> None:
     unknown = sorted(set(uncertainty) - set(drawable()))
     if unknown:
         raise ValueError(f"market.uncertainty: unknown plan inputs {unknown}; allowed: {drawable()}")
 
 
-def cap(uncertainty: Mapping[str, Uncertain], name: str, ceiling: float) -> dict[str, Uncertain]:
-    """The ranges with ``name``'s range cut at ``ceiling`` (a value the input cannot physically pass)."""
-    ranges = dict(uncertainty)
-    if name in ranges:
-        spec = ranges[name]
-        ranges[name] = spec.model_copy(update={"low": min(spec.low, ceiling), "high": min(spec.high, ceiling)})
+def centred(
+    base: PlanInputs, spreads: Mapping[str, Spread], ceilings: Mapping[str, float] | None = None
+) -> dict[str, Uncertain]:
+    """Each input's range: base x (1 +/- spread), centred on the plan's base value so that the mean draw is the
+    base. Where the range would pass the input's bounds or a ceiling it cannot physically pass (``ceilings``,
+    e.g. automation above the share of messages a template can resolve), it narrows evenly on both sides, so it
+    stays centred; a base already at or past a ceiling draws nothing there."""
+    from startup_report.params import Uncertain
+
+    check_names(spreads)
+    ranges = {}
+    for name, spec in spreads.items():
+        value = float(np.asarray(getattr(base, name)))
+        low, high = bounds(name)
+        high = min(high, (ceilings or {}).get(name, high))
+        width = max(0.0, min(abs(value) * spec.spread, value - low, high - value))
+        ranges[name] = Uncertain(low=value - width, high=value + width, dist=spec.dist)
     return ranges
 
 

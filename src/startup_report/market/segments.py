@@ -1,76 +1,68 @@
-"""One plan per go-to-market segment, and the rule that picks the segment the report recommends.
+"""One plan per go-to-market segment, and the rule that picks the segment the report's plan is.
 
-Each segment (``market.gtm``) keeps the plan's other inputs and overrides who we sell to: a client's contacts,
-the cost of winning one, churn, the sales cycle, the onboarding ramp and a partner's revenue share. Its
-Monte Carlo draws the same uncertain inputs, with the ranges of client size, CAC and churn scaled to the
-segment, so each range stays centred where the segment's base value is.
+Each segment (``market.gtm``) sets who we sell to: a client's contacts, the cost of winning one, churn, the sales
+cycle, the onboarding ramp and a partner's revenue share; what it leaves out comes from the market section. Its
+Monte Carlo draws the same uncertain inputs, each from a range centred on the segment's own base value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from startup_report.market import finance, montecarlo
-from startup_report.params import Uncertain
+from startup_report.params import MarketParams, Uncertain
 from startup_report.report import findings
 
-#: Plan inputs whose uncertainty range is scaled to a segment (base value of the plan -> the segment's).
-SCALED = {"contacts_per_customer_month": "monthly_contacts", "cac_usd": "cac_usd", "churn_monthly": "churn_monthly"}
+
+@dataclass(frozen=True)
+class SegmentPlan:
+    """One segment's market parameters (the segment's values in place), its base plan and its ranges."""
+
+    name: str
+    config: MarketParams
+    base: finance.PlanInputs
+    ranges: dict[str, Uncertain]
 
 
-def segment_inputs(base: finance.PlanInputs, option) -> finance.PlanInputs:
-    """The plan with a segment's client, acquisition cost, churn, cycle, ramp and partner share."""
-    keep = 1.0 - option.revenue_share
-    return base.with_values(
-        contacts_per_customer_month=option.monthly_contacts,
-        cac_usd=option.cac_usd,
-        churn_monthly=option.churn_monthly,
-        sales_cycle_months=option.sales_cycle_months,
-        onboarding_months=option.onboarding_months,
-        price_per_resolution_usd=np.asarray(base.price_per_resolution_usd) * keep,
-        seat_price_usd=np.asarray(base.seat_price_usd) * keep,
-        platform_fee_usd=np.asarray(base.platform_fee_usd) * keep,
-    )
+def resolve(config: MarketParams, name: str) -> MarketParams:
+    """The market parameters with segment ``name``'s values in place of the market section's."""
+    set_here = {k: v for k, v in config.gtm[name].model_dump().items() if v is not None}
+    return config.model_copy(update=set_here)
 
 
-def segment_uncertainty(base: finance.PlanInputs, option, uncertainty: Mapping[str, Uncertain]) -> dict[str, Uncertain]:
-    """The uncertainty ranges, with client size, CAC and churn scaled by segment value / plan value."""
-    ranges = dict(uncertainty)
-    for name, field in SCALED.items():
-        if name in ranges and float(getattr(base, name)) > 0:
-            ratio = float(getattr(option, field)) / float(getattr(base, name))
-            spec = ranges[name]
-            ranges[name] = spec.model_copy(update={"low": spec.low * ratio, "high": spec.high * ratio})
-    return ranges
+def plans(
+    config: MarketParams,
+    plan_for: Callable[[MarketParams], finance.PlanInputs],
+    ranges_for: Callable[[finance.PlanInputs], dict[str, Uncertain]],
+) -> dict[str, SegmentPlan]:
+    """Every segment's plan: ``plan_for`` builds a plan from market parameters, ``ranges_for`` its ranges."""
+    out = {}
+    for name in config.gtm:
+        resolved = resolve(config, name)
+        base = plan_for(resolved)
+        out[name] = SegmentPlan(name, resolved, base, ranges_for(base))
+    return out
 
 
 def run_segments(
-    base: finance.PlanInputs,
-    options: Mapping,
-    uncertainty: Mapping[str, Uncertain],
-    draws: int,
-    seed: int,
-    runway_alarm: int,
-    thresholds: findings.Thresholds,
+    segment_plans: Mapping[str, SegmentPlan], draws: int, seed: int, runway_alarm: int, thresholds: findings.Thresholds
 ) -> pd.DataFrame:
     """Per segment: the base plan's NPV with and without the exit, the funding need, the odds and the verdict."""
     rows = []
-    for name, option in options.items():
-        plan = segment_inputs(base, option)
-        result = finance.run_plan(plan)
-        odds = montecarlo.summary(
-            montecarlo.simulate(plan, segment_uncertainty(base, option, uncertainty), draws, seed), runway_alarm
-        )
+    for name, sp in segment_plans.items():
+        result = finance.run_plan(sp.base)
+        odds = montecarlo.summary(montecarlo.simulate(sp.base, sp.ranges, draws, seed), runway_alarm)
+        c = sp.config
         rows.append(
             {
                 "segment": name,
-                "contacts a month": option.monthly_contacts,
-                "CAC (USD)": option.cac_usd,
-                "churn a month": option.churn_monthly,
-                "sales cycle (months)": option.sales_cycle_months,
+                "contacts a month": float(c.monthly_contacts),
+                "CAC (USD)": c.cac_usd,
+                "churn a month": c.churn_monthly,
+                "sales cycle (months)": c.sales_cycle_months,
                 "npv_base_usd": float(result.npv_usd[0]),
                 "npv_base_no_exit_usd": float(result.npv_no_exit_usd[0]),
                 "funding_need_base_usd": float(result.funding_need_usd[0]),
@@ -89,10 +81,10 @@ def run_segments(
 
 def recommended(frame: pd.DataFrame) -> str:
     """The segment to sell to: the highest P(NPV > 0) without the exit (a business that pays for itself), then
-    the highest base NPV without the exit, then with it."""
-    order = frame.sort_values(
-        ["p_npv_positive_no_exit", "npv_base_no_exit_usd", "npv_base_usd"], ascending=False, kind="stable"
-    )
+    the highest P(NPV > 0) with it (where none pays for itself, the best odds an exit gives), then the highest
+    base NPV without the exit, then with it."""
+    keys = ["p_npv_positive_no_exit", "p_npv_positive", "npv_base_no_exit_usd", "npv_base_usd"]
+    order = frame.sort_values(keys, ascending=False, kind="stable")
     return str(order.iloc[0]["segment"])
 
 
@@ -104,8 +96,13 @@ def segment_sentence(frame: pd.DataFrame) -> str:
         f"{r['segment']}: {r['p_npv_positive_no_exit']:.0%} without and {r['p_npv_positive']:.0%} with the exit"
         for _, r in others.iterrows()
     )
+    why = (
+        "the go-to-market segment with the best odds of a business that pays for itself"
+        if best["p_npv_positive_no_exit"] > 0
+        else "the go-to-market segment with the best odds once an exit is counted (none pays for itself without one)"
+    )
     return (
-        f"Of the go-to-market segments, {best['segment']} gives the best odds of a business that pays for itself: "
+        f"The plan this report prices sells to {best['segment']}, {why}: "
         f"P(NPV > 0) is {best['p_npv_positive_no_exit']:.0%} without the exit and {best['p_npv_positive']:.0%} with "
         f"it, base NPV {findings.money(best['npv_base_no_exit_usd'])} without the exit; "
         f"{findings.verdict_label(best['verdict'])}" + (f" (beside it, {beside})." if beside else ".")

@@ -71,33 +71,46 @@ class Basis:
     keys: dict[str, str] = dataclasses.field(default_factory=dict)  # plan input -> its parameter, where not LEVERS'
 
 
-def basis(config, base: PlanInputs, seed: int, list_price_usd: float, segment: str = "plan", label: str = "") -> Basis:
-    """The market stage's plan as the what-if page needs it (``config``: the market parameters)."""
+def basis(
+    config,
+    base: PlanInputs,
+    seed: int,
+    list_price_usd: float,
+    segment: str = "plan",
+    label: str = "",
+    ranges: Mapping[str, Uncertain] | None = None,
+) -> Basis:
+    """The market stage's plan as the what-if page needs it (``config``: the market parameters; ``ranges``: those
+    the chapter drew from, else the parameters' spreads centred on ``base``)."""
     thresholds = findings.Thresholds(
         config.gold_mine_probability, config.bubble_probability, config.max_failure_probability
     )
-    return Basis(segment, label or segment, base, dict(config.uncertainty), config.draws, seed, thresholds,
-                 config.runway_alarm_months, float(list_price_usd))  # fmt: skip
+    ranges = dict(ranges) if ranges is not None else montecarlo.centred(base, config.uncertainty)
+    return Basis(segment, label or segment, base, ranges, config.draws, seed, thresholds, config.runway_alarm_months,
+                 float(list_price_usd))  # fmt: skip
 
 
-def bases(
-    config, base: PlanInputs, seed: int, list_price_usd: float, segment_table, uncertainty: Mapping[str, Uncertain]
-) -> list[Basis]:
-    """The plan the summary reports (``market.*``) first, then each go-to-market segment's plan as the market
-    chapter computes it (``segments.segment_inputs`` and ``segment_uncertainty``), the recommended one marked;
-    ``uncertainty``: the ranges the chapter's Monte Carlo draws from (``analysis.ranges``)."""
-    from startup_report.market import segments
+#: Plan inputs a segment may set for itself (plan input -> the segment's field); a control moving one of them sets
+#: the segment's own parameter where the segment sets it, the market section's where it inherits it.
+SEGMENT_FIELDS = {
+    "contacts_per_customer_month": "monthly_contacts",
+    "cac_usd": "cac_usd",
+    "churn_monthly": "churn_monthly",
+}
 
-    plan = basis(config, base, seed, list_price_usd, "plan", "the plan (market parameters)")
-    out = [dataclasses.replace(plan, uncertainty=dict(uncertainty))]
+
+def bases(segment_plans: Mapping, segment_table, seed: int, list_price_usd: float) -> list[Basis]:
+    """Each go-to-market segment's plan as the market chapter computes it (``segments.plans``), the one the report
+    prices (the recommended segment) first; ``list_price_usd``: the market price before our discount."""
     recommended = set(segment_table.loc[segment_table["recommended"], "segment"]) if len(segment_table) else set()
-    for name, option in config.gtm.items():
-        plan = segments.segment_inputs(base, option)
+    out = []
+    for name in sorted(segment_plans, key=lambda n: n not in recommended):
+        sp = segment_plans[name]
+        set_here = {k for k, v in sp.config.gtm[name].model_dump().items() if v is not None}
+        keys = {field: f"market.gtm.{name}.{param}" for field, param in SEGMENT_FIELDS.items() if param in set_here}
         label = f"{name} (recommended)" if name in recommended else name
-        keys = {field: f"market.gtm.{name}.{param}" for field, param in segments.SCALED.items()}
-        b = basis(config, plan, seed, list_price_usd * (1.0 - option.revenue_share), name, label)
-        out.append(dataclasses.replace(b, uncertainty=segments.segment_uncertainty(base, option, uncertainty),
-                                       keys=keys))  # fmt: skip
+        b = basis(sp.config, sp.base, seed, list_price_usd * (1.0 - sp.config.revenue_share), name, label, sp.ranges)
+        out.append(dataclasses.replace(b, keys=keys))
     return out
 
 

@@ -1,6 +1,6 @@
 """The report's parameters: one pydantic schema, defaults in ``params/default.yaml``, overlays on top."""
 
-from startup_report.market.config import GtmOption, MarketParams, TeamRole, Uncertain
+from startup_report.market.config import GtmOption, MarketParams, Spread, TeamRole, Uncertain
 from startup_report.params.loading import (
     changed_keys,
     dump,
@@ -34,6 +34,7 @@ __all__ = [
     "Params",
     "ParamsError",
     "PrivacyParams",
+    "Spread",
     "TeamRole",
     "TrainingParams",
     "Uncertain",

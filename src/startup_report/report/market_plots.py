@@ -8,9 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
-from startup_report.report.axes import highlighted_bars, labelled, log_log_lines
+from startup_report.report.axes import highlighted_bars, labelled, log_log_lines, plain_number
 from startup_report.report.plots import PAGE_WIDTH
 
 
@@ -79,3 +80,27 @@ def data_moat(table: pd.DataFrame) -> Figure:
     ax.set_xscale("log")
     xlabel = "extra labelled examples per intent (log scale)"
     return labelled(fig, ax, xlabel, "USD thousand", "What more labels are worth", {"fontsize": 8})
+
+
+def frontier(table: pd.DataFrame, point: tuple[float, float], label: str) -> Figure:
+    """Break-even CAC against client size: below the line the plan pays for itself without an exit in at least
+    half of the draws; the plan's own client size and CAC marked. No break-even at a size: no point drawn; a
+    break-even above the grid is drawn at the grid's top."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.6))
+    top = float(table.attrs.get("cac_top_usd", np.nanmax(table["break-even CAC (USD)"].replace(np.inf, np.nan))))
+    x = table["contacts a month"].to_numpy(float)
+    y = np.minimum(table["break-even CAC (USD)"].to_numpy(float), top) / 1e3
+    ax.plot(x, y, color="tab:blue", marker="o", label="break-even CAC (P = 1/2 without exit)")
+    ax.fill_between(x, 0, np.nan_to_num(y), color="tab:blue", alpha=0.12, label="pays for itself in most draws")
+    ax.scatter([point[0]], [point[1] / 1e3], color="black", zorder=5, label=label)
+    ax.set_xscale("log")
+    ax.set_ylim(0, top / 1e3 * 1.05)
+    ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: plain_number(v)))
+    return labelled(
+        fig,
+        ax,
+        "customer contacts per month of one client (log scale)",
+        "acquisition cost per client (USD thousand)",
+        "What must be true: client size and CAC at even odds",
+        legend={"fontsize": 8},
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from startup_report.report.findings import money
@@ -63,11 +64,20 @@ def pricing(table: pd.DataFrame, current: str) -> str:
 
 
 def go_to_market(table: pd.DataFrame) -> str:
-    """Which customers to sell to first: the option with the shortest CAC payback, against the benchmark."""
+    """Which customers to sell to first: the table's first row (the segment the report's plan sells to, picked by
+    its odds), its CAC payback against the benchmark."""
     best = table.iloc[0]
     low, high = table.attrs.get("benchmark", (math.nan, math.nan))
     if not math.isfinite(best["CAC payback (months)"]):
-        return "No go-to-market option pays back its acquisition cost on these margins: fix unit economics first."
+        paying = table[np.isfinite(table["CAC payback (months)"].astype(float))]
+        if paying.empty:
+            return "No go-to-market option pays back its acquisition cost on these margins: fix unit economics first."
+        other = paying.sort_values("CAC payback (months)").iloc[0]
+        return (
+            f"{best['option']} has the best odds, but one client there never pays back its acquisition cost on "
+            f"these margins ({other['option']}: {other['CAC payback (months)']:.0f} months): fix unit economics "
+            "before selling."
+        )
     payback = best["CAC payback (months)"]
     verb = "faster than" if payback < low else ("within" if payback <= high else "slower than")
     return (
