@@ -2,9 +2,11 @@
 
 For client sizes across and beyond the segment's range, the acquisition cost (CAC) at which P(NPV > 0 without the
 exit) is one half, the plan's other inputs as they are; and, at the assumed CAC, the client size at which it is.
-Every probability comes from the market model itself (``whatif_model.evaluate``: the plan's ranges, the same
-seeded draws at every point, so the frontier moves with the inputs, not with noise). The odds fall as CAC rises,
-so the break-even CAC at a size is where the grid's odds cross one half, interpolated linearly.
+Every probability comes from the market model itself (``finance.run_plan`` over the plan's Monte Carlo draws).
+At each point the uncertainty of client size and CAC is the plan's, centred on the point (the same draws scaled:
+a triangular draw scales with its range), and every other input keeps the same draws at every point, so the
+frontier moves with the inputs, not with noise. The odds fall as CAC rises, so the break-even CAC at a size is
+where the grid's odds cross one half, interpolated linearly.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from startup_report.market.whatif_model import Basis, evaluate
+from startup_report.market import finance, montecarlo
+from startup_report.market.whatif_model import Basis
 
 SIZE, CAC = "contacts_per_customer_month", "cac_usd"
 
@@ -28,7 +31,6 @@ class Frontier:
     cac_usd: float  # the plan's CAC
     cac_at_size: float  # break-even CAC at the plan's client size (NaN: none even at zero CAC; inf: above the grid)
     size_at_cac: float  # smallest client size at which the assumed CAC breaks even (NaN: none up to four times)
-    p_at_plan: float  # P(NPV > 0 without exit) at the plan's own values, over the frontier's draws
     target: float
 
 
@@ -54,7 +56,20 @@ def first_above(xs: np.ndarray, ps: np.ndarray, target: float) -> float:
     return float(xs[0]) if i == 0 else float(np.interp(target, [ps[i - 1], ps[i]], [xs[i - 1], xs[i]]))
 
 
-def cac_frontier(basis: Basis, draws: int, sizes: int = 9, cacs: int = 21, target: float = 0.5) -> Frontier:
+def odds(basis: Basis, sizes: np.ndarray, cacs: np.ndarray, draws: int) -> np.ndarray:
+    """P(NPV > 0 without the exit) at each (client size, CAC) pair, over ``draws`` draws centred on the pair."""
+    drawn = montecarlo.draw_inputs(basis.base, basis.uncertainty, draws, seed=basis.seed)
+    size0, cac0 = float(np.asarray(getattr(basis.base, SIZE))), float(np.asarray(getattr(basis.base, CAC)))
+    size_draws = np.broadcast_to(np.asarray(getattr(drawn, SIZE), dtype=float).reshape(-1, 1), (draws, 1))
+    cac_draws = np.broadcast_to(np.asarray(getattr(drawn, CAC), dtype=float).reshape(-1, 1), (draws, 1))
+    out = np.empty(len(sizes))
+    for i, (size, cac) in enumerate(zip(sizes, cacs, strict=True)):
+        point = drawn.with_values(**{SIZE: size_draws * (size / size0), CAC: cac_draws * (cac / cac0 if cac0 else 0.0)})
+        out[i] = float((finance.run_plan(point).npv_no_exit_usd > 0).mean())
+    return out
+
+
+def cac_frontier(basis: Basis, draws: int, sizes: int = 9, cacs: int = 13, target: float = 0.5) -> Frontier:
     """The break-even CAC at ``sizes`` client sizes from a quarter to four times the plan's (log-spaced), each
     found on a grid of ``cacs`` CAC values from zero to three times the plan's; and the break-even client size at
     the plan's CAC, on a finer grid of sizes."""
@@ -62,11 +77,10 @@ def cac_frontier(basis: Basis, draws: int, sizes: int = 9, cacs: int = 21, targe
     size_grid = np.unique(np.append(np.round(np.geomspace(size0 / 4, size0 * 4, sizes), -2), size0))
     cac_grid = np.linspace(0.0, 3.0 * cac0, cacs)
     s, c = np.meshgrid(size_grid, cac_grid, indexing="ij")
-    p = np.asarray(evaluate(basis, {SIZE: s.ravel(), CAC: c.ravel()}, draws)["p_no_exit_value"]).reshape(s.shape)
+    p = odds(basis, s.ravel(), c.ravel(), draws).reshape(s.shape)
     breakeven = np.array([last_above(cac_grid, row, target) for row in p])
-    fine = np.geomspace(size0 / 4, size0 * 4, 4 * sizes)
-    at_cac = np.asarray(evaluate(basis, {SIZE: fine, CAC: np.full(fine.shape, cac0)}, draws)["p_no_exit_value"])
-    here = evaluate(basis, {SIZE: np.array([size0]), CAC: np.array([cac0])}, draws)["p_no_exit_value"][0]
+    fine = np.geomspace(size0 / 4, size0 * 4, 2 * sizes)
+    at_cac = odds(basis, fine, np.full(fine.shape, cac0), draws)
     table = pd.DataFrame(
         {
             "contacts a month": size_grid,
@@ -75,13 +89,13 @@ def cac_frontier(basis: Basis, draws: int, sizes: int = 9, cacs: int = 21, targe
         }
     )
     table.attrs["cac_top_usd"] = float(cac_grid[-1])
+    here = int(np.flatnonzero(size_grid == size0)[0])
     return Frontier(
         table=table,
         size=size0,
         cac_usd=cac0,
-        cac_at_size=float(breakeven[int(np.flatnonzero(size_grid == size0)[0])]),
+        cac_at_size=float(breakeven[here]),
         size_at_cac=first_above(fine, at_cac, target),
-        p_at_plan=float(here),
         target=target,
     )
 
@@ -92,28 +106,29 @@ def usd(value: float) -> str:
 
 
 def conditions(f: Frontier, segment: str) -> str:
-    """The one or two conditions the business needs, in words, from the frontier's numbers."""
+    """The one or two conditions the business needs, in words, from the frontier's numbers: the CAC it can afford
+    at its client size, or the client size it needs at its CAC (each with the other input as assumed)."""
     size = f"{f.size:,.0f} contacts a month"
     if np.isnan(f.cac_at_size):
-        cac = f"at {segment}'s client size ({size}) no acquisition cost, not even zero, gives even odds"
+        cac = f"no acquisition cost, not even zero, is low enough at its {size}"
     elif np.isinf(f.cac_at_size):
-        cac = (
-            f"at {segment}'s client size ({size}) even odds hold at any CAC up to "
-            f"{usd(f.table.attrs['cac_top_usd'])}, so CAC is not what decides"
-        )
+        cac = f"any acquisition cost up to {usd(f.table.attrs['cac_top_usd'])} will do at its {size}"
     else:
         verb = "holds" if f.cac_usd <= f.cac_at_size else "does not hold"
         cac = (
-            f"winning a {segment} client must cost at most {usd(round(f.cac_at_size, -3))} at {size} "
+            f"winning a client must cost at most {usd(round(f.cac_at_size, -3))} at its {size} "
             f"(assumed: {usd(f.cac_usd)}, so this {verb})"
         )
     if np.isnan(f.size_at_cac):
         size_text = f"at the assumed CAC no client size up to {4 * f.size:,.0f} contacts a month is enough"
     else:
-        size_text = f"at the assumed CAC a client must bring at least {round(f.size_at_cac, -3):,.0f} contacts a month"
+        size_text = (
+            f"at the assumed CAC a client must bring at least {round(f.size_at_cac, -3):,.0f} contacts a month "
+            f"(assumed: {f.size:,.0f})"
+        )
     return (
-        f"For the business to pay for itself without an exit in at least {f.target:.0%} of the draws, {cac}; "
-        f"and {size_text} (P(NPV > 0) without exit at the plan's own values: {f.p_at_plan:.0%})."
+        f"For the plan ({segment}) to pay for itself without an exit in at least {f.target:.0%} of the draws, "
+        f"{cac}; or, {size_text}."
     )
 
 

@@ -87,7 +87,7 @@ def frontier(table: pd.DataFrame, point: tuple[float, float], label: str) -> Fig
     half of the draws; the plan's own client size and CAC marked. No break-even at a size: no point drawn; a
     break-even above the grid is drawn at the grid's top."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 3.6))
-    top = float(table.attrs.get("cac_top_usd", np.nanmax(table["break-even CAC (USD)"].replace(np.inf, np.nan))))
+    top = float(table.attrs["cac_top_usd"])  # the CAC grid's top: a break-even above it is drawn there
     x = table["contacts a month"].to_numpy(float)
     y = np.minimum(table["break-even CAC (USD)"].to_numpy(float), top) / 1e3
     ax.plot(x, y, color="tab:blue", marker="o", label="break-even CAC (P = 1/2 without exit)")
@@ -100,7 +100,7 @@ def frontier(table: pd.DataFrame, point: tuple[float, float], label: str) -> Fig
         fig,
         ax,
         "customer contacts per month of one client (log scale)",
-        "acquisition cost per client (USD thousand)",
+        "CAC per client (USD thousand)",
         "What must be true: client size and CAC at even odds",
         legend={"fontsize": 8},
     )
