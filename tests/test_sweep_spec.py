@@ -53,8 +53,8 @@ def test_the_shipped_sweeps_load_and_validate():
     scenarios = spec.load(ROOT, spec.read(ROOT / "params/sweeps/scenarios.yaml"))
     assert [s.name for s in scenarios.scenarios] == ["bear", "base", "bull"]
     bull = scenarios.scenarios[2].params
-    assert bull.market.monthly_contacts == 60000 and spec.value(bull, "market.price_discount") == 0.0
-    assert spec.value(scenarios.scenarios[0].params, "market.monthly_contacts") == 20000  # the base value
+    assert bull.market.monthly_contacts == 120000 and spec.value(bull, "market.price_discount") == 0.0
+    assert spec.value(scenarios.scenarios[0].params, "market.monthly_contacts") == 50000  # set by the bear case
 
 
 def test_a_bad_value_names_the_scenario_and_the_key(tmp_path):
