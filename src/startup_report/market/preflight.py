@@ -45,6 +45,7 @@ def preflight(params: Params, root: Path) -> None:
     _default_source(_row(facts, "routing", market.transfer_rate_key, "transfer_rate_key"), "transfer_rate_key")
     for key in [market.tam_key, *market.tam_range_keys]:
         _default_source(_row(facts, "market_size", key, "tam_range_keys"), "tam_range_keys")
+    economics.one_year_basis(facts["market_size"], [market.tam_key, *market.tam_range_keys])
     human = economics.human_cost(facts["channel_costs"], market.channel, market.human_cost_channel_key)
     if human["channel"] != market.channel:
         raise MarketDataError(
