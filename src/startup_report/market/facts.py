@@ -184,8 +184,8 @@ def _read_and_validate(path: Path) -> pd.DataFrame:
     duplicated = duplicate_keys(frame)
     if duplicated:
         raise MarketDataError(
-            f"{path}: duplicate key(s), rows count from 1 at the header: {'; '.join(duplicated)}. A key names one "
-            "figure: keep one row per key (remove the copy, or give a different figure its own key)."
+            f"{path}: duplicate values in column 'key' (rows count from 1 at the header): {'; '.join(duplicated)}. "
+            "A key names one figure: keep one row per key (remove the copy, or give a different figure its own key)."
         )
     try:
         valid = SCHEMA.validate(frame, lazy=True)
