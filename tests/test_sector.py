@@ -70,7 +70,7 @@ def test_sector_sources_carry_source_date_and_stale_flag():
     assert len(table) == len(FACTS["sector"]) + len(sector.BENCHMARK_KEYS)
     assert table["kind"].notna().all() and table["url"].str.startswith("http").all()
     assert table["published"].notna().all() and set(table["secondary"]) == {True, False}
-    assert (table["stale"] == "").all()  # every sector figure is about 2023 or later
+    assert (table["stale"] == "current").all()  # every sector figure is about 2023 or later
     assert (sector.sources(FACTS, "2031-01-01")["stale"] == "stale").any()
 
 
@@ -118,7 +118,7 @@ def test_stale_rows_are_flagged_by_their_year_against_as_of():
     rows = FACTS["contact_costs"].set_index("key")
     flagged = freshness.dated(rows, "2026-11-26")["stale"]
     assert flagged["human_cost_per_contact_live"] == "stale"  # Gartner's USD 8.01, 2019
-    assert flagged["intercom_fin_price_per_resolution"] == ""
+    assert flagged["intercom_fin_price_per_resolution"] == "current"
     assert freshness.stale(2019, "2024-06-30") is False  # five years: not yet
     assert freshness.stale(2040, "2026-11-26") is False  # a forecast is never stale
 

@@ -27,5 +27,5 @@ def stale(years: pd.Series | int, as_of: str | dt.date) -> pd.Series | bool:
 
 
 def dated(frame: pd.DataFrame, as_of: str | dt.date) -> pd.DataFrame:
-    """The rows with a ``stale`` column ("stale" or blank) by the rule above, for the tables a reader sees."""
-    return frame.assign(stale=stale(frame["year"], as_of).map({True: "stale", False: ""}))
+    """The rows with a ``stale`` column ("stale" or "current") by the rule above, for the tables a reader sees."""
+    return frame.assign(stale=stale(frame["year"], as_of).map({True: "stale", False: "current"}))
