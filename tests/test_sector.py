@@ -145,3 +145,14 @@ def test_the_sector_figure_labels_axes_with_units_and_marks_our_points():
     assert ax.get_xscale() == ax.get_yscale() == "log"
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
     assert any("AI rounds" in label for label in labels) and "our exit" in labels and len(labels) == 4
+
+
+def test_amounts_under_ten_keep_a_decimal_and_later_rounds_are_named():
+    from startup_report.market.facts import formatted
+
+    sale = FACTS["sector"].set_index("key").loc["salesforce_fin_acquisition_2026"]
+    assert formatted(sale) == "$3.6 billion"
+    assert formatted(pd.Series({"value": 643.86, "unit": "USD billion"})) == "$644 billion"
+    assert formatted(pd.Series({"value": 0.5, "unit": "USD million"})) == "$0.5 million"
+    two = sector.firm_points(_plan([1e5] * 24), _rounds((5, 48e6, 0, False), (20, 110e6, 1, False)), ["A", "B"], 4.0)
+    assert "and its last (B, month 20) at 92x" in sector.story(two, FACTS)

@@ -248,10 +248,8 @@ def formatted(row: pd.Series) -> str:
     value, unit = float(row["value"]), str(row["unit"])
     if unit == "percent":
         return f"{value:g}%"
-    if unit == "USD billion":
-        return f"${value:,.0f} billion"
-    if unit == "USD million":
-        return f"${value:,.0f} million"
+    if unit in ("USD billion", "USD million"):  # $3.6 billion, not $4 billion; $644 billion
+        return f"${value:,.1f} {unit[4:]}" if value < 10 else f"${value:,.0f} {unit[4:]}"
     if unit.startswith("USD"):
         amount = f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
         per = unit.removeprefix("USD").strip()

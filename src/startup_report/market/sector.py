@@ -104,17 +104,21 @@ def story(points: pd.DataFrame, table: dict[str, pd.DataFrame]) -> str:
     ref = references(table)
     band = f"{ref['ai_round_low']:g}-{ref['ai_round_high']:g}x"
     exit_row = points[points["kind"] == "exit"].iloc[0]
-    first = points[points["kind"] == "round"].head(1)
+    rounds = points[points["kind"] == "round"]
+    first = rounds.head(1)
     if first.empty:
         buy = "Our base plan closes no funding round, so no investor prices it;"
     else:
-        r = first.iloc[0]
+        r, last = first.iloc[0], rounds.iloc[-1]
         where = _relation(r["multiple"], ref["ai_round_low"], ref["ai_round_high"])
         buy = (
             f"Our base plan's first round ({r['point'].removeprefix('our ')}) prices the company at "
             f"{r['multiple']:.0f} times its annualised revenue, {where} the {band} median of AI fundraising rounds "
-            "in 2025;"
+            "in 2025"
         )
+        if len(rounds) > 1:
+            buy += f", and its last ({last['point'].removeprefix('our ')}) at {last['multiple']:.0f}x"
+        buy += ";"
     exit_text = (
         f" its exit at {exit_row['multiple']:.1f} times trailing revenue is "
         f"{_relation(exit_row['multiple'], ref['public_saas'], ref['public_saas'])} the {ref['public_saas']:g}x "

@@ -51,6 +51,8 @@ STALE_NOTE = (
 
 def flagged(frame: pd.DataFrame, config: MarketParams) -> pd.DataFrame:
     """A table of sourced rows (with a ``year`` column) and its stale flag at the report's date, `market.as_of`."""
+    if "secondary" in frame:  # a row joined from another file may hold it as object: shown as yes/no like the rest
+        frame = frame.astype({"secondary": bool})
     return freshness.dated(frame, config.as_of)
 
 
