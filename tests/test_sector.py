@@ -156,3 +156,14 @@ def test_amounts_under_ten_keep_a_decimal_and_later_rounds_are_named():
     assert formatted(pd.Series({"value": 0.5, "unit": "USD million"})) == "$0.5 million"
     two = sector.firm_points(_plan([1e5] * 24), _rounds((5, 48e6, 0, False), (20, 110e6, 1, False)), ["A", "B"], 4.0)
     assert "and its last (B, month 20) at 92x" in sector.story(two, FACTS)
+
+
+def test_preflight_refuses_a_facts_folder_without_the_sector_rows(tmp_path):
+    import shutil
+
+    folder = tmp_path / "market"
+    shutil.copytree(ROOT / "data/market", folder)
+    (folder / "sector.csv").unlink()
+    params = Params(market=MarketParams(facts_dir=str(folder)))
+    with pytest.raises(MarketDataError, match="sector.csv is missing from market.facts_dir"):
+        preflight(params, ROOT)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from startup_report.market import economics, llm, product, strategy
+from startup_report.market import economics, llm, product, sector, strategy
 from startup_report.market.facts import MarketDataError, fact, load_facts
 from startup_report.market.montecarlo import check_names
 from startup_report.params import Params
@@ -46,6 +46,7 @@ def preflight(params: Params, root: Path) -> None:
     for key in [market.tam_key, *market.tam_range_keys]:
         _default_source(_row(facts, "market_size", key, "tam_range_keys"), "tam_range_keys")
     economics.one_year_basis(facts["market_size"], [market.tam_key, *market.tam_range_keys])
+    sector.check(facts)
     human = economics.human_cost(facts["channel_costs"], market.channel, market.human_cost_channel_key)
     if human["channel"] != market.channel:
         raise MarketDataError(

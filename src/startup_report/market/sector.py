@@ -36,6 +36,14 @@ KIND_LABELS = {
 BENCHMARK_KEYS = ("carta_startup_shutdowns_2024", "carta_ai_seed_valuation_premium_2024")
 
 
+def check(table: dict[str, pd.DataFrame]) -> None:
+    """Before any stage runs: the rows the section reads exist (MarketDataError naming the file and the key)."""
+    for key in (*ROUND_BAND, PUBLIC_MULTIPLE, AI_SHARE, DOWN_ROUNDS):
+        facts.fact(table, "sector", key)
+    for key in BENCHMARK_KEYS:
+        facts.fact(table, "benchmarks", key)
+
+
 def firm_points(plan: pd.DataFrame, rounds: pd.DataFrame, stages: Sequence[str], exit_multiple: float) -> pd.DataFrame:
     """Our rounds that closed and our exit, as (revenue, valuation) points with their multiple.
 
