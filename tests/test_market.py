@@ -88,7 +88,7 @@ def test_channel_matched_human_cost_is_the_newest_for_the_channel():
 def test_sizing_range_by_hand():
     from startup_report.market.economics import sizing
 
-    sizes = pd.DataFrame({"key": ["a", "b", "c"], "value": [10.0, 40.0, 20.0]})
+    sizes = pd.DataFrame({"key": ["a", "b", "c"], "value": [10.0, 40.0, 20.0], "year": [2030] * 3})
     sized = sizing(sizes, "c", ["a", "b"], sam_share=0.5, som_share=0.1)
     assert sized["low"]["tam_usd"] == 10e9 and sized["high"]["tam_usd"] == 40e9
     assert sized["central"]["som_usd"] == pytest.approx(20e9 * 0.5 * 0.1)

@@ -97,7 +97,7 @@ def test_team_and_benchmark_checks():
 def test_competitor_table_places_us_among_sourced_prices():
     table = strategy.competitor_table(FACTS["competitors"], 0.3, 0.99)
     ours = table[table["vendor"] == "us"]
-    assert len(ours) == 2 and set(table["vendor"]) >= {"Intercom", "Zendesk", "Salesforce"}
+    assert len(ours) == 2 and set(table["vendor"]) >= {"Fin (ex-Intercom)", "Zendesk", "Salesforce"}
     assert (table["url"] != "").sum() == len(table) - 2  # every competitor row carries its source
 
 

@@ -119,9 +119,10 @@ class MarketParams(SegmentTerms):
         description="Row key in market_size.csv of the central market estimate (a named research firm).",
     )
     tam_range_keys: list[str] = Field(
-        ["mnm_contact_center_ai_2030", "mnm_ai_customer_service_2030", "polaris_ai_customer_service_2026"],
+        ["mnm_contact_center_ai_2030", "mnm_ai_customer_service_2030"],
         min_length=1,
-        description="Row keys in market_size.csv whose spread gives the TAM range (named research firms only).",
+        description="Row keys in market_size.csv whose spread gives the TAM range (named research firms only, "
+        "all for the year of market.tam_key).",
     )
     sam_share: float = Field(
         0.15,

@@ -23,12 +23,27 @@ def top_down(tam_usd: float, sam_share: float, som_share: float) -> dict[str, fl
 
 def tam_range(sizes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The estimates that span the TAM range, side by side, with who published them and how it was read."""
-    rows = sizes.set_index("key").loc[keys].reset_index()
+    rows = sizes.set_index("key").loc[list(dict.fromkeys(keys))].reset_index()
     return rows[["key", "segment", "year", "value", "publisher", "published", "secondary", "source_kind", "url"]]
 
 
+def one_year_basis(sizes: pd.DataFrame, keys: list[str]) -> int:
+    """The one year the TAM estimates refer to; MarketDataError when they mix years (a 2026 size beside a 2030
+    forecast is not a range, it is growth), naming each key's year."""
+    years = sizes.set_index("key").loc[list(dict.fromkeys(keys)), "year"].astype(int)
+    if years.nunique() > 1:
+        found = ", ".join(f"{key} ({year})" for key, year in years.items())
+        raise MarketDataError(
+            f"market.tam_key and market.tam_range_keys must be estimates for one year, found {found}; "
+            "choose rows of market_size.csv with the same `year`."
+        )
+    return int(years.iloc[0])
+
+
 def sizing(sizes: pd.DataFrame, tam_key: str, range_keys: list[str], sam_share: float, som_share: float) -> dict:
-    """Top-down TAM, SAM and SOM at the central estimate and at the low and high ends of the range."""
+    """Top-down TAM, SAM and SOM at the central estimate and at the low and high ends of the range, all
+    estimates for one year (`one_year_basis`)."""
+    one_year_basis(sizes, [tam_key, *range_keys])
     central = float(sizes.set_index("key").loc[tam_key, "value"]) * 1e9
     values = sizes.set_index("key").loc[range_keys, "value"].astype(float) * 1e9
     return {

@@ -40,6 +40,7 @@ UNITS = (
     "tokens",
     "months",
     "minutes",
+    "times revenue",
 )
 COMMON_COLUMNS = ("key", "metric", "value", "unit", "year", "publisher", "title", "url", "published", "secondary")
 _NOT_BLANK = pa.Check(lambda s: s.astype(str).str.strip() != "", element_wise=False, error="must not be blank")
@@ -60,6 +61,20 @@ SCHEMA = pa.DataFrameSchema(
     },
     strict=False,
 )
+
+
+# Extra columns with a closed list of values, by file stem: a row outside the list is refused like a bad unit.
+SECTOR_KINDS = (
+    "funding",  # venture funding, all sectors
+    "ai_funding",  # funding raised by AI companies
+    "ai_share",  # AI's share of venture funding
+    "down_rounds",  # share of rounds priced below the last one
+    "round_multiple",  # valuation over revenue in fundraising rounds
+    "exit_multiple",  # valuation over revenue in acquisitions
+    "public_multiple",  # enterprise value over revenue of listed companies
+    "acquisition",  # the price of one named acquisition
+)
+CHOICES = {"sector": {"kind": SECTOR_KINDS}}
 
 
 class MarketDataError(InputError):
@@ -88,6 +103,29 @@ def parse_date(text: str, full: bool = True) -> dt.date:
         return dt.datetime.strptime(text, formats[len(text)]).date()
     except ValueError:
         raise ValueError(f"{text!r} is not a calendar date") from None
+
+
+def duplicate_keys(frame: pd.DataFrame) -> list[str]:
+    """Each key that more than one row holds, with those rows (``'a' in rows 2, 5``), in file order."""
+    keys = frame["key"].astype(str).str.strip()
+    rows = keys[keys.duplicated(keep=False)]
+    return [
+        f"{key!r} in rows {', '.join(str(int(i) + 2) for i in group.index)}"
+        for key, group in rows.groupby(rows, sort=False)
+    ]
+
+
+def _choice_problems(frame: pd.DataFrame, stem: str) -> list[str]:
+    """Cells of this file's closed-list columns (`CHOICES`) that hold no allowed value, as message lines."""
+    lines: list[str] = []
+    for column, allowed in CHOICES.get(stem, {}).items():
+        if column not in frame:
+            lines.append(f"  - all rows, column {column!r}: missing; {stem}.csv needs it (one of {list(allowed)})")
+            continue
+        for index, cell in frame[column].items():
+            if cell not in allowed:
+                lines.append(f"  - row {int(index) + 2}, column {column!r}: {cell!r} is not one of {list(allowed)}")
+    return lines
 
 
 def _cell_problems(frame: pd.DataFrame) -> list[str]:
@@ -143,6 +181,12 @@ def _read_and_validate(path: Path) -> pd.DataFrame:
     missing = [column for column in COMMON_COLUMNS if column not in frame.columns]
     if missing:
         raise MarketDataError(f"{path}: missing columns {missing}; every market file needs {list(COMMON_COLUMNS)}.")
+    duplicated = duplicate_keys(frame)
+    if duplicated:
+        raise MarketDataError(
+            f"{path}: duplicate values in column 'key' (rows count from 1 at the header): {'; '.join(duplicated)}. "
+            "A key names one figure: keep one row per key (remove the copy, or give a different figure its own key)."
+        )
     try:
         valid = SCHEMA.validate(frame, lazy=True)
     except SchemaErrors as exc:
@@ -160,7 +204,7 @@ def _read_and_validate(path: Path) -> pd.DataFrame:
             + "\nEvery row needs a value >= 0, a unit from the list in data/market/README.md, a year, "
             "a publisher, a title, a URL and a publication date."
         ) from exc
-    cells = _cell_problems(frame)
+    cells = _cell_problems(frame) + _choice_problems(frame, Path(path).stem)
     if cells:
         more = f"\n  ... and {len(cells) - 10} more" if len(cells) > 10 else ""
         raise MarketDataError(
@@ -204,10 +248,8 @@ def formatted(row: pd.Series) -> str:
     value, unit = float(row["value"]), str(row["unit"])
     if unit == "percent":
         return f"{value:g}%"
-    if unit == "USD billion":
-        return f"${value:,.0f} billion"
-    if unit == "USD million":
-        return f"${value:,.0f} million"
+    if unit in ("USD billion", "USD million"):  # $3.6 billion, not $4 billion; $644 billion
+        return f"${value:,.1f} {unit[4:]}" if value < 10 else f"${value:,.0f} {unit[4:]}"
     if unit.startswith("USD"):
         amount = f"${value:,.2f}" if value < 100 else f"${value:,.0f}"
         per = unit.removeprefix("USD").strip()
@@ -237,3 +279,4 @@ def evidence(facts: dict[str, pd.DataFrame], keys: dict[str, tuple[str, str]]) -
         ]
     )
     return values, table
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from startup_report.market import economics, llm, product, strategy
+from startup_report.market import economics, llm, product, sector, strategy
 from startup_report.market.facts import MarketDataError, fact, load_facts
 from startup_report.market.montecarlo import check_names
 from startup_report.params import Params
@@ -45,6 +45,8 @@ def preflight(params: Params, root: Path) -> None:
     _default_source(_row(facts, "routing", market.transfer_rate_key, "transfer_rate_key"), "transfer_rate_key")
     for key in [market.tam_key, *market.tam_range_keys]:
         _default_source(_row(facts, "market_size", key, "tam_range_keys"), "tam_range_keys")
+    economics.one_year_basis(facts["market_size"], [market.tam_key, *market.tam_range_keys])
+    sector.check(facts)
     human = economics.human_cost(facts["channel_costs"], market.channel, market.human_cost_channel_key)
     if human["channel"] != market.channel:
         raise MarketDataError(

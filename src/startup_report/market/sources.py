@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from startup_report.market import facts
+from startup_report.market import facts, freshness
 from startup_report.market.analysis import Inputs
 from startup_report.params import MarketParams
 
@@ -38,8 +38,22 @@ EVIDENCE = {
 
 
 def evidence(inp: Inputs) -> tuple[dict[str, str], pd.DataFrame]:
-    """Published figures the applications and trends chapters quote, each with its source."""
-    return facts.evidence(inp.facts, EVIDENCE)
+    """Published figures the applications and trends chapters quote, each with its source and stale flag."""
+    values, table = facts.evidence(inp.facts, EVIDENCE)
+    return values, freshness.dated(table, inp.config.as_of)
+
+
+STALE_NOTE = (
+    f"stale: the figure is about a year more than {freshness.STALE_AFTER_YEARS} years before the report's date "
+    "(market.as_of); shown for comparison, not as today's number."
+)
+
+
+def flagged(frame: pd.DataFrame, config: MarketParams) -> pd.DataFrame:
+    """A table of sourced rows (with a ``year`` column) and its stale flag at the report's date, `market.as_of`."""
+    if "secondary" in frame:  # a row joined from another file may hold it as object: shown as yes/no like the rest
+        frame = frame.astype({"secondary": bool})
+    return freshness.dated(frame, config.as_of)
 
 
 def assumptions(config: MarketParams) -> pd.DataFrame:

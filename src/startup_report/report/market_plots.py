@@ -104,3 +104,30 @@ def frontier(table: pd.DataFrame, point: tuple[float, float], label: str) -> Fig
         "What must be true: client size and CAC at even odds",
         legend={"fontsize": 8},
     )
+
+
+def sector_multiples(points: pd.DataFrame, references: Mapping[str, float]) -> Figure:
+    """Valuation against annual revenue (log-log): the AI round median band and the listed-SaaS multiple as
+    lines of constant multiple, with our rounds (circles) and our exit (star) on them."""
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 4.0))
+    revenue, valuation = points["revenue_usd"] / 1e6, points["valuation_usd"] / 1e6
+    x = np.geomspace(max(revenue.min() / 3, 1e-3), revenue.max() * 3, 50)
+    low, high = references["ai_round_low"], references["ai_round_high"]
+    public = references["public_saas"]
+    ax.fill_between(x, low * x, high * x, color="tab:orange", alpha=0.35, label=f"AI rounds, median {low:g}-{high:g}x")
+    ax.plot(x, public * x, color="tab:blue", ls="--", label=f"listed SaaS, median {public:g}x")
+    rounds, exits = points["kind"] == "round", points["kind"] == "exit"
+    ax.scatter(revenue[rounds], valuation[rounds], color="black", zorder=5, label="our rounds (pre-money)")
+    ax.scatter(revenue[exits], valuation[exits], color="black", marker="*", s=140, zorder=5, label="our exit")
+    for r, v, name in zip(revenue, valuation, points["point"], strict=True):
+        ax.annotate(name.removeprefix("our "), (r, v), textcoords="offset points", xytext=(6, -10), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    return labelled(
+        fig,
+        ax,
+        "annual revenue: run rate at a round, last 12 months at the exit (USD million, log scale)",
+        "valuation (USD million, log scale)",
+        "Our rounds and exit against the sector's revenue multiples",
+        {"fontsize": 8, "loc": "upper left"},
+    )
