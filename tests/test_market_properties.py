@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from startup_report.market import finance
+from startup_report.market import finance, funding
 
 EXAMPLES = settings(
     max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -189,3 +189,30 @@ def test_p_npv_positive_with_exit_is_at_least_without(plan, seed):
     result = finance.run_plan(plan.with_values(**draws))
     assert (result.npv_usd > 0).mean() >= (result.npv_no_exit_usd > 0).mean()
     assert (result.npv_unfunded_usd > 0).mean() >= (result.npv_usd > 0).mean()
+
+
+@EXAMPLES
+@given(plan=plans(), data=st.data())
+def test_better_round_terms_never_lower_the_value(plan, data):
+    for name, low, high in (("valuation_scale", 0.1, 3.0), ("max_dilution", 0.05, 0.95)):
+        for values in _values(plan, name, low, high, data)[:2]:
+            assert _non_decreasing(values), (name, values)
+
+
+@EXAMPLES
+@given(plan=plans(), data=st.data())
+def test_a_cheaper_plan_raises_no_more_no_earlier_and_fails_no_more(plan, data):
+    # The steps of the monotonicity argument (docs/market-model-funding-and-segments.md), period by period:
+    # rows run from the dearest CAC to the cheapest.
+    grid = np.sort(np.array(data.draw(st.lists(_float(0.0, 500_000.0), min_size=STEPS, max_size=STEPS))))[::-1]
+    result = finance.run_plan(plan.with_values(cac_usd=grid))
+    r = result.rounds
+    assert np.all(np.diff(r.amount_usd, axis=0) <= 1e-6 * (1.0 + r.amount_usd[:-1]))
+    later = r.month[1:] >= 0
+    assert np.all(r.month[1:][later] >= r.month[:-1][later])
+    assert np.all(r.failed[:-1] | ~r.failed[1:])  # a cheaper plan fails only where the dearer one does
+    # The rounds that close keep cash at or above zero until the first failure.
+    funded = result.monthly["cash"] + np.cumsum(result.monthly["raised"], axis=1)
+    stop = np.where(r.failed.any(axis=1), np.where(r.failed, r.month, np.iinfo(int).max).min(axis=1), plan.months)
+    before = np.arange(plan.months)[None, :] < stop[:, None]
+    assert np.all(funded[before] >= -funding.CENT * r.month.shape[1])
