@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from startup_report.market import finance
+from startup_report.market import finance, funding
 
 
 def test_npv_by_hand():
@@ -98,7 +98,8 @@ def test_exit_is_added_only_to_the_with_exit_npv():
 
 
 def _staged(**changes):
-    # 24 months of -5700 from $57,000: cash goes below zero in month 11 (index 10). Rounds cover 6 months each.
+    # 24 months of -5700 from $57,000: cash is 0 after month 10 and each later month needs 5700 of new cash.
+    # Funding periods of 6 months: months 1-6, 7-12, 13-18, 19-24.
     return _inputs(
         starting_cash_usd=57_000.0,
         exit_revenue_multiple=40.0,
@@ -109,62 +110,77 @@ def _staged(**changes):
     ).with_values(**changes)
 
 
+def test_new_cash_needed_each_month_by_hand():
+    # Cash 5, -2, 1, -4, -3: the deficit's running maximum is 0, 2, 2, 4, 4, so months 2 and 4 need 2 each.
+    assert funding.new_need(np.array([[5.0, -2.0, 1.0, -4.0, -3.0]]))[0].tolist() == [0, 2, 0, 2, 0]
+
+
 def test_staged_rounds_by_hand():
     result = finance.run_plan(_staged())
     rounds = result.rounds_table()
-    # Cash is -5700 x 1..6 over months 11-16: the first round raises 6 x 5700; the next opens in month 17,
-    # the last in month 23 with two months left (2 x 5700). ARR stays at 54,000, short of the second stage's
-    # 100,000 milestone, so every round is priced at the first stage.
-    assert rounds["month"].tolist() == [11, 17, 23]
-    assert rounds["amount (USD)"].tolist() == pytest.approx([34_200.0, 34_200.0, 11_400.0])
+    # Periods 1 (months 1-6) needs nothing; period 2 needs months 11-12 (2 x 5700) and opens in month 11;
+    # periods 3 and 4 need 6 x 5700 each from their first month. ARR stays at 54,000, short of the second
+    # stage's 100,000 milestone, so every round is priced at the first stage.
+    assert rounds["month"].tolist() == [11, 13, 19]
+    assert rounds["amount (USD)"].tolist() == pytest.approx([11_400.0, 34_200.0, 34_200.0])
     assert rounds["pre-money (USD)"].tolist() == pytest.approx([1e6, 1e6, 1e6])
-    d = [34_200 / 1_034_200, 34_200 / 1_034_200, 11_400 / 1_011_400]
+    d = [11_400 / 1_011_400, 34_200 / 1_034_200, 34_200 / 1_034_200]
     assert rounds["dilution"].tolist() == pytest.approx(d)
     assert not result.failed[0] and result.raised_usd[0] == pytest.approx(79_800.0)
     assert result.dilution[0] == pytest.approx(1 - (1 - d[0]) * (1 - d[1]) * (1 - d[2]))
-    # Owners' value at a 0% rate, from the last round back: A = what follows the round; owners keep
-    # (1 - d)(F + A) = A - [d(F + A) - F], the bracket floored at zero (no windfall from an overpriced round).
-    exit_value = 40 * 12 * 4500
-
-    def keep(a, f, dil):
-        return a - max(0.0, dil * (f + a) - f)
-
-    a3 = keep(-2 * 5700 + exit_value, 11_400, d[2])
-    a2 = keep(-6 * 5700 + a3, 34_200, d[1])
-    a1 = keep(-6 * 5700 + a2, 34_200, d[0])
-    assert result.npv_usd[0] == pytest.approx(-10 * 5700 + a1)
-    # Without the exit each A is negative, every round is priced above what follows: no transfer is booked.
+    assert result.table()["raised"].iloc[[10, 12, 18]].tolist() == pytest.approx([11_400.0, 34_200.0, 34_200.0])
+    # Owners' value at a 0% rate. The company's worth: starting cash + flows + raised cash + exit
+    # = 57,000 - 24 x 5700 + 79,800 + 40 x 12 x 4500 = 2,160,000. From the last round back, the holders before
+    # a round keep min(w - F, (1 - d) w): every round here is priced below what the company is worth, so today's
+    # owners keep (1 - d1)(1 - d2)(1 - d3) of it, and their value is that less the starting cash.
+    worth = 57_000 - 24 * 5700 + 79_800 + 40 * 12 * 4500
+    assert worth == 2_160_000
+    w = worth
+    for f, dil in zip([34_200, 34_200, 11_400], d[::-1], strict=True):
+        w = min(w - f, (1 - dil) * w)
+    assert w == pytest.approx(worth * (1 - d[0]) * (1 - d[1]) * (1 - d[2]))
+    assert result.npv_usd[0] == pytest.approx(w - 57_000)
+    assert result.npv_usd[0] == pytest.approx(1_939_740.3, abs=1.0)
+    # Without the exit the company is worth 0: every round costs the holders its cash (no investor overpays),
+    # so the owners bear every loss: -57,000 - 79,800 = -24 x 5700.
     assert result.npv_no_exit_usd[0] == pytest.approx(-24 * 5700)
-    assert result.npv_unfunded_usd[0] == pytest.approx(-24 * 5700 + exit_value)
+    assert result.npv_unfunded_usd[0] == pytest.approx(-24 * 5700 + 40 * 12 * 4500)
 
 
 def test_the_raised_cash_belongs_to_the_company():
-    # One round of F = 34,200 at V = 100,000: today's owners keep (1 - d)(F + A), the cash included.
-    p = _staged(months=16, round_premoney_usd=(100_000.0,), round_milestone_arr_usd=(0.0,), exit_revenue_multiple=10.0)
+    # One round (8-month periods: months 11-16 need 6 x 5700 in the second) of F = 34,200 at V = 100,000, opened
+    # as cash runs out: today's owners keep (1 - d)(F + A) with A = what follows, the cash included.
+    p = _staged(
+        months=16, runway_target_months=8, round_premoney_usd=(100_000.0,), round_milestone_arr_usd=(0.0,),
+        exit_revenue_multiple=10.0,
+    )  # fmt: skip
     result = finance.run_plan(p)
+    assert result.rounds_table()["month"].tolist() == [11]
     f, v = 34_200.0, 100_000.0
     d = f / (v + f)
     a = -6 * 5700 + 10 * 12 * 4500
     assert result.npv_usd[0] == pytest.approx(-10 * 5700 + (1 - d) * (f + a))
 
 
-def test_a_round_is_cut_to_the_dilution_cap_and_the_next_comes_sooner():
-    # At V = 20,000 and a 50% cap a round raises at most 20,000 (d = 0.5), not the 34,200 of six months.
+def test_a_round_past_the_dilution_cap_fails_and_the_owners_lose_the_company():
+    # At V = 20,000 the first round (11,400: d = 0.36) closes, the second (34,200: d = 0.63) passes the 50% cap.
     result = finance.run_plan(_staged(round_premoney_usd=(20_000.0, 1e6), max_dilution=0.5))  # ARR < 100,000
-    rounds = result.rounds_table()
-    assert rounds["amount (USD)"].iloc[0] == pytest.approx(20_000.0) and rounds["dilution"].iloc[0] == 0.5
-    assert rounds["month"].tolist()[:2] == [11, 14]  # 20,000 covers months 11-13 (3 x 5700 = 17,100)
-
-
-def test_a_round_past_the_dilution_cap_fails_and_loses_the_exit():
-    # At V = 5,000 the largest round within the 50% cap (5,000) cannot cover the month's 5,700 shortfall.
-    result = finance.run_plan(_staged(round_premoney_usd=(5_000.0, 5_000.0), max_dilution=0.5))
-    assert result.failed[0] and np.isnan(result.dilution[0])
-    assert result.rounds_table()["failed"].tolist() == [True]
-    # The company stops in month 11: the exit and any later profit are lost, the later losses (14 months of
-    # -5700, the plan's commitments) still count.
-    assert result.npv_usd[0] == pytest.approx(-10 * 5700 - 14 * 5700)
+    rounds = result.rounds_table()  # the rounds up to the first that fails
+    assert rounds["month"].tolist() == [11, 13] and rounds["failed"].tolist() == [False, True]
+    assert result.failed[0] and np.isnan(result.dilution[0]) and result.raised_usd[0] == pytest.approx(11_400.0)
+    # A failed round is a round at zero pre-money: the holders before it keep min(w - F, 0). From the back
+    # (worth 2,160,000; the third round fails too): min(2,160,000 - 34,200, 0) = 0; min(0 - 34,200, 0) =
+    # -34,200; the first round closes on a company worth less than its post-money: -34,200 - 11,400.
+    assert result.npv_usd[0] == pytest.approx(-34_200 - 11_400 - 57_000)
     assert result.npv_usd[0] < finance.run_plan(_staged()).npv_usd[0]
+
+
+def test_a_round_past_the_dilution_cap_from_the_start():
+    # At V = 5,000 even the first round (11,400: d = 0.70) passes the 50% cap.
+    result = finance.run_plan(_staged(round_premoney_usd=(5_000.0, 5_000.0), max_dilution=0.5))
+    assert result.failed[0] and np.isnan(result.dilution[0]) and result.raised_usd[0] == 0
+    assert result.rounds_table()["failed"].tolist() == [True]
+    assert result.npv_usd[0] == pytest.approx(-34_200 - 11_400 - 57_000)
 
 
 def test_a_missed_milestone_fails_the_round():

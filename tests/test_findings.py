@@ -77,7 +77,7 @@ def test_base_case_story_rules():
     capped = _rounds((13, 5e6, 20e6, 0.2, False, False, 0), (31, 9e7, 20e6, 0.82, True, False, 1))
     stopped = findings.base_case_story(13, 60, 5e7, capped, stages, 0.5, 18)
     assert "round in month 31 (a Series B round) fails" in stopped and "above the 50% cap" in stopped
-    assert "never reaches the exit" in stopped
+    assert "owners lose the company and never see the exit" in stopped
     missed = _rounds((13, 5e6, 20e6, 0.2, True, True, -1))
     assert "not reached the Series A ARR milestone" in findings.base_case_story(13, 60, 5e6, missed, stages, 0.5, 18)
 

@@ -588,9 +588,41 @@ def test_funding_round_matches_the_plan():
         sales_growth_annual=0.0, churn_monthly=0.0, contacts_per_customer_month=1000.0, automation_rate=0.5,
         automation_precision=0.9, price_per_resolution_usd=1.0, serving_usd_per_contact=0.01,
         fixed_cost_per_customer_usd=10.0, opex_usd_per_month=10_000.0, opex_growth_annual=0.0, cac_usd=0.0,
-        discount_rate_annual=0.0, exit_revenue_multiple=10.0, runway_target_months=6,
+        discount_rate_annual=0.0, exit_revenue_multiple=10.0, runway_target_months=8,
         round_premoney_usd=(100_000.0,), round_milestone_arr_usd=(0.0,), max_dilution=0.9,
     )
     result = finance.run_plan(p)
     steps = worked_funding.funding_round(6 * 5700, 100_000.0, -6 * 5700 + 10 * 12 * 4500)
     assert result.npv_usd[0] == pytest.approx(-10 * 5700 + steps.owners_keep)
+
+
+def test_staged_rounds_worked_back_by_hand():
+    from startup_report.report import worked_funding
+
+    # A company worth $30M (starting cash $1M, flows, raised cash, exit) after two rounds: $2M at $8M pre-money
+    # (d = 0.2) and then $6M at $24M (d = 0.2). Before the second round the holders keep min(30 - 6, 0.8 x 30)
+    # = 24; before the first, min(24 - 2, 0.8 x 24) = 19.2; today's owners' value is 19.2 - 1 = 18.2.
+    rounds = [(2e6, 8e6), (6e6, 24e6)]
+    assert worked_funding.staged_value(30e6, rounds, 1e6) == pytest.approx([19.2e6, 24e6, 18.2e6])
+    # Worth only $4M (no exit): min(4 - 6, 3.2) = -2, then min(-2 - 2, 0) = -4: the owners bear every dollar.
+    assert worked_funding.staged_value(4e6, rounds, 1e6) == pytest.approx([-4e6, -2e6, -5e6])
+    # The second round fails (a round at zero pre-money): min(30 - 6, 0) = 0, then min(0 - 2, 0) = -2.
+    assert worked_funding.staged_value(30e6, [(2e6, 8e6), (6e6, 0.0)], 1e6) == pytest.approx([-2e6, 0.0, -3e6])
+
+
+def test_staged_rounds_worked_back_match_the_plan():
+    # The plan of tests/test_finance.py::_staged (0% rate): worth 2,160,000, rounds of 11,400, 34,200 and
+    # 34,200 at $1M pre-money, starting cash 57,000.
+    from startup_report.market import finance
+    from startup_report.report import worked_funding
+
+    p = finance.PlanInputs(
+        months=24, starting_cash_usd=57_000.0, initial_customers=10.0, new_customers_per_month=0.0,
+        sales_growth_annual=0.0, churn_monthly=0.0, contacts_per_customer_month=1000.0, automation_rate=0.5,
+        automation_precision=0.9, price_per_resolution_usd=1.0, serving_usd_per_contact=0.01,
+        fixed_cost_per_customer_usd=10.0, opex_usd_per_month=10_000.0, opex_growth_annual=0.0, cac_usd=0.0,
+        discount_rate_annual=0.0, exit_revenue_multiple=40.0, runway_target_months=6,
+        round_premoney_usd=(1e6,), round_milestone_arr_usd=(0.0,), max_dilution=0.9,
+    )
+    worked = worked_funding.staged_value(2_160_000.0, [(11_400.0, 1e6), (34_200.0, 1e6), (34_200.0, 1e6)], 57_000.0)
+    assert finance.run_plan(p).npv_usd[0] == pytest.approx(worked[-1])

@@ -171,8 +171,8 @@ class MarketParams(SegmentTerms):
         18.0,
         ge=1.0,
         le=120.0,
-        description="Assumption: a round raises enough cash to cover the plan's deficits for this many months "
-        "(venture rounds are commonly sized for 18-24 months of runway).",
+        description="Assumption: length of a funding period; each period that needs cash raises one round "
+        "covering its deficits (venture rounds are commonly sized for 18-24 months of runway).",
     )
     valuation_scale: float = Field(
         1.0,

@@ -111,7 +111,7 @@ class PlanInputs:
     platform_fee_usd: ArrayLike = 0.0
     max_dilution: ArrayLike = 0.5
     valuation_scale: ArrayLike = 1.0  # multiplies every stage's benchmark pre-money (1 = the sourced median)
-    runway_target_months: float = 18.0  # a round raises enough to keep cash >= 0 for this many months
+    runway_target_months: float = 18.0  # length of a funding period: one round per period that needs cash
     round_premoney_usd: tuple[float, ...] = ()  # benchmark pre-money of the 1st, 2nd, ... round (last repeats)
     round_milestone_arr_usd: tuple[float, ...] = ()  # ARR the company must have reached by that round
     sales_cycle_months: ArrayLike = 0.0  # months from winning a client (CAC paid) to its first revenue
@@ -152,9 +152,9 @@ class PlanResult:
     min_cash_usd: np.ndarray
     funding_need_usd: np.ndarray  # cash to raise so that cash never goes below zero
     dilution: np.ndarray  # total share of the company sold in the rounds (NaN where a round failed)
-    failed: np.ndarray  # a round failed: the company stops
+    failed: np.ndarray  # a round failed: today's owners lose the company
     rounds: Rounds
-    raised_usd: np.ndarray  # cash raised in the rounds that closed
+    raised_usd: np.ndarray  # cash raised in the rounds that closed (before any failure)
 
     def table(self, draw: int = 0) -> pd.DataFrame:
         """One draw's plan as a monthly table."""
@@ -163,9 +163,9 @@ class PlanResult:
         return frame
 
     def rounds_table(self, draw: int = 0) -> pd.DataFrame:
-        """One draw's rounds: month, amount, pre-money, dilution and whether it failed."""
+        """One draw's rounds up to the first that fails: month, amount, pre-money, dilution, failed."""
         r = self.rounds
-        keep = r.month[draw] >= 0
+        keep = r.taken[draw]
         return pd.DataFrame(
             {
                 "round": np.arange(1, keep.sum() + 1),
@@ -233,17 +233,14 @@ def run_plan(p: PlanInputs) -> PlanResult:
     exit_value = col(p.exit_revenue_multiple)[:, 0] * revenue[:, -12:].sum(axis=1)
     exit_pv = exit_value * (1.0 + p.discount_rate_annual) ** (-p.months / 12.0)
     rounds = staged_rounds(cash, revenue, p, col)
-    with_exit = owners_value(cash_flow, exit_pv, rounds, p.discount_rate_annual)
-    no_exit = owners_value(cash_flow, np.zeros(draws), rounds, p.discount_rate_annual)
+    start = col(p.starting_cash_usd)[:, 0]
+    with_exit = owners_value(cash_flow, exit_pv, rounds, p.discount_rate_annual, start)
+    no_exit = owners_value(cash_flow, np.zeros(draws), rounds, p.discount_rate_annual, start)
     failed = rounds.failed.any(axis=1)
-    closed = (rounds.month >= 0) & ~rounds.failed
+    closed = rounds.closed
     kept = np.prod(np.where(closed, 1.0 - rounds.dilution, 1.0), axis=1)
     below = cash < 0
     runway = np.where(below.any(axis=1), below.argmax(axis=1), p.months + 1).astype(float)
-    funding = np.zeros((draws, p.months))
-    for k in range(rounds.month.shape[1]):
-        hit = closed[:, k]
-        funding[np.flatnonzero(hit), rounds.month[hit, k]] += rounds.amount_usd[hit, k]
     monthly = {
         "customers": customers,
         "paying_customers": paying,
@@ -254,7 +251,7 @@ def run_plan(p: PlanInputs) -> PlanResult:
         "opex": opex,
         "cash_flow": cash_flow,
         "cash": cash,
-        "raised": funding,
+        "raised": rounds.by_month(p.months),
     }
     operating = npv(cash_flow, p.discount_rate_annual)
     return PlanResult(

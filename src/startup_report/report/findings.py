@@ -131,7 +131,7 @@ def base_case_story(
         return f"In the base case the starting cash lasts the whole {months}-month plan, so no raise is needed."
     start = (
         f"In the base case cash runs out in month {runway_months:.0f} and the plan's shortfall is {money(need)}; "
-        f"it raises in rounds sized to {runway_target:.0f} months of runway"
+        f"it raises one round in each {runway_target:.0f}-month funding period that needs cash"
     )
 
     def stage(row: pd.Series) -> str:
@@ -160,8 +160,8 @@ def base_case_story(
         else f"it would sell {row['dilution']:.0%} of the company, above the {max_dilution:.0%} cap"
     )
     return (
-        f"{start}{done}. The round in month {row['month']:.0f} ({name}) fails ({why}), so the plan stops there "
-        "and never reaches the exit."
+        f"{start}{done}. The round in month {row['month']:.0f} ({name}) fails ({why}), so today's owners lose "
+        "the company and never see the exit."
     )
 
 
