@@ -15,7 +15,7 @@ import pandas as pd
 
 from startup_report.evaluation import handoff as evaluation_handoff
 from startup_report.market import economics, facts, finance, llm, montecarlo, product, strategy
-from startup_report.params import MarketParams
+from startup_report.market.config import MarketParams
 
 
 @dataclass(frozen=True)

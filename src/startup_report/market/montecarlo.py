@@ -15,7 +15,7 @@ import pandas as pd
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 
 if TYPE_CHECKING:  # not at run time: the parameters' market section asks this module for bounds as it validates
-    from startup_report.params import Uncertain
+    from startup_report.market.config import Uncertain
 
 SCALAR_ONLY = ("discount_rate_annual",)
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from startup_report.market import finance, montecarlo
-from startup_report.params import Uncertain
+from startup_report.market.config import Uncertain
 from startup_report.report import findings
 
 #: Plan inputs whose uncertainty range is scaled to a segment (base value of the plan -> the segment's).
