@@ -5,6 +5,7 @@ Each error names the parameter or the file and row, and says how to fix it.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +24,14 @@ class Params(Protocol):
 
     @property
     def training(self) -> TrainingParams: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Sections:
+    """The sections a market notebook run on its own checks: its market section and the default training."""
+
+    market: MarketParams
+    training: TrainingParams = dataclasses.field(default_factory=TrainingParams)
 
 
 def _row(facts, table: str, key: str, field: str):
