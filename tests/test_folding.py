@@ -2,7 +2,7 @@
 
 import nbformat
 
-from startup_report.site.folding import FOLD, fold, fold_notebook
+from startup_report.site.folding import FOLD, fold, fold_notebook, readable_parameters
 
 
 def _code(*tags):
@@ -35,3 +35,15 @@ def test_fold_notebook_tags_the_file_in_place(tmp_path):
     tags = [c.metadata.get("tags", []) for c in nbformat.read(path, as_version=4).cells]
     assert tags == [[], [FOLD], [FOLD]]
     assert fold_notebook(path, every=True) == 0  # idempotent
+
+
+def test_injected_sections_unfold_one_value_to_a_line():
+    values = {"facts_dir": "data/market", "cac_usd": 60000.0, "gtm": {"banks": {"cac_usd": 1.0}}, "note": "x" * 90}
+    source = f"# Parameters\nseed = 42\nmarket = {values!r}\n"
+    shown = readable_parameters(source)
+    assert shown.splitlines()[:3] == ["# Parameters", "seed = 42", "market = {'facts_dir': 'data/market',"]
+    assert all(len(line) <= 120 for line in shown.splitlines())
+    namespace: dict = {}
+    exec(shown, namespace)  # noqa: S102 - the same values, laid out
+    assert namespace["market"] == values and namespace["seed"] == 42
+    assert readable_parameters("x = f(1)") == "x = f(1)"  # not literals: left as it is

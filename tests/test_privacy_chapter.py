@@ -4,7 +4,6 @@ The experiments run here end to end on small synthetic embeddings (no encoder), 
 package calls, the sentences worded from their results and the glue names the page uses stay in step.
 """
 
-import ast
 import json
 import math
 import re
@@ -16,7 +15,7 @@ import pytest
 import yaml
 
 from startup_report.chain import CHAPTERS, STAGE_BY_NAME
-from startup_report.params import MarketParams, Params, PrivacyParams, flatten, load_params
+from startup_report.params import MarketParams, Params, PrivacyParams, load_params
 from startup_report.privacy import experiment, explain, money, partition, scoring, words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,22 +32,6 @@ def _cells(name: str) -> list[dict]:
 
 def _source(cell: dict) -> str:
     return "".join(cell["source"])
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_parameters_cell_equals_schema_defaults(name):
-    stage = STAGE_BY_NAME[name]
-    cells = [c for c in _cells(name) if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(cells) == 1
-    values = {}
-    for node in ast.parse(_source(cells[0])).body:
-        assert isinstance(node, ast.Assign)
-        values[node.targets[0].id] = ast.literal_eval(node.value)
-    upstream, product, inputs = values.pop("upstream"), values.pop("product"), values.pop("inputs")
-    assert values == flatten(Params(), stage.keys)
-    assert inputs == {p.name: p.relative_to(ROOT).as_posix() for p in stage.external_inputs(Params(), ROOT)}
-    assert set(upstream) == set(stage.upstream)
-    assert product == f"build/{name}"
 
 
 def test_the_expensive_chapter_does_not_rerun_for_market_or_evaluation_changes():

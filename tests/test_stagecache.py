@@ -15,8 +15,9 @@ from tests.conftest import ROOT, tree_hash
 FIRST = """from pathlib import Path
 Path(product, "a.txt").write_text(f"seed {seed}")"""
 SECOND = """from pathlib import Path
+from startup_report.params import section
 a = Path(upstream["first"], "a.txt").read_text()
-Path(product, "b.txt").write_text(f"{a}, discount {market_price_discount}")"""
+Path(product, "b.txt").write_text(f"{a}, discount {section('market', market).price_discount}")"""
 CHAIN = (
     Stage(name="first", notebook="first.ipynb", keys=("seed",), outputs=("a.txt",)),
     Stage(name="second", notebook="second.ipynb", keys=("seed", "market"), outputs=("b.txt",), upstream=("first",)),
@@ -44,7 +45,7 @@ def test_scenarios_reuse_shared_stages_and_compute_what_differs(tmp_path):
     (tmp_path / "params").mkdir()
     (tmp_path / "params/default.yaml").write_text((ROOT / "params/default.yaml").read_text())
     _notebook(tmp_path / "notebooks/first.ipynb", FIRST, 'seed = 0\nproduct = "build/first"')
-    second = 'seed = 0\nmarket_price_discount = 0.0\nupstream = {}\nproduct = "build/second"'
+    second = 'seed = 0\nmarket = {}\nupstream = {}\nproduct = "build/second"'
     _notebook(tmp_path / "notebooks/second.ipynb", SECOND, second)
     project = Layout(tmp_path)
 

@@ -8,22 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from startup_report.data.dataset import Splits, data_card
-from startup_report.engine.files import write_json
-
-
-def save_splits(splits: Splits, product: Path) -> list[Path]:
-    """The data-prep stage's outputs: three parquet splits, the label list and the data card."""
-    product.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in ("train", "validation", "test"):
-        path = product / f"{name}.parquet"
-        getattr(splits, name).to_parquet(path, index=False)
-        paths.append(path)
-    paths.append(write_json(product / "labels.json", splits.labels))
-    paths.append(write_json(product / "data_card.json", data_card(splits)))
-    return paths
-
 
 def load_split(folder: Path | str, name: str) -> pd.DataFrame:
     return pd.read_parquet(Path(folder) / f"{name}.parquet")

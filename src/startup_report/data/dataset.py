@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from startup_report.data.config import DataParams
 from startup_report.engine.stage import InputError
-from startup_report.params import DataParams
 
 TEXT = "text"
 LABEL = "label"

@@ -19,7 +19,7 @@ from startup_report.engine.files import replace_dir
 from startup_report.engine.layout import Layout
 from startup_report.engine.plan import stage_inputs
 from startup_report.engine.stage import Stage
-from startup_report.params import flatten, section_values
+from startup_report.params import notebook_values, section_values
 
 Echo = Callable[[str], None]
 
@@ -43,7 +43,7 @@ class StageFailed(RuntimeError):
 
 
 def _notebook_parameters(stage: Stage, params: Any, layout: Layout, product: Path) -> dict[str, object]:
-    values = flatten(params, stage.keys)
+    values = notebook_values(params, stage.keys)
     values["inputs"] = {path.name: layout.rel(path) for path in stage.external_inputs(params, layout.root)}
     values["upstream"] = {name: layout.rel(layout.stage_dir(name)) for name in stage.upstream}
     values["product"] = layout.rel(product)

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from startup_report.evaluation import openworld
+from startup_report.evaluation.config import EvaluationParams
 from startup_report.evaluation.handoff import OpenWorld
-from startup_report.params import EvaluationParams
 
 MODEL = "minilm-logreg"
 HELD_OUT, OUT_OF_SCOPE = "held-out intents", "out-of-scope label"

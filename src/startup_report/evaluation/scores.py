@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from startup_report.evaluation import calibration, metrics
-from startup_report.params import EvaluationParams
+from startup_report.evaluation.config import EvaluationParams
 
 
 @dataclass(frozen=True)

@@ -186,10 +186,11 @@ def evaluation_measures(params, layout) -> bool:
     from startup_report.data import artifacts
     from startup_report.engine.files import read_json
     from startup_report.evaluation.families import best_per_family
+    from startup_report.modeling.persist import model_file
 
     training = layout.stage_dir("training")
     runs = pd.DataFrame(read_json(training / "best_runs.json").values())
-    models = {row.family: training / "models" / f"{row.model}.pkl" for row in best_per_family(runs).itertuples()}
+    models = {row.family: model_file(training, row.model) for row in best_per_family(runs).itertuples()}
     texts = artifacts.load_split(layout.stage_dir("data-prep"), "test")["text"].tolist()
     return bool(pending(models, served_messages(texts, params.evaluation.serving_messages)))
 

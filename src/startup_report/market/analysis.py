@@ -16,7 +16,7 @@ import pandas as pd
 
 from startup_report.evaluation import handoff as evaluation_handoff
 from startup_report.market import economics, facts, finance, llm, montecarlo, product, segments, strategy
-from startup_report.params import MarketParams
+from startup_report.market.config import MarketParams
 from startup_report.report import findings
 
 
@@ -38,10 +38,9 @@ def load(
     config: MarketParams, evaluation_dir: str | Path, root: Path = Path("."), training_dir: str | Path | None = None
 ) -> Inputs:
     """Read and validate the inputs; the preflight runs again here so that a direct notebook run fails early too."""
-    from startup_report.market.preflight import preflight
-    from startup_report.params import Params
+    from startup_report.market.preflight import Sections, preflight
 
-    preflight(Params(market=config), root)
+    preflight(Sections(config), root)
     folder = Path(evaluation_dir)
     results = pd.read_csv(Path(training_dir) / "results.csv", dtype={"budget": str}) if training_dir else None
     if results is not None and config.learning_curve_source == "measured":

@@ -15,7 +15,7 @@ import pandas as pd
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 
 if TYPE_CHECKING:  # not at run time: the parameters' market section asks this module for bounds as it validates
-    from startup_report.params import Spread, Uncertain
+    from startup_report.market.config import Spread, Uncertain
 
 SCALAR_ONLY = ("discount_rate_annual",)
 
@@ -73,7 +73,7 @@ def centred(
     base. Where the range would pass the input's bounds or a ceiling it cannot physically pass (``ceilings``,
     e.g. automation above the share of messages a template can resolve), it narrows evenly on both sides, so it
     stays centred; a base already at or past a ceiling draws nothing there."""
-    from startup_report.params import Uncertain
+    from startup_report.market.config import Uncertain
 
     check_names(spreads)
     ranges = {}

@@ -5,12 +5,33 @@ Each error names the parameter or the file and row, and says how to fix it.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Protocol
 
 from startup_report.market import economics, llm, product, sector, strategy
+from startup_report.market.config import MarketParams
 from startup_report.market.facts import MarketDataError, fact, load_facts
 from startup_report.market.montecarlo import check_names
-from startup_report.params import Params
+from startup_report.modeling.config import TrainingParams
+
+
+class Params(Protocol):
+    """The sections this check reads (the report's parameters, which compose them, have both)."""
+
+    @property
+    def market(self) -> MarketParams: ...
+
+    @property
+    def training(self) -> TrainingParams: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Sections:
+    """The sections a market notebook run on its own checks: its market section and the default training."""
+
+    market: MarketParams
+    training: TrainingParams = dataclasses.field(default_factory=TrainingParams)
 
 
 def _row(facts, table: str, key: str, field: str):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from startup_report.market import finance, montecarlo
-from startup_report.params import MarketParams, Uncertain
+from startup_report.market.config import MarketParams, Uncertain
 from startup_report.report import findings
 
 

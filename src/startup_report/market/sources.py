@@ -10,7 +10,7 @@ import pandas as pd
 
 from startup_report.market import facts, freshness
 from startup_report.market.analysis import Inputs
-from startup_report.params import MarketParams
+from startup_report.market.config import MarketParams
 
 EVIDENCE = {
     "klarna_share": ("contact_costs", "klarna_ai_share_of_cs_chats"),

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from startup_report.market import finance, montecarlo
+from startup_report.market.config import Uncertain
 from startup_report.market.finance import PlanInputs
 from startup_report.market.whatif import Control, positions
-from startup_report.params import Uncertain
 from startup_report.report import findings
 
 

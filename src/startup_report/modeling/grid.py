@@ -22,11 +22,11 @@ import pandas as pd
 from startup_report.data.dataset import LABEL
 from startup_report.engine.tasks import Pool, task_pool
 from startup_report.modeling import ensemble, zoo
+from startup_report.modeling.config import ModelParams, TrainingParams
 from startup_report.modeling.persist import save_model
 from startup_report.modeling.runcache import RunCache
 from startup_report.modeling.runs import RunData, RunOutcome, RunSpec, execute_run, rows_sha256, run_key
 from startup_report.modeling.sampling import FULL, sample_budget
-from startup_report.params import ModelParams, TrainingParams
 
 RESULT_COLUMNS = (
     "family",

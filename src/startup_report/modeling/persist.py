@@ -17,6 +17,16 @@ if TYPE_CHECKING:
     from startup_report.modeling.encoder import SentenceEncoder
 
 
+def models_dir(training_dir: Path | str) -> Path:
+    """The training stage's folder of saved models (its declared output ``models``)."""
+    return Path(training_dir) / "models"
+
+
+def model_file(training_dir: Path | str, name: str) -> Path:
+    """Where the training stage saved model ``name``: what serving and the explanations load."""
+    return models_dir(training_dir) / f"{name}.pkl"
+
+
 def save_model(model: IntentModel, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:

@@ -11,8 +11,8 @@ from typing import Any
 
 from startup_report.modeling import precision as precision_
 from startup_report.modeling.catalog import MODELS
+from startup_report.modeling.config import ModelParams, TrainingParams
 from startup_report.modeling.sampling import FULL
-from startup_report.params import ModelParams, TrainingParams
 
 
 def model_config(name: str, model: ModelParams, training: TrainingParams) -> dict[str, Any]:

@@ -1,17 +1,17 @@
-"""The report's parameters: one pydantic schema, defaults in ``params/default.yaml``, overlays on top."""
+"""The report's parameters: the domains' sections composed into one schema, defaults in ``params/default.yaml``,
+overlays on top, and what each notebook receives."""
 
 from startup_report.market.config import GtmOption, MarketParams, Spread, TeamRole, Uncertain
 from startup_report.params.loading import (
     changed_keys,
     dump,
-    flatten,
-    from_namespace,
     load_params,
     parse_override,
     schema_json,
     section_values,
 )
 from startup_report.params.messages import ParamsError, format_validation_error
+from startup_report.params.notebook import notebook_values, section
 from startup_report.params.schema import (
     MODEL_NAMES,
     SECTIONS,
@@ -40,11 +40,11 @@ __all__ = [
     "Uncertain",
     "changed_keys",
     "dump",
-    "flatten",
     "format_validation_error",
-    "from_namespace",
     "load_params",
+    "notebook_values",
     "parse_override",
     "schema_json",
+    "section",
     "section_values",
 ]

@@ -11,8 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from startup_report.params.messages import ParamsError, format_validation_error, shown
-from startup_report.params.schema import SECTIONS, Params
-from startup_report.section import Section
+from startup_report.params.schema import Params
 
 # Reading the YAML the tool accepts (parameter files, sweep files, `-p` values): strict, and never a traceback.
 # PyYAML's safe loader keeps the last of two equal keys without a word and turns ``2026-02-30`` into a crash
@@ -154,19 +153,6 @@ def load_params(root: Path, param_files: Iterable[Path] = (), overrides: Iterabl
         raise ParamsError(format_validation_error(exc, " + ".join(origin))) from exc
 
 
-def flatten(params: Params, keys: Iterable[str]) -> dict[str, Any]:
-    """Notebook variables for the given top-level keys: ``seed`` and ``<section>_<field>``."""
-    dumped = params.model_dump(mode="json")
-    flat: dict[str, Any] = {}
-    for key in keys:
-        value = dumped[key]
-        if key in SECTIONS:
-            flat.update({f"{key}_{name}": item for name, item in value.items()})
-        else:
-            flat[key] = value
-    return flat
-
-
 def section_values(params: Params, keys: Iterable[str]) -> dict[str, Any]:
     """The stage's slice of the parameters, as plain JSON-ready data (for hashing and the manifest)."""
     dumped = params.model_dump(mode="json")
@@ -198,8 +184,3 @@ def dump(params: Params, fmt: ParamsFormat = "yaml") -> str:
     if fmt == "json":
         return json.dumps(data, indent=2)
     return yaml.safe_dump(data, sort_keys=False)
-
-
-def from_namespace(model: type[Section], prefix: str, namespace: dict[str, Any]) -> Any:
-    """Rebuild (and re-validate) a section from a notebook's ``<prefix>_<field>`` variables."""
-    return model(**{name: namespace[f"{prefix}_{name}"] for name in model.model_fields})

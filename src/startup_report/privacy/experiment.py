@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from startup_report.params import PrivacyParams
 from startup_report.privacy import fedavg, head, partition
+from startup_report.privacy.config import PrivacyParams
 from startup_report.privacy.scoring import Embedded, Heads, automation
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from startup_report.evaluation.handoff import ModelMetrics
-from startup_report.params import MarketParams
+from startup_report.market.config import MarketParams
 
 
 def template_share(config: MarketParams, labels: pd.Series | None = None, root: Path = Path(".")) -> float:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from startup_report.params import PrivacyParams
+from startup_report.privacy.config import PrivacyParams
 
 
 def pct(x: float) -> str:
