@@ -263,7 +263,8 @@ def test_curves_estimates_evidence_and_assumptions(evaluation):
     assert set(values) == set(sources.EVIDENCE) and evidence["url"].str.startswith("http").all()
     listed = sources.assumptions(config)
     assert "market.intent_classes_file" in set(listed["parameter"])
-    assert listed["meaning"].str.startswith("Assumption").all()
+    assert listed["meaning"].str.startswith(("Assumption", "Sourced")).all()
+    assert "market.uncertainty.cac_usd" in set(listed["parameter"]) and not listed["value"].str.contains("{").any()
 
 
 def test_a_measured_curve_without_two_budgets_fails_when_the_inputs_load(evaluation, tmp_path):

@@ -57,12 +57,35 @@ def flagged(frame: pd.DataFrame, config: MarketParams) -> pd.DataFrame:
 
 
 def assumptions(config: MarketParams) -> pd.DataFrame:
-    """Every market parameter without a source (its description starts with 'Assumption'), with its value."""
+    """Every market parameter without a source (its description starts with 'Assumption'), with its value; each
+    uncertain input's spread and each go-to-market segment on a row of its own, in words."""
     dumped = config.model_dump(mode="json")
-    return pd.DataFrame(
-        [
-            {"parameter": f"market.{name}", "value": str(dumped[name]), "meaning": field.description}
-            for name, field in MarketParams.model_fields.items()
-            if (field.description or "").startswith("Assumption")
-        ]
-    )
+    rows = []
+    for name, field in MarketParams.model_fields.items():
+        if not (field.description or "").startswith("Assumption"):
+            continue
+        if name == "uncertainty":
+            rows += [
+                {
+                    "parameter": f"market.uncertainty.{key}",
+                    "value": f"base ± {spec.spread:.0%}",
+                    "meaning": f"{spec.basis.capitalize()}: {spec.why or 'how far ' + key + ' may lie from its base'}.",
+                }
+                for key, spec in config.uncertainty.items()
+            ]
+        elif name == "gtm":
+            rows += [
+                {
+                    "parameter": f"market.gtm.{segment}",
+                    "value": "; ".join(f"{k} {v:g}" for k, v in option.model_dump().items() if v is not None)
+                    or "the market section's values",
+                    "meaning": "Assumption: a go-to-market segment; what it leaves out is the market section's.",
+                }
+                for segment, option in config.gtm.items()
+            ]
+        elif name == "team":
+            value = "; ".join(f"{r.count:g} {role} at ${r.usd_per_year:,.0f} a year" for role, r in config.team.items())
+            rows.append({"parameter": "market.team", "value": value, "meaning": field.description})
+        else:
+            rows.append({"parameter": f"market.{name}", "value": str(dumped[name]), "meaning": field.description})
+    return pd.DataFrame(rows)
