@@ -50,8 +50,11 @@ class MarketResult(BaseModel):
     resolved_precision: float = Probability
     routed_share: float = Probability
     cheapest_route: str
-    own_beats_api_above: float
-    api_beats_human_above: float
+    own_beats_api_above: float | None = Field(description="Volume above which our route costs the client less than "
+                                              "the LLM route (None: at no high volume).")
+    api_beats_own_above: float | None = Field(None, description="Volume above which the LLM route costs the client "
+                                              "less than ours (None: at no high volume).")
+    api_beats_human_above: float | None
     npv_base_usd: float = Field(description="Base case, with exit, money charged for.")
     npv_base_no_exit_usd: float
     funding_need_base_usd: float = Field(ge=0.0)

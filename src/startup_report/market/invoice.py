@@ -104,7 +104,8 @@ def client_table(routes: list[Route], volume: float, paid_to_us: float, api_usd:
 def our_table(side: OurSide) -> pd.DataFrame:
     """Our side of the same contact: what we earn, what serving it costs us, and the margin."""
     share = side.margin / side.revenue if side.revenue > 0 else float("nan")
-    return pd.DataFrame([{"our price per contact": side.revenue, "serving (every message)": side.serving,
+    return pd.DataFrame([{"our price per contact": side.revenue,
+                          "serving every message (per million contacts)": side.serving * 1e6,
                           "our fixed cost per contact": side.fixed, "our cost per contact": side.cost,
                           "our margin per contact": side.margin, "margin share of our price": share}]).round(4)
 
