@@ -128,7 +128,8 @@ def llm_source(results: pd.DataFrame, key: str) -> str:
     row = results.set_index("key").loc[key]
     measure = {"micro_f1": "micro-F1", "macro_f1": "macro-F1"}.get(str(row.get("measure", "")), "accuracy")
     review = "peer-reviewed" if str(row.get("peer_reviewed", "")).lower() == "true" else "not peer-reviewed"
-    return (f"{row['model']} with {row['labels_per_intent']} labelled example(s) per intent ({row['method']}; "
+    labels = str(row["labels_per_intent"])
+    return (f"{row['model']} with {labels} labelled example{'' if labels == '1' else 's'} per intent ({row['method']}; "
             f"{measure} on {row['test_set']}), {row['publisher']}, {row['published']}, {review}")
 
 
