@@ -230,7 +230,8 @@ def test_a_retired_model_is_refused_by_date_not_by_text(smoke, tmp_path):
     prices = pd.read_csv(facts / "llm_prices.csv", dtype=str, keep_default_na=False)
     prices.loc[prices["model"] == model, "retires"] = "2026-02-01"
     prices.to_csv(facts / "llm_prices.csv", index=False)
-    refused(smoke, ["run", *SMOKE, "-p", f"market.facts_dir={facts}"], "market.llm_model")
+    # The evaluation chapter prices the same model (evaluation.llm_models), so its check refuses it first.
+    refused(smoke, ["run", *SMOKE, "-p", f"market.facts_dir={facts}"], f"{model!r} retires on 2026-02-01")
     ok = invoke(smoke, "status", *SMOKE, "-p", f"market.facts_dir={facts}", "-p", "market.as_of=2026-01-31")
     assert ok.exit_code == 0
 

@@ -24,6 +24,14 @@ def test_an_unlisted_api_model_names_the_field_and_the_choices():
         check_llm_models(_params("evaluation.llm_models=[GPT-0]"), ROOT)
 
 
+def test_an_api_model_retired_by_the_report_date_is_never_priced():
+    with pytest.raises(InputError, match=r"evaluation.llm_models: 'GPT-4.1 nano' retires on 2026-10-23"):
+        check_llm_models(_params("evaluation.llm_models=[GPT-6 Luna, GPT-4.1 nano]"), ROOT)
+    with pytest.raises(InputError, match=r"'GPT-5 mini' retires on 2026-12-11"):
+        check_llm_models(_params("evaluation.llm_models=[GPT-5 mini]", "market.as_of=2026-12-11"), ROOT)
+    check_llm_models(_params("evaluation.llm_models=[GPT-5 mini]", "market.as_of=2026-12-10"), ROOT)
+
+
 def test_an_unknown_cpu_price_key_names_the_field_and_the_hourly_keys():
     params = _params("evaluation.cpu_price_key=no_such_machine")
     with pytest.raises(InputError, match=r"evaluation.cpu_price_key: 'no_such_machine'.*aws_m7g_large_on_demand"):

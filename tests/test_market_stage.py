@@ -250,7 +250,7 @@ def test_curves_estimates_evidence_and_assumptions(evaluation):
     routes = analysis.route_comparison(inp, float(human["value"]), ours, theirs, llm_usd)
     volumes, costs, point = analysis.cost_curves(routes, config.monthly_contacts)
     assert costs["human agents only"][0] == pytest.approx(100 * float(human["value"]))
-    assert point[1] == pytest.approx(routes.table["USD per contact at assumed volume"].iloc[2], abs=1e-4)
+    assert point[1] == pytest.approx(routes.table["client's cost per contact"].iloc[2], abs=1e-4)
     assert set(analysis.size_estimates(inp)["segment"]) <= {
         "ai_customer_service",
         "call_center_ai",

@@ -82,7 +82,7 @@ class EvaluationParams(Section):
         "after 60 one at a time for latency; each model is measured in a fresh process.",
     )
     llm_models: list[str] = Field(
-        ["GPT-5.4 mini", "GPT-4.1 nano", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],
+        ["GPT-5.4 mini", "GPT-6 Luna", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],
         description="API models (the `model` column of data/market/llm_prices.csv) priced against our own serving.",
     )
 

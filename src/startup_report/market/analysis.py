@@ -11,12 +11,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from startup_report.evaluation import handoff as evaluation_handoff
-from startup_report.market import economics, facts, finance, llm, montecarlo, product, segments, strategy
+from startup_report.market import economics, facts, finance, llm, llm_evidence, montecarlo, product, segments, strategy
 from startup_report.market.config import MarketParams
+from startup_report.market.routes import Routes, cost_curves, per_contact, prices, route_comparison  # noqa: F401
 from startup_report.report import findings
 
 
@@ -89,69 +89,16 @@ def router_shares(inp: Inputs) -> tuple[product.Shares, product.Shares, pd.DataF
 
 def llm_prices(inp: Inputs) -> tuple[pd.DataFrame, float]:
     """Current API prices per million routing calls (list, cached, cached + batch) and the chosen model's price."""
-    measured = inp.measured
-    tokens = llm.tokens(measured.llm_tokens_per_message, measured.llm_output_tokens, measured.llm_prompt_tokens)
+    measured, c = inp.measured, inp.config
+    examples, retrieved = llm_evidence.prompt_of(inp.facts["banking77_results"], c.llm_accuracy_key)
+    tokens = llm.tokens(measured.llm_tokens_per_message, measured.llm_output_tokens, measured.llm_prompt_tokens,
+                        examples, retrieved, c.llm_reasoning_tokens)  # the published method's prompt, priced
     table = llm.price_table(inp.facts["llm_prices"], inp.facts["llm_discounts"])
     priced = llm.priced(table, tokens, inp.config.as_of)
     row = table[table["model"] == inp.config.llm_model].iloc[0]
     usd = llm.usd_per_message(row, tokens, inp.config.llm_prompt_caching, inp.config.llm_batch)
     priced.attrs["tokens"] = tokens
     return priced, usd
-
-
-@dataclass(frozen=True)
-class Routes:  # break_evens also holds llm_accuracy: the LLM accuracy at which its route costs what ours does
-    routes: list[finance.Route]
-    table: pd.DataFrame
-    break_evens: dict[str, float]
-    cheapest: finance.Route
-
-
-def route_comparison(
-    inp: Inputs, human_usd: float, ours: product.Shares, theirs: product.Shares, llm_usd: float
-) -> Routes:
-    """Human agents alone, an LLM router + humans, our router + humans: one cost model for all three."""
-    c = inp.config
-    transfer = facts.value(inp.facts, "routing", c.transfer_rate_key) / 100.0
-    own_machine = inp.measured.serving_cost_per_million_usd / 1e6
-
-    def variable(shares: product.Shares, machine: float) -> float:
-        return product.cost_per_contact(shares, machine, human_usd, c.error_cost_usd, transfer, c.transfer_cost_share)
-
-    routes = [
-        finance.Route("human agents only", 0.0, human_usd),
-        finance.Route(f"LLM API router ({c.llm_model}) + humans", c.llm_fixed_usd_per_month, variable(theirs, llm_usd)),
-        finance.Route(
-            f"our router ({inp.measured.model}) + humans", c.own_fixed_usd_per_month, variable(ours, own_machine)
-        ),
-    ]
-    v = c.monthly_contacts
-    breakeven = product.breakeven_accuracy(
-        inp.predictions["label"], inp.classes, c.default_intent_class, routes[2].monthly_cost(v) / v,
-        c.llm_fixed_usd_per_month / v, lambda shares: variable(shares, llm_usd),
-    )  # fmt: skip
-    table = pd.DataFrame(
-        [
-            {
-                "route": r.name,
-                "fixed USD/month": r.fixed_usd_per_month,
-                "variable USD/contact": r.usd_per_contact,
-                "USD per contact at assumed volume": r.monthly_cost(v) / v,
-                "monthly cost (USD)": r.monthly_cost(v),
-                "saving vs human per contact": human_usd - r.monthly_cost(v) / v,
-            }
-            for r in routes
-        ]
-    )
-    evens = finance.break_evens(routes) | {"llm_accuracy": breakeven}
-    return Routes(routes, table.round(4), evens, finance.cheapest_route(routes, v))
-
-
-def cost_curves(routes: Routes, volume: float) -> tuple[np.ndarray, dict[str, np.ndarray], tuple[float, float]]:
-    """Monthly cost of each route over 100 to 10 million contacts, and our route's point at the assumed volume."""
-    volumes = np.logspace(2, 7, 200)
-    costs = {r.name: np.asarray(r.monthly_cost(volumes)) for r in routes.routes}
-    return volumes, costs, (volume, float(routes.routes[2].monthly_cost(volume)) / volume)
 
 
 def size_estimates(inp: Inputs) -> pd.DataFrame:
@@ -162,16 +109,9 @@ def size_estimates(inp: Inputs) -> pd.DataFrame:
 
 def build_or_buy(inp: Inputs, llm_usd: float) -> tuple[pd.DataFrame, float]:
     """Cost against model size of pretraining, fine-tuning and a year of API calls; and a 70B pretraining run."""
-    api_year = llm_usd * inp.config.monthly_contacts * 12
+    api_year = per_contact(inp, llm_usd) * inp.config.monthly_contacts * 12
     table = economics.build_vs_buy(inp.facts, inp.config.gpu_hourly_key, inp.measured, api_year)
     return table, economics.pretrain_cost(inp.facts, inp.config.gpu_hourly_key, 70e9)
-
-
-def prices(inp: Inputs) -> tuple[pd.Series, float, float]:
-    """The market price per resolution we match (less our discount) and the seat price for seat pricing."""
-    row = facts.fact(inp.facts, "contact_costs", inp.config.price_key)
-    seat = facts.value(inp.facts, "competitors", inp.config.seat_price_key)
-    return row, float(row["value"]) * (1 - inp.config.price_discount), seat
 
 
 def revenue_per_contact(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -> float:
@@ -191,11 +131,16 @@ def sizing(inp: Inputs, per_contact: float) -> tuple[dict, pd.DataFrame, pd.Data
     return sized, economics.sizing_table(sized, bottom), economics.tam_range(sizes, [c.tam_key, *c.tam_range_keys])
 
 
+def plan_inputs(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -> finance.PlanInputs:
+    """The plan's base inputs for ``inp.config`` (the report's segment, or any segment's market parameters)."""
+    serving = per_contact(inp, inp.measured.serving_cost_per_million_usd / 1e6)  # every message of the contact
+    terms = economics.round_terms(inp.facts["benchmarks"], inp.config.rounds)
+    return economics.plan_inputs(inp.config, ours, serving, price_usd, seat_usd, terms)
+
+
 def plan(inp: Inputs, ours: product.Shares, price_usd: float, seat_usd: float) -> tuple:
     """The base five-year plan, its yearly roll-up, and the same plan with the exit multiple at zero."""
-    serving = inp.measured.serving_cost_per_million_usd / 1e6
-    terms = economics.round_terms(inp.facts["benchmarks"], inp.config.rounds)
-    base = economics.plan_inputs(inp.config, ours, serving, price_usd, seat_usd, terms)
+    base = plan_inputs(inp, ours, price_usd, seat_usd)
     result = finance.run_plan(base)
     return base, result, finance.yearly(result.table())
 
@@ -210,11 +155,9 @@ def ranges(inp: Inputs, base: finance.PlanInputs) -> dict:
 def segment_plans(inp: Inputs, ours: product.Shares) -> dict[str, segments.SegmentPlan]:
     """Every go-to-market segment's base plan and ranges, priced like the report's plan."""
     _, price_usd, seat_usd = prices(inp)
-    serving = inp.measured.serving_cost_per_million_usd / 1e6
-    terms = economics.round_terms(inp.facts["benchmarks"], inp.config.rounds)
     return segments.plans(
         inp.config,
-        lambda config: economics.plan_inputs(config, ours, serving, price_usd, seat_usd, terms),
+        lambda config: plan_inputs(dataclasses.replace(inp, config=config), ours, price_usd, seat_usd),
         lambda base: ranges(inp, base),
     )
 

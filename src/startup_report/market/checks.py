@@ -1,4 +1,5 @@
-"""The evaluation stage's check of the market files it reads: every API model it prices must be listed."""
+"""The evaluation stage's check of the market files it reads: every API model it prices must be listed and
+not retired by `market.as_of`."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def check_llm_models(params, root: Path) -> None:
             f"evaluation.llm_models: {unknown} not found in the `model` column of llm_prices.csv; "
             f"choose from: {', '.join(sorted(known))}."
         )
+    from startup_report.market.llm import check_not_retired
+
+    prices = _facts(params, root)["llm_prices"]
+    for name in params.evaluation.llm_models:  # a model retired by the report's date is never priced
+        try:
+            check_not_retired(prices, name, params.market.as_of, field="evaluation.llm_models")
+        except MarketDataError as exc:
+            raise InputError(str(exc)) from None
 
 
 def check_cpu_price_key(params, root: Path) -> None:

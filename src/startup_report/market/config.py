@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from startup_report.market import config_llm
 from startup_report.market.config_sections import GtmOption, RoundStage, Spread, TeamRole, Uncertain, default_team
 from startup_report.market.config_segment import SegmentTerms
 from startup_report.section import IsoDate, LabelKeyed
@@ -76,6 +77,7 @@ class MarketParams(SegmentTerms):
     monthly_contacts: int = Field(
         80_000, ge=1, le=10**10, description="Assumption: customer contacts per month of one typical client."
     )
+    messages_per_conversation: float = config_llm.MESSAGES_PER_CONVERSATION
     error_cost_usd: float = Field(
         5.0, ge=0.0, le=10_000.0, description="Assumption: cost of a wrong automatic answer that reaches a customer."
     )
@@ -92,10 +94,8 @@ class MarketParams(SegmentTerms):
     llm_model: str = Field(
         "GPT-6 Luna", description="API model of the 'LLM API with human fallback' route (llm_prices.csv `model`)."
     )
-    llm_accuracy_key: str = Field(
-        "dinesh0401_gpt_5_mini_zero_shot",
-        description="Row key in banking77_results.csv: published BANKING77 accuracy used for the LLM route.",
-    )
+    llm_accuracy_key: str = config_llm.LLM_ACCURACY_KEY
+    llm_reasoning_tokens: float = config_llm.LLM_REASONING_TOKENS
     llm_prompt_caching: bool = Field(
         True, description="Assumption: the intent-list prompt prefix is billed at the cached-input price."
     )

@@ -82,8 +82,11 @@ class MarketDataError(InputError):
 
 
 # Columns holding dates: `published` may be a year or a month (YYYY, YYYY-MM) where the source gives no day;
-# llm_prices.csv's `read` (when the price was read) and `retires` (blank: no date announced) are whole dates.
+# llm_prices.csv's `read` (when the price was read) and `retires` are whole dates, never blank: `retires` says
+# NO_RETIREMENT where no shutdown was announced.
 DATE_COLUMNS = {"published": False, "read": True, "retires": True}  # column -> whether a full date is required
+REQUIRED_DATES = ("read", "retires")
+NO_RETIREMENT = "none announced"
 NUMERIC_COLUMNS = ("value", "year")
 # A text cell a spreadsheet would run as a formula (CSV injection): '=', '@', tab or CR first, or '+'/'-' first
 # unless it is a signed figure then words ("+14% vs 2023", as shipped notes begin) holding no `|`, `=` or `!`
@@ -135,7 +138,12 @@ def _cell_problems(frame: pd.DataFrame) -> list[str]:
         if column not in frame:
             continue
         for index, cell in frame[column].items():
-            if pd.isna(cell) or (column == "retires" and str(cell).strip() == ""):
+            if pd.isna(cell) or str(cell).strip() == "":
+                if column in REQUIRED_DATES:
+                    lines.append(f"  - row {int(index) + 2}, column {column!r}: blank; give a date (YYYY-MM-DD)"
+                                 + (f" or {NO_RETIREMENT!r}" if column == "retires" else ""))
+                continue
+            if column == "retires" and str(cell).strip() == NO_RETIREMENT:
                 continue
             try:
                 parse_date(cell, full)

@@ -36,7 +36,12 @@ class MarketResult(BaseModel):
     seed: int = Field(ge=0, description="Seed of the Monte Carlo (the chain's global seed).")
     channel: str
     human_usd_per_contact: float = Field(ge=0.0, description="Channel-matched human cost per contact.")
-    own_usd_per_contact: float = Field(description="Own router + humans, per contact at the assumed volume.")
+    own_usd_per_contact: float = Field(
+        description="What a contact costs the client on our router + humans, our price included, at the assumed volume."
+    )
+    our_margin_usd_per_contact: float | None = Field(
+        None, description="Our side of that contact: our price less serving and our fixed cost per contact."
+    )
     llm_usd_per_contact: float = Field(description="LLM API router + humans, per contact at the assumed volume.")
     llm_usd_per_message: float = Field(ge=0.0, description="API price of one routing call (caching as set).")
     llm_accuracy: float = Probability
@@ -45,8 +50,11 @@ class MarketResult(BaseModel):
     resolved_precision: float = Probability
     routed_share: float = Probability
     cheapest_route: str
-    own_beats_api_above: float
-    api_beats_human_above: float
+    own_beats_api_above: float | None = Field(description="Volume above which our route costs the client less than "
+                                              "the LLM route (None: at no high volume).")
+    api_beats_own_above: float | None = Field(None, description="Volume above which the LLM route costs the client "
+                                              "less than ours (None: at no high volume).")
+    api_beats_human_above: float | None
     npv_base_usd: float = Field(description="Base case, with exit, money charged for.")
     npv_base_no_exit_usd: float
     funding_need_base_usd: float = Field(ge=0.0)
@@ -72,8 +80,9 @@ class MarketResult(BaseModel):
     )
     llm_breakeven_accuracy: float | None = Field(
         None,
-        description="LLM accuracy at which the LLM route costs the client what ours does (above 1: never; "
-        "below 0: the LLM is cheaper even when always wrong).",
+        description="Published LLM accuracy (closed world, as papers report it) at which the LLM route costs the "
+        "client what ours does, our price included (above 1: never; below 0: the LLM is cheaper even when always "
+        "wrong).",
     )
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from startup_report.market import economics, facts, handoff, segments
-from startup_report.market import llm as llm_api
+from startup_report.market import economics, facts, handoff, invoice, llm_evidence, segments
 from startup_report.market.analysis import Inputs, Routes
 from startup_report.market.finance import PlanResult
+from startup_report.market.llm_evidence import llm_basis, llm_source  # noqa: F401 (the chapter's wording)
 from startup_report.market.product import Shares
 from startup_report.report import findings, recommend
 from startup_report.report.findings import money
@@ -60,16 +60,9 @@ def recommendations(
     inp: Inputs, o: Outcome, pricing: pd.DataFrame, gtm: pd.DataFrame, moat: pd.DataFrame, checks: pd.DataFrame
 ) -> list[str]:
     """The chapter's recommendations, in the order a founder acts on them."""
-    own, llm = o.routes.routes[2], o.routes.routes[1]
     v = inp.config.monthly_contacts
     return [
-        recommend.route(
-            v,
-            o.routes.cheapest.name,
-            o.routes.break_evens["own_beats_api_above"],
-            own.monthly_cost(v) / v,
-            llm.monthly_cost(v) / v,
-        ),
+        invoice.recommendation(v, o.routes.routes, o.routes.our_side, llm_breakeven(inp, o)),
         recommend.go_to_market(gtm),
         recommend.pricing(pricing, inp.config.pricing),
         recommend.data_moat(moat),
@@ -81,27 +74,16 @@ def recommendations(
     ]
 
 
-def llm_source(results: pd.DataFrame, key: str) -> str:
-    """Which published measurement the LLM route's accuracy is: model, shots, method, who and when."""
-    row = results.set_index("key").loc[key]
-    return f"{row['model']}, {row['shots']}-shot, {row['method']} ({row['publisher']}, {row['published']})"
+def llm_breakeven(inp: Inputs, o: Outcome) -> str:
+    """The break-even LLM accuracy against every published LLM figure, in one sentence."""
+    evens = findings.finite(o.routes.break_evens.get("llm_accuracy"))
+    table = llm_evidence.breakeven_table(inp.facts["banking77_results"], evens, inp.config.llm_accuracy_key)
+    return llm_evidence.breakeven_sentence(table, evens, inp.config.llm_model)
 
 
-#: The dataset every accuracy in banking77_results.csv was measured on.
-RESULTS_DATASET = "banking77"
-
-
-def llm_basis(dataset: str) -> str:
-    """Whether the LLM route's accuracy was measured on the report's dataset or stands in for it."""
-    if dataset.strip().lower() == RESULTS_DATASET:
-        return "the accuracy published for this dataset"
-    return (f"the accuracy published for BANKING77 as a proxy (an assumption: banking77_results.csv holds no LLM "
-            f"accuracy on {dataset}, the dataset this report measured)")
-
-
-def published_llm_accuracy(inp: Inputs) -> float:
-    """The LLM's published accuracy on the dataset (its open-world share of right answers is lower)."""
-    return llm_api.accuracy(inp.facts["banking77_results"], inp.config.llm_accuracy_key)
+def invoice_values(side: invoice.OurSide, messages: float) -> dict[str, str]:
+    return {"our_price_per_contact": f"${side.revenue:.2f}", "our_margin_per_contact": f"${side.margin:.2f}",
+            "our_cost_per_contact": f"${side.cost:.2f}", "messages_per_conversation": f"{messages:g}"}
 
 
 def world_text(inp: Inputs) -> str:
@@ -135,7 +117,7 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "llm_cost": f"${llm.monthly_cost(v) / v:.2f}",
         "llm_model": c.llm_model,
         "llm_per_million": f"${o.llm_usd * 1e6:,.0f}",
-        "llm_accuracy": f"{published_llm_accuracy(inp):.0%}",
+        "llm_accuracy": f"{llm_evidence.published_accuracy(inp):.1%}",
         "llm_accuracy_source": llm_source(f["banking77_results"], c.llm_accuracy_key),
         "llm_accuracy_basis": llm_basis(inp.measured.dataset),
         "our_accuracy": f"{inp.measured.accuracy:.1%}",
@@ -146,12 +128,8 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "template_intents": int((inp.classes["resolution_class"] == "template").sum()),
         "n_intents": len(inp.classes),
         "price": f"${o.price_usd:.2f}",
-        "route_advice": findings.route_advice(
-            v,
-            o.routes.cheapest.name,
-            o.routes.break_evens["own_beats_api_above"],
-            o.routes.break_evens["api_beats_human_above"],
-        ),
+        "route_advice": invoice.route_advice(v, o.routes.routes, o.routes.break_evens),
+        **invoice_values(o.routes.our_side, inp.config.messages_per_conversation),
         "monthly_contacts": f"{v:,}",
         "tam": money(float(central["value"]) * 1e9),
         "tam_source": f"{central['publisher']} ({central['published']}) for {central['year']}",
@@ -195,9 +173,7 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "max_fail_threshold": f"{c.max_failure_probability:.0%}",
         "verdict": verdict(inp, o.odds),
         "verdict_label": findings.verdict_label(verdict(inp, o.odds)),
-        "llm_breakeven": findings.llm_breakeven_text(
-            findings.finite(o.routes.break_evens.get("llm_accuracy")), published_llm_accuracy(inp)
-        ),
+        "llm_breakeven": llm_breakeven(inp, o),
         "segment_sentence": segments.segment_sentence(o.segments) if o.segments is not None else "",
         "reported_segment": segments.recommended(o.segments) if o.segments is not None else "the plan",
         "top_driver": o.sensitivity["input"].iloc[0],
@@ -216,14 +192,16 @@ def result(inp: Inputs, o: Outcome, seed: int) -> handoff.MarketResult:
         own_usd_per_contact=float(own.monthly_cost(v) / v),
         llm_usd_per_contact=float(llm.monthly_cost(v) / v),
         llm_usd_per_message=o.llm_usd,
-        llm_accuracy=published_llm_accuracy(inp),
+        llm_accuracy=llm_evidence.published_accuracy(inp),
+        our_margin_usd_per_contact=o.routes.our_side.margin,
         automation_world=inp.config.automation_world,
         resolved_share=o.ours.resolved,
         resolved_precision=o.ours.resolved_precision,
         routed_share=o.ours.routed,
         cheapest_route=o.routes.cheapest.name,
-        own_beats_api_above=o.routes.break_evens["own_beats_api_above"],
-        api_beats_human_above=o.routes.break_evens["api_beats_human_above"],
+        own_beats_api_above=findings.finite(o.routes.break_evens["own_beats_api_above"]),
+        api_beats_own_above=findings.finite(o.routes.break_evens["api_beats_own_above"]),
+        api_beats_human_above=findings.finite(o.routes.break_evens["api_beats_human_above"]),
         npv_base_usd=float(o.base.npv_usd[0]),
         npv_base_no_exit_usd=float(o.base.npv_no_exit_usd[0]),
         funding_need_base_usd=float(o.base.funding_need_usd[0]),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from startup_report.market.facts import MarketDataError, parse_date
+from startup_report.market.facts import NO_RETIREMENT, MarketDataError, parse_date
 
 
 class RetiredModelError(MarketDataError):
@@ -21,18 +21,31 @@ class RetiredModelError(MarketDataError):
 
 @dataclass(frozen=True)
 class Tokens:
-    """Tokens of one routing call: the static (cacheable) prompt prefix, the rest of the input, the output."""
+    """Tokens of one routing call: the static (cacheable) prompt prefix, the rest of the input, the visible
+    output, and the hidden reasoning a reasoning model bills as output."""
 
     prefix: float
     rest: float
     output: float
+    reasoning: float = 0.0
 
 
-def tokens(input_mean: float, output_mean: float, prompt: float) -> Tokens:
+def tokens(
+    input_mean: float, output_mean: float, prompt: float, examples: float = 0, retrieved: bool = False,
+    reasoning: float = 0.0,
+) -> Tokens:
     """Split the measured mean input tokens into the intent-list prefix (``prompt``, the same on every call,
-    counted by evaluation with the tokenizer, which the market stage need not load) and the message."""
+    counted by evaluation with the tokenizer, which the market stage need not load) and the message.
+
+    ``examples`` labelled examples in the prompt (the published method's) each cost one message and one label:
+    the same ones on every call join the cacheable prefix, retrieved ones (chosen per message) do not.
+    """
     prefix = min(float(prompt), input_mean)
-    return Tokens(prefix=prefix, rest=input_mean - prefix, output=output_mean)
+    message = input_mean - prefix
+    shots = float(examples) * (message + output_mean)
+    if retrieved:
+        return Tokens(prefix=prefix, rest=message + shots, output=output_mean, reasoning=reasoning)
+    return Tokens(prefix=prefix + shots, rest=message, output=output_mean, reasoning=reasoning)
 
 
 def price_table(prices: pd.DataFrame, discounts: pd.DataFrame) -> pd.DataFrame:
@@ -41,8 +54,10 @@ def price_table(prices: pd.DataFrame, discounts: pd.DataFrame) -> pd.DataFrame:
     wide = wide.dropna(subset=["input", "output"])
     if "cached_input" not in wide:
         wide["cached_input"] = float("nan")
+    if "reasoning" not in prices:
+        prices = prices.assign(reasoning="not stated")
     meta = prices.groupby(["vendor", "model"]).agg(
-        published=("published", "max"), read=("read", "max"), retires=("retires", "max")
+        published=("published", "max"), read=("read", "max"), retires=("retires", "max"), reasoning=("reasoning", "max")
     )
     table = wide.join(meta).reset_index()
     table["cache_listed"] = table["cached_input"].notna()
@@ -53,10 +68,17 @@ def price_table(prices: pd.DataFrame, discounts: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def reasons(row: pd.Series) -> bool:
+    """Whether the model's price row says it reasons (its hidden reasoning tokens are billed as output)."""
+    return str(row.get("reasoning", "")).strip().lower() == "yes"
+
+
 def usd_per_message(row: pd.Series, t: Tokens, caching: bool, batch: bool) -> float:
-    """One routing call: prefix at the cached price when caching, message at input, answer at output."""
+    """One routing call: prefix at the cached price when caching, message at input, answer (and, for a model
+    that reasons, its reasoning tokens) at output."""
     prefix_price = row["cached_input"] if caching else row["input"]
-    usd = (t.prefix * prefix_price + t.rest * row["input"] + t.output * row["output"]) / 1e6
+    output = t.output + (t.reasoning if reasons(row) else 0.0)
+    usd = (t.prefix * prefix_price + t.rest * row["input"] + output * row["output"]) / 1e6
     return float(usd * (1.0 - row["batch_discount_pct"] / 100.0)) if batch else float(usd)
 
 
@@ -66,7 +88,7 @@ def retirement_dates(prices: pd.DataFrame) -> list[dt.date | None]:
     dates: list[dt.date | None] = []
     for index, row in prices.iterrows():
         value = row["retires"]
-        if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() in ("", NO_RETIREMENT):
             dates.append(None)
             continue
         try:
@@ -75,7 +97,7 @@ def retirement_dates(prices: pd.DataFrame) -> list[dt.date | None]:
             where = f"row {row['key']!r}" if "key" in row else f"model {row.get('model', index)!r}"
             raise RetiredModelError(
                 f"llm_prices.csv {where}, column 'retires': {exc}; write the retirement date as YYYY-MM-DD, or "
-                "leave it blank when none is announced."
+                f"{NO_RETIREMENT!r} when none is announced."
             ) from None
     return dates
 
@@ -112,13 +134,18 @@ def accuracy(results: pd.DataFrame, key: str) -> float:
 
 
 def evidence_table(results: pd.DataFrame, ours: dict[str, float]) -> pd.DataFrame:
-    """Published accuracies (model, shots, method, date, source) beside our measured ones."""
-    published = results[["model", "shots", "method", "value", "published", "publisher", "url"]].rename(
-        columns={"value": "accuracy (%)"}
-    )
+    """Published results comparable with accuracy (accuracy or micro-F1: model, labels per intent, method, test
+    set, date, source, peer review) beside our measured ones; macro-F1 rows stay in the data file."""
+    rows = results[results["measure"].isin(["accuracy", "micro_f1"])] if "measure" in results else results
+    published = rows.assign(
+        measure=rows.get("measure", "accuracy"),
+        peer_reviewed=rows.get("peer_reviewed", "").astype(str).str.lower().map({"true": "yes", "false": "no"}),
+    )[["model", "labels_per_intent", "method", "measure", "value", "test_set", "peer_reviewed", "published",
+       "publisher", "url"]].rename(columns={"value": "accuracy (%)"})
     own = pd.DataFrame(
         [
-            {"model": f"ours: {m}", "shots": "full", "method": "measured in this run", "accuracy (%)": 100 * a}
+            {"model": f"ours: {m}", "labels_per_intent": "full", "method": "measured in this run",
+             "measure": "accuracy", "accuracy (%)": 100 * a}
             for m, a in ours.items()
         ]
     )

@@ -10,12 +10,13 @@ import pandas as pd
 
 from startup_report.market import finance, product, segments, strategy
 from startup_report.market.analysis import Inputs, revenue_per_contact
+from startup_report.market.routes import per_contact
 
 
 def competitors(inp: Inputs, ours: product.Shares, price_usd: float) -> pd.DataFrame:
     """The competitor table with our cost per resolution (cost to serve one client / its resolutions)."""
     v = inp.config.monthly_contacts
-    cost = inp.config.own_fixed_usd_per_month + v * inp.measured.serving_cost_per_million_usd / 1e6
+    cost = inp.config.own_fixed_usd_per_month + v * per_contact(inp, inp.measured.serving_cost_per_million_usd / 1e6)
     own_cost = cost / (v * ours.resolved) if ours.resolved > 0 else float("nan")
     return strategy.competitor_table(inp.facts["competitors"], own_cost, price_usd)
 
@@ -82,7 +83,7 @@ def strategy_tables(
 ) -> Strategy:
     """The strategy chapter's tables, all from the same cost model and plan as the market chapter."""
     c = inp.config
-    serving = inp.measured.serving_cost_per_million_usd / 1e6
+    serving = c.messages_per_conversation * inp.measured.serving_cost_per_million_usd / 1e6
     per_contact = revenue_per_contact(inp, ours, price_usd, seat_usd)
     margin = strategy.client_margin(c.monthly_contacts, per_contact, serving, c.own_fixed_usd_per_month)
     payback = c.cac_usd / margin if margin > 0 else float("inf")
