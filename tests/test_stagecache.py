@@ -5,6 +5,7 @@ from pathlib import Path
 
 import nbformat
 
+from startup_report.chain import chain_of
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
 from startup_report.engine.runner import run_chain
@@ -17,10 +18,10 @@ Path(product, "a.txt").write_text(f"seed {seed}")"""
 SECOND = """from pathlib import Path
 a = Path(upstream["first"], "a.txt").read_text()
 Path(product, "b.txt").write_text(f"{a}, discount {market_price_discount}")"""
-CHAIN = (
+CHAIN = chain_of((
     Stage(name="first", notebook="first.ipynb", keys=("seed",), outputs=("a.txt",)),
     Stage(name="second", notebook="second.ipynb", keys=("seed", "market"), outputs=("b.txt",), upstream=("first",)),
-)
+))
 
 
 def _notebook(path: Path, code: str, parameters: str) -> None:

@@ -129,7 +129,8 @@ def model_identity(model_path: Path) -> str:
 
 def cache_key(model_path: Path, messages: Sequence[str]) -> str:
     """What a measurement depends on: the model, the messages, this code, the packages, the machine."""
-    from startup_report.engine import fingerprint, machine
+    from startup_report.engine import fingerprint
+    from startup_report.modeling import machine
 
     return fingerprint.digest({
         "model": model_identity(model_path),

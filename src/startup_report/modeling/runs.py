@@ -92,8 +92,9 @@ def encoder_sha256() -> str:
 
 @cache
 def code_sha256(model: str) -> str:
-    modules = fingerprint.closure([MODELS[model].module]) | set(RUN_CODE)
-    return fingerprint.digest(fingerprint.module_hashes(modules))
+    code = fingerprint.Code.of(__name__.partition(".")[0])
+    modules = code.closure([MODELS[model].module]) | set(RUN_CODE)
+    return fingerprint.digest(code.module_hashes(modules))
 
 
 def run_key(spec: RunSpec, subset_sha: str, validation_sha: str, test_sha: str, labels: Sequence[str]) -> str:
