@@ -5,7 +5,6 @@ import json
 import pytest
 
 from startup_report.chain import chain_of
-from startup_report.engine import fingerprint
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
 from startup_report.engine.plan import plan, stage_inputs
@@ -37,7 +36,7 @@ def _record(stage, params, layout):
         inputs=files(stage_inputs(stage, CHAIN, params, layout)),
         outputs=files([layout.stage_dir(stage.name) / name for name in stage.outputs]),
         notebook_sha256=mf.sha256_file(source), code=CHAIN.code.notebook_code(source),
-        environment_sha256=fingerprint.environment_sha256(), started=None, duration_s=None, outcome="ran", reason="",
+        environment_sha256=CHAIN.code.environment_sha256(), started=None, duration_s=None, outcome="ran", reason="",
     )
 
 

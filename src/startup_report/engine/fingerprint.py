@@ -34,6 +34,11 @@ class Code:
             raise ModuleNotFoundError(f"no package {package!r} to fingerprint")
         return cls(package, Path(spec.origin).resolve().parent)
 
+    def environment_sha256(self) -> str:
+        """The installed distributions and their versions, but the one that ships this package: its code is
+        hashed module by module, so a version bump alone reruns nothing."""
+        return digest(environment(_distributions_of(self.package)))
+
     def module_file(self, name: str) -> Path | None:
         """The source file of ``package.x.y`` (a module or a package's __init__), if it exists."""
         parts = name.split(".")
@@ -114,25 +119,23 @@ def digest(items: dict[str, str]) -> str:
 
 
 @cache
-def environment() -> dict[str, str]:
-    """Installed distributions and their versions, read once per process. A distribution installed from a
-    local folder (the project itself, in development) is left out: its code is hashed by the stages' keys."""
+def environment(exclude: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Installed distributions and their versions, but those named in ``exclude``; read once per process."""
     found = {}
     for dist in metadata.distributions():
-        name = (dist.metadata["Name"] or "").lower().replace("_", "-")
-        if name and not _local(dist):
+        name = _normal(dist.metadata["Name"] or "")
+        if name and name not in exclude:
             found[name] = dist.version
     return dict(sorted(found.items()))
 
 
-def _local(dist: metadata.Distribution) -> bool:
-    """Whether ``dist`` was installed from a folder on this machine (PEP 610's direct_url.json names a dir)."""
-    text = dist.read_text("direct_url.json")
-    return bool(text) and "dir_info" in json.loads(text)
+@cache
+def _distributions_of(package: str) -> frozenset[str]:
+    return frozenset(_normal(name) for name in metadata.packages_distributions().get(package, ()))
 
 
-def environment_sha256() -> str:
-    return digest(environment())
+def _normal(name: str) -> str:
+    return name.lower().replace("_", "-")
 
 
 def changed(old: dict[str, str], new: dict[str, str]) -> list[str]:

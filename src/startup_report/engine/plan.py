@@ -72,7 +72,7 @@ def decide(
     modules = fingerprint.changed(record.code, chain.code.notebook_code(layout.root / stage.source))
     if modules:
         reasons.append("code changed: " + _short(modules, chain.code.package))
-    if record.environment_sha256 != fingerprint.environment_sha256():
+    if record.environment_sha256 != chain.code.environment_sha256():
         reasons.append("installed packages changed")
     upstream = [name for name in stage.upstream if name in rerunning]
     if upstream:

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from startup_report.engine import fingerprint, stagecache
 from startup_report.engine import manifest as mf
+from startup_report.engine import stagecache
 from startup_report.engine.files import replace_dir
 from startup_report.engine.layout import Layout
 from startup_report.engine.plan import stage_inputs
@@ -119,7 +119,7 @@ def _fingerprint(
         "params": chain.parameters.values(params, stage.keys),
         "inputs": inputs,
         "code": chain.code.notebook_code(layout.root / stage.source),
-        "environment_sha256": fingerprint.environment_sha256(),
+        "environment_sha256": chain.code.environment_sha256(),
         "notebook_sha256": mf.sha256_file(layout.root / stage.source),
     }
 

@@ -136,7 +136,7 @@ def cache_key(model_path: Path, messages: Sequence[str]) -> str:
         "model": model_identity(model_path),
         "messages": hashlib.sha256("\0".join(messages).encode()).hexdigest(),
         "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
-        "environment": fingerprint.environment_sha256(),
+        "environment": fingerprint.Code.of(__name__.partition(".")[0]).environment_sha256(),
         **machine.identity(),
     })  # fmt: skip
 
@@ -228,17 +228,6 @@ def measure_models(
     finally:
         messages.unlink(missing_ok=True)
     return pd.DataFrame(rows).T.rename_axis("family").reset_index()
-
-
-def hourly_price(compute_csv: Path, key: str, override: float | None = None) -> tuple[float, str]:
-    """The serving machine's USD per hour and where it comes from: the override (an assumption) or the
-    sourced row ``key`` of compute.csv, with its citation."""
-    if override is not None:
-        return float(override), "assumption (evaluation.cpu_usd_per_hour)"
-    from startup_report.market.facts import citation, fact, read_facts
-
-    row = fact({"compute": read_facts(Path(compute_csv))}, "compute", key)
-    return float(row["value"]), citation(row)
 
 
 def cost_per_million(throughput_per_s: float, cpu_usd_per_hour: float) -> float:

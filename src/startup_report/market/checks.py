@@ -1,11 +1,12 @@
-"""The evaluation stage's check of the market files it reads: every API model it prices must be listed."""
+"""What the evaluation stage reads from the market files: every API model it prices must be listed, and the
+serving machine's price comes from compute.csv with its citation."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from startup_report.engine.stage import InputError
-from startup_report.market.facts import MarketDataError, load_facts
+from startup_report.market.facts import MarketDataError, citation, fact, load_facts, read_facts
 
 
 def _facts(params, root: Path) -> dict:
@@ -43,3 +44,12 @@ def check_cpu_price_key(params, root: Path) -> None:
             f"evaluation.cpu_price_key: {params.evaluation.cpu_price_key!r} is not a key of compute.csv in "
             f"{params.market.facts_dir}; use one of {hourly} or set evaluation.cpu_usd_per_hour to a price."
         )
+
+
+def hourly_price(compute_csv: Path, key: str, override: float | None = None) -> tuple[float, str]:
+    """The serving machine's USD per hour and where it comes from: the override (an assumption) or the
+    sourced row ``key`` of compute.csv, with its citation."""
+    if override is not None:
+        return float(override), "assumption (evaluation.cpu_usd_per_hour)"
+    row = fact({"compute": read_facts(Path(compute_csv))}, "compute", key)
+    return float(row["value"]), citation(row)

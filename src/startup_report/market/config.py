@@ -287,10 +287,10 @@ class MarketParams(_Section):
     @model_validator(mode="after")
     def _ranges_within_bounds(self) -> MarketParams:
         """An uncertainty range lies within the bounds of the value it varies (churn of 2 to 5: 200-500 % a month)."""
-        from startup_report.market.montecarlo import bounds  # here: montecarlo imports this module
+        from startup_report.market.bounds import bounds
 
         for name, spec in self.uncertainty.items():
-            low, high = bounds(name)
+            low, high = bounds(name, type(self).model_fields)
             if not low <= spec.low <= spec.high <= high:
                 raise ValueError(
                     f"market.uncertainty.{name}: {spec.low:g} to {spec.high:g} is outside the bounds of {name}, "

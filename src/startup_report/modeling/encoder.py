@@ -220,7 +220,7 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
         "model": MODEL_ID,
         "batch_size": encoder.batch_size,
         **machine.identity(),
-        "environment": fingerprint.environment_sha256(),
+        "environment": package.environment_sha256(),
         "code": fingerprint.digest(package.module_hashes(code)),
         "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),
     }
