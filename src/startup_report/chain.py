@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from startup_report.data.dataset import preflight as check_dataset
 from startup_report.engine.fingerprint import Code
 from startup_report.engine.manifest import package_versions
 from startup_report.engine.stage import Chain, Stage
 from startup_report.evaluation.preflight import check_out_of_scope_label
-from startup_report.market.checks import check_cpu_price_key, check_llm_models
+from startup_report.market.checks import check_evaluation_files
 from startup_report.market.preflight import preflight as check_market
 from startup_report.modeling import machine
-from startup_report.modeling.sampling import preflight as check_budgets
+from startup_report.modeling.sampling import preflight as check_data
 from startup_report.params import Params
 from startup_report.params.chainview import ChainParameters
 from startup_report.report import literature
@@ -67,7 +66,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="data-prep",
         notebook="01-data-prep.ipynb",
-        preflight=(check_dataset,),
+        preflight=(check_data,),  # the dataset reads and splits, and has every budget training asks for
         keys=("seed", "data"),
         outputs=("train.parquet", "validation.parquet", "test.parquet", "labels.json", "data_card.json"),
         external_inputs=_data_files,
@@ -83,7 +82,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="training",
         notebook="03-training.ipynb",
-        preflight=(check_dataset, check_budgets),
+        preflight=(check_data,),
         cache=True,
         keys=("seed", "model", "training"),
         outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json", "models"),
@@ -94,7 +93,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="evaluation",
         notebook="04-evaluation.ipynb",
-        preflight=(check_llm_models, check_cpu_price_key, check_out_of_scope_label),
+        preflight=(check_evaluation_files, check_out_of_scope_label),
         keys=("seed", "model", "evaluation"),  # model: the open-world experiment's logistic regression
         outputs=("metrics.json", "predictions.parquet", "predictions_open.parquet", "openworld.csv", "serving.csv"),
         upstream=("data-prep", "training"),

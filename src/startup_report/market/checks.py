@@ -16,14 +16,17 @@ def _facts(params, root: Path) -> dict:
         raise InputError(str(exc)) from None
 
 
-def known_llm_models(params, root: Path) -> set[str]:
+def check_evaluation_files(params, root: Path) -> None:
+    """Both checks below on one reading of the market files: the evaluation stage's preflight."""
     facts = _facts(params, root)
-    return set(facts["llm_prices"]["model"]) if "llm_prices" in facts else set()
+    check_llm_models(params, root, facts)
+    check_cpu_price_key(params, root, facts)
 
 
-def check_llm_models(params, root: Path) -> None:
+def check_llm_models(params, root: Path, facts: dict | None = None) -> None:
     """The evaluation stage prices these API models: each must be a row of llm_prices.csv."""
-    known = known_llm_models(params, root)
+    facts = _facts(params, root) if facts is None else facts
+    known = set(facts["llm_prices"]["model"]) if "llm_prices" in facts else set()
     unknown = [name for name in params.evaluation.llm_models if name not in known]
     if unknown:
         raise InputError(
@@ -32,11 +35,11 @@ def check_llm_models(params, root: Path) -> None:
         )
 
 
-def check_cpu_price_key(params, root: Path) -> None:
+def check_cpu_price_key(params, root: Path, facts: dict | None = None) -> None:
     """The evaluation stage prices serving with this compute.csv row (unless a price overrides it)."""
     if params.evaluation.cpu_usd_per_hour is not None:
         return
-    compute = _facts(params, root).get("compute")
+    compute = (_facts(params, root) if facts is None else facts).get("compute")
     keys = set(compute["key"]) if compute is not None else set()
     if params.evaluation.cpu_price_key not in keys:
         hourly = sorted(key for key in keys if "per_hour" in key)
