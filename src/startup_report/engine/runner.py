@@ -128,8 +128,8 @@ def execute_plan(
                     alone = stage.timed or jobs == 1
                     # A stage that runs alone runs here, in the main thread, where Ctrl-C stops its kernel as
                     # it always did; the others in threads, without cell progress bars (they would interleave).
-                    task = (stage, chain, decision.reason, stage_key, params, layout, say(stage))
-                    task += (progress and alone, reuse)
+                    show = progress and alone
+                    task = (stage, chain, decision.reason, stage_key, params, layout, say(stage), show, reuse)
                     if alone:
                         settle(entry, _done_here(bring_up_to_date, *task))
                     else:
