@@ -7,9 +7,10 @@ Run as: python -m startup_report.evaluation.serving MODEL.pkl MESSAGES.parquet O
 "loaded" and measures after a line on stdin (press Enter when run by hand).
 
 A measurement is ``ROUNDS`` rounds of the same work; its figures are the rounds' medians and its
-``spread`` how far the rounds disagree. Rounds that disagree by more than ``BUSY_SPREAD`` mean something
-else ran on the machine meanwhile: the model is measured once more, and a measurement that stays busy serves
-this build only (its spread in the table), never a later one.
+``spread`` how far the rounds disagree. Rounds that disagree by more than ``BUSY_SPREAD``, or a machine
+whose load average exceeded its cores while it measured (other work slows every round alike, so the rounds
+can agree on a slow figure), mean the machine was busy: the model is measured once more, and a measurement
+that stays busy serves this build only (its spread in the table), never a later one.
 
 Quiet measurements are kept per machine (``machine_cache()/serving``), by content: the model (its training
 run's key, `model_identity`), the messages, this module, the installed packages, the CPU model, its cores and
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -35,6 +37,7 @@ import numpy as np
 
 ROUNDS = 3  # rounds of one measurement
 BUSY_SPREAD = 0.25  # rounds whose p50 latency or throughput differ by more (max / min - 1): the machine was busy
+BUSY_LOAD = 1.0  # a load average per core above it while measuring: other work shared the CPU
 
 
 def _round(model, texts: list[str], singles: int, batch_size: int) -> dict:
@@ -61,18 +64,27 @@ def spread(rounds: list[dict]) -> float:
     )
 
 
+def _load() -> float:
+    """Runnable processes per core, averaged over the last minute (this one included)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return os.getloadavg()[0] / cores
+
+
 def measure(model, texts: list[str], rounds: int = ROUNDS, singles: int = 60, batch_size: int = 32) -> dict:
     """Latency of one message at a time (p50, p95) and messages per second classifying all ``texts`` in batches:
-    the median of ``rounds`` rounds, with every round and their spread."""
+    the median of ``rounds`` rounds, with every round, their spread and the machine's load per core."""
     model.predict_proba(texts[:batch_size])  # warm-up: first calls compile or allocate
+    load = _load()
     measured = [_round(model, texts, singles, batch_size) for _ in range(rounds)]
     figures = {key: float(np.median([r[key] for r in measured])) for key in measured[0]}
-    return {**figures, "batch_size": batch_size, "rounds": measured, "spread": spread(measured)}
+    load = max(load, _load())
+    return {**figures, "batch_size": batch_size, "rounds": measured, "spread": spread(measured), "load": load}
 
 
 def quiet(figures: dict) -> bool:
-    """Whether a measurement's rounds agree: only such a measurement is kept for later builds."""
-    return figures["spread"] <= BUSY_SPREAD
+    """Whether a measurement's rounds agree on a machine that had a core for it: only such a measurement is
+    kept for later builds."""
+    return figures["spread"] <= BUSY_SPREAD and figures.get("load", 0.0) <= BUSY_LOAD
 
 
 def measure_quietly(model, texts: list[str], attempts: int = 2) -> dict:
