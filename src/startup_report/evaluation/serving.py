@@ -163,7 +163,7 @@ def measure_in_subprocesses(
 
 
 # The serving table's columns, in the order a measurement produces them (a cached one is read back sorted).
-COLUMNS = ("latency_ms_p50", "latency_ms_p95", "throughput_per_s", "batch_size", "peak_memory_mb", "spread")
+COLUMNS = ("latency_ms_p50", "latency_ms_p95", "throughput_per_s", "batch_size", "peak_memory_mb", "spread", "load")
 
 
 def model_identity(model_path: Path) -> str:
