@@ -20,9 +20,10 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # spinning OpenMP/XLA threads on two cores (a small BLAS problem then runs many times slower).
 if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
     from startup_report.engine.tasks import WORKER_ENV
+    from startup_report.modeling.grid import WORKER_ENV as GRID_ENV
 
     for _name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_WAIT_POLICY", "XLA_FLAGS"):
-        os.environ.setdefault(_name, WORKER_ENV[_name])
+        os.environ.setdefault(_name, {**WORKER_ENV, **GRID_ENV}[_name])
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("startup-report"))
@@ -145,8 +146,9 @@ def cluster(tmp_path_factory):
     folder = tmp_path_factory.mktemp("dask")
     address_file = folder / "scheduler.json"
     from startup_report.engine.tasks import WORKER_ENV
+    from startup_report.modeling.grid import WORKER_ENV as GRID_ENV
 
-    env = {**os.environ, **WORKER_ENV}
+    env = {**os.environ, **WORKER_ENV, **GRID_ENV}
     common = ["--no-dashboard"]
     scheduler = subprocess.Popen(
         [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(address_file), *common],

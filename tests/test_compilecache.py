@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from startup_report.engine import compilecache
+from startup_report.modeling import compilecache
 
 PROGRAM = """
 import startup_report, jax, jax.numpy as jnp

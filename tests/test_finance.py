@@ -20,13 +20,7 @@ def test_npv_is_vectorized_over_draws():
     assert finance.npv(flows, 0.10, periods_per_year=1) == pytest.approx([200.0, 100.0])
 
 
-def test_payback_period():
-    assert finance.payback_period(np.array([-100.0, 30.0, 30.0, 50.0])) == 4
-    assert np.isnan(finance.payback_period(np.array([-100.0, 10.0, 10.0])))
-
-
-def test_contribution_margin_and_break_even():
-    assert finance.contribution_margin(1.0, 0.25) == pytest.approx(0.75)
+def test_break_even_volume():
     # A: 0 fixed, 2 per unit; B: 1000 fixed, 0.5 per unit -> equal at 1000 / 1.5 units.
     assert finance.break_even_volume(0.0, 2.0, 1000.0, 0.5) == pytest.approx(666.6667, rel=1e-4)
     assert finance.break_even_volume(0.0, 0.5, 1000.0, 2.0) == float("inf")

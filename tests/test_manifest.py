@@ -26,6 +26,8 @@ def test_unreadable_manifest_means_nothing_ran(tmp_path):
 
 
 def test_a_run_records_the_cpu_and_its_bf16_support(tmp_path):
-    record = mf.new_run(["startup-report", "run"], [], [], tmp_path)
+    from startup_report.chain import CHAIN
+
+    record = mf.new_run(["startup-report", "run"], [], [], tmp_path, CHAIN.run_facts())
     assert record.cpu and isinstance(record.native_bf16, bool)
     assert record.packages["keras"]

@@ -3,8 +3,7 @@
 import pytest
 
 from startup_report.engine.stage import InputError
-from startup_report.evaluation.serving import hourly_price
-from startup_report.market.checks import check_cpu_price_key, check_llm_models
+from startup_report.market.checks import check_cpu_price_key, check_llm_models, hourly_price
 from startup_report.params import load_params
 from tests.conftest import ROOT
 

@@ -9,7 +9,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from startup_report.report import market_plots, sweep_plots  # noqa: E402
+from startup_report.report import market_plots  # noqa: E402
+from startup_report.site import sweep_plots  # noqa: E402
 from startup_report.sweep.compare import HEADLINES  # noqa: E402
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from startup_report.engine import fingerprint
+from startup_report.chain import chain_of
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
 from startup_report.engine.plan import plan, stage_inputs
@@ -18,7 +18,7 @@ def _raw(params, root):
 
 FIRST = Stage(name="first", notebook="first.ipynb", keys=("seed",), outputs=("out.txt",), external_inputs=_raw)
 SECOND = Stage(name="second", notebook="second.ipynb", keys=(), outputs=("done.txt",), upstream=("first",))
-CHAIN = (FIRST, SECOND)
+CHAIN = chain_of((FIRST, SECOND))
 
 
 def _notebook(path, code):
@@ -35,8 +35,8 @@ def _record(stage, params, layout):
         name=stage.name, notebook=stage.source, executed_notebook=None, params=section_values(params, stage.keys),
         inputs=files(stage_inputs(stage, CHAIN, params, layout)),
         outputs=files([layout.stage_dir(stage.name) / name for name in stage.outputs]),
-        notebook_sha256=mf.sha256_file(source), code=fingerprint.notebook_code(source),
-        environment_sha256=fingerprint.environment_sha256(), started=None, duration_s=None, outcome="ran", reason="",
+        notebook_sha256=mf.sha256_file(source), code=CHAIN.code.notebook_code(source),
+        environment_sha256=CHAIN.code.environment_sha256(), started=None, duration_s=None, outcome="ran", reason="",
     )
 
 

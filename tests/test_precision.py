@@ -1,7 +1,7 @@
 import pytest
 
-from startup_report.engine.machine import native_bf16
 from startup_report.modeling import zoo
+from startup_report.modeling.machine import native_bf16
 from startup_report.modeling.precision import resolve
 from startup_report.params import Params, load_params
 from tests.conftest import ROOT
@@ -28,7 +28,7 @@ def test_native_bf16_reads_the_flags():
 @pytest.mark.parametrize("flags", [AVX512_BF16, EPYC_NO_AVX512])
 def test_the_default_trains_in_fp32_with_fixed_threads_on_every_cpu(flags, monkeypatch):
     """The default parameters give one configuration whatever the CPU reports (the run cache keys on it)."""
-    monkeypatch.setattr("startup_report.engine.machine.cpu_flags", lambda: flags)
+    monkeypatch.setattr("startup_report.modeling.machine.cpu_flags", lambda: flags)
     params = Params()
     for name in ("minilm-finetuned", "minilm-setfit"):
         config = zoo.model_config(name, params.model, params.training)

@@ -2,6 +2,7 @@
 
 import json
 
+from startup_report.chain import chain_of
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
 from startup_report.engine.plan import Decision
@@ -22,7 +23,9 @@ def _stage(name: str, upstream: tuple[str, ...] = (), timed: bool = False) -> St
     return Stage(name, f"{name}.ipynb", keys=("seed",), outputs=("window.json",), upstream=upstream, timed=timed)
 
 
-CHAIN = (_stage("prep"), _stage("timed", ("prep",), timed=True), _stage("after", ("timed",)), _stage("chapter"))
+CHAIN = chain_of(
+    (_stage("prep"), _stage("timed", ("prep",), timed=True), _stage("after", ("timed",)), _stage("chapter"))
+)
 
 
 def test_untimed_stages_overlap_and_a_timed_stage_runs_alone(tmp_path):
@@ -63,24 +66,6 @@ def test_the_next_stage_waits_for_its_upstream_and_a_timed_stage_for_quiet():
     # A stage that is up to date needs no CPU: it is taken as soon as its upstream is done.
     fresh = Decision(stage=after, reasons=())
     assert next_to_start([fresh], [chapter], {"prep", "timed"}, planned, jobs=1) == fresh
-
-
-def test_a_timed_stage_with_nothing_to_measure_runs_beside_others():
-    """Evaluation with every serving figure stored times nothing: asked once its upstream is done, it says so."""
-    prep, timed, after, chapter = CHAIN
-    pending = [_decision(s) for s in CHAIN]
-    planned = {s.name for s in CHAIN}
-    quiet = {"timed": False}
-    ask = lambda stage: quiet.get(stage.name, stage.timed)  # noqa: E731
-    assert next_to_start(pending[1:3], [chapter], {"prep"}, planned, jobs=2, timed=ask).stage == timed
-    assert next_to_start(pending[2:], [timed], {"prep"}, planned, jobs=2, timed=ask).stage == chapter  # beside it
-    assert next_to_start(pending[2:], [timed], {"prep"}, planned, jobs=2) is None  # were it measuring: alone
-    measuring = Stage("m", "m.ipynb", keys=(), outputs=(), timed=True, measures=lambda params, layout: True)
-    stored = Stage("s", "s.ipynb", keys=(), outputs=(), timed=True, measures=lambda params, layout: False)
-    broken = Stage("b", "b.ipynb", keys=(), outputs=(), timed=True, measures=lambda params, layout: 1 / 0)
-    assert measuring.measures_now(None, None) and not stored.measures_now(None, None)
-    assert broken.measures_now(None, None)  # a check that fails keeps the stage alone: quiet is the safe side
-    assert not _stage("plain").measures_now(None, None)
 
 
 def test_a_stage_failing_beside_another_stops_the_chain_and_both_are_recorded(tmp_path):

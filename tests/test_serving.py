@@ -26,6 +26,8 @@ def test_cost_per_million_is_hours_times_price():
 
 
 def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatch):
+    monkeypatch.setattr(serving, "BUSY_SPREAD", float("inf"))  # a quiet machine (busy ones: tests below)
+    monkeypatch.setattr(serving, "BUSY_LOAD", float("inf"))
     cache = tmp_path / "cache"
     table = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.0816, tmp_path, cache)
     row = table.set_index("family").loc["classical"]
@@ -52,6 +54,8 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
 def test_a_model_trained_again_by_the_same_run_is_not_measured_again(model_file, tmp_path, monkeypatch):
     """Training writes the run key beside the model; a fresh build's pickle of the same run has other bytes
     (Keras stamps the save time) but the same key, so its measurement comes from the machine's cache."""
+    monkeypatch.setattr(serving, "BUSY_SPREAD", float("inf"))  # a quiet machine
+    monkeypatch.setattr(serving, "BUSY_LOAD", float("inf"))
     cache = tmp_path / "cache"
     model_file.with_suffix(".key").write_text("ab" * 32 + "\n")
     first = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.1, tmp_path, cache)
@@ -80,15 +84,54 @@ def test_the_key_changes_with_the_model_and_the_messages(model_file, tmp_path):
     assert serving.cache_key(model_file, TEXTS[:3]) != key
 
 
-def test_pending_names_the_models_a_run_would_measure(model_file, tmp_path):
-    """What the runner asks before starting evaluation: with every figure stored it measures nothing, so it
-    need not run alone."""
-    cache = tmp_path / "cache"
-    messages = serving.served_messages(TEXTS, 20)
-    assert serving.pending({"classical": model_file}, messages, cache) == ["classical"]
+def _figures(spread: float) -> dict:
+    rounds = [{"latency_ms_p50": 1.0, "latency_ms_p95": 2.0, "throughput_per_s": 100.0 * (1 + spread * i)}
+              for i in (0, 1)]  # fmt: skip
+    figures = {"latency_ms_p50": 1.0, "latency_ms_p95": 2.0, "throughput_per_s": 100.0, "batch_size": 32}
+    return {**figures, "peak_memory_mb": 50.0, "rounds": rounds, "spread": serving.spread(rounds), "load": 0.5}
+
+
+def test_a_measurement_reports_its_rounds_and_their_spread(model_file):
+    from startup_report.modeling.persist import load_model
+
+    figures = serving.measure(load_model(model_file), TEXTS * 10, rounds=3, singles=10)
+    assert len(figures["rounds"]) == 3 and figures["spread"] == serving.spread(figures["rounds"]) >= 0
+    assert figures["load"] > 0
+    middle = sorted(r["latency_ms_p50"] for r in figures["rounds"])[1]
+    assert figures["latency_ms_p50"] == middle  # the median round
+    assert serving.spread([{"latency_ms_p50": 1.0, "throughput_per_s": 10.0},
+                           {"latency_ms_p50": 1.5, "throughput_per_s": 10.0}]) == pytest.approx(0.5)  # fmt: skip
+
+
+def test_a_busy_measurement_is_redone_once_and_the_quieter_kept(monkeypatch):
+    results = iter([_figures(0.5), _figures(0.4), _figures(0.01)])
+    monkeypatch.setattr(serving, "measure", lambda model, texts: next(results))
+    busy = serving.measure_quietly(None, TEXTS)  # rounds disagree twice: the quieter of the two, still busy
+    assert busy["spread"] == pytest.approx(0.4) and busy["attempts"] == 2 and not serving.quiet(busy)
+    assert serving.measure_quietly(None, TEXTS)["attempts"] == 1  # quiet at once: measured once
+
+
+def test_rounds_that_agree_on_a_loaded_machine_are_busy_too():
+    """Other work slows every round alike: the rounds agree on a slow figure, and the load average says why."""
+    assert serving.quiet(_figures(0.01))
+    assert not serving.quiet({**_figures(0.01), "load": 3.0})
+
+
+def test_a_busy_measurement_serves_its_build_and_is_never_kept(model_file, tmp_path, monkeypatch):
+    """Still busy after the second try: this build shows it, with its spread, and nothing is stored, so the next
+    build measures afresh instead of reusing a figure timed on a busy machine."""
+    cache, calls = tmp_path / "cache", []
+
+    def busy(paths, *args, **kwargs):
+        calls.append(len(paths))
+        return iter([_figures(0.5)] * len(paths))
+
+    monkeypatch.setattr(serving, "measure_in_subprocesses", busy)
+    table = serving.measure_models({"classical": model_file}, TEXTS, 0.1, tmp_path, cache, n_messages=20)
+    assert table.loc[0, "spread"] == pytest.approx(0.5) and not (cache / "serving").exists()
+    monkeypatch.setattr(serving, "measure_in_subprocesses", lambda paths, *a, **k: iter([_figures(0.01)]))
     serving.measure_models({"classical": model_file}, TEXTS, 0.1, tmp_path, cache, n_messages=20)
-    assert serving.pending({"classical": model_file}, messages, cache) == []
-    assert serving.pending({"classical": model_file}, serving.served_messages(TEXTS, 21), cache) == ["classical"]
+    assert len(list((cache / "serving").rglob("*.json"))) == 1  # measured again, quiet: kept
 
 
 def test_processes_load_together_but_measure_one_at_a_time(model_file, tmp_path):

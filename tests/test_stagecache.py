@@ -5,6 +5,7 @@ from pathlib import Path
 
 import nbformat
 
+from startup_report.chain import chain_of
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
 from startup_report.engine.runner import run_chain
@@ -18,10 +19,10 @@ SECOND = """from pathlib import Path
 from startup_report.params import section
 a = Path(upstream["first"], "a.txt").read_text()
 Path(product, "b.txt").write_text(f"{a}, discount {section('market', market).price_discount}")"""
-CHAIN = (
+CHAIN = chain_of((
     Stage(name="first", notebook="first.ipynb", keys=("seed",), outputs=("a.txt",)),
     Stage(name="second", notebook="second.ipynb", keys=("seed", "market"), outputs=("b.txt",), upstream=("first",)),
-)
+))
 
 
 def _notebook(path: Path, code: str, parameters: str) -> None:

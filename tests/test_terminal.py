@@ -29,7 +29,7 @@ def test_progress_line_reaches_the_notebook_and_the_terminal_once(tmp_path, capf
 def test_a_kernel_with_the_engines_environment_prints_no_tqdm_notice(tmp_path, monkeypatch):
     """transformers, datasets and setfit import tqdm.auto, which warns in a kernel without ipywidgets; in
     whichever cell imports them first, that notice would be the chapter's stderr in the book."""
-    from startup_report.engine.stagerun import KERNEL_ENV
+    from startup_report.chain import KERNEL_ENV
 
     for name, value in KERNEL_ENV.items():
         monkeypatch.setenv(name, value)

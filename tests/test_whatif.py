@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from startup_report.market import whatif
-from startup_report.report import whatif_widget as ww
+from startup_report.site import whatif_widget as ww
 
 
 def _control(name: str, values: list[float], default_index: int, key: str) -> whatif.Control:

@@ -10,7 +10,8 @@ import pytest
 from startup_report.market import finance, montecarlo, segments, whatif, whatif_model
 from startup_report.market.whatif_config import WhatIfParams
 from startup_report.params import Params, Uncertain, load_params, parse_override
-from startup_report.report import findings, whatif_page
+from startup_report.report import findings
+from startup_report.site import whatif_page
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,8 @@ import os
 # Keras reads its backend once, at import: jax trains our small models fastest on this CPU (README).
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
-# Compiled XLA programs are kept per machine and CPU kind, so each Keras step compiles once (engine/compilecache.py).
-from startup_report.engine.compilecache import configure  # noqa: E402
+# Compiled XLA programs are kept per machine and CPU kind, so each Keras step compiles once (modeling/compilecache.py).
+from startup_report.modeling.compilecache import configure  # noqa: E402
 
 configure()
 

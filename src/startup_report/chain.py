@@ -2,20 +2,27 @@
 
 A stage sees only the parameter sections it lists and reads only its declared inputs (raw files and
 the output folders of its upstream stages), so the runner can tell exactly what a change affects.
+What the engine is told about the report besides its stages (`CHAIN`): how to read the parameters, the
+environment of a notebook's kernel, the package whose code keys a stage, what a run records of the machine.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from startup_report.data.dataset import preflight as check_dataset
-from startup_report.engine.stage import Stage
+from startup_report.engine.fingerprint import Code
+from startup_report.engine.manifest import package_versions
+from startup_report.engine.stage import Chain, Stage
 from startup_report.evaluation.preflight import check_out_of_scope_label
-from startup_report.evaluation.serving import evaluation_measures
-from startup_report.market.checks import check_cpu_price_key, check_llm_models
+from startup_report.market.checks import check_evaluation_files
 from startup_report.market.preflight import preflight as check_market
-from startup_report.modeling.sampling import preflight as check_budgets
+from startup_report.modeling import machine
+from startup_report.modeling.sampling import preflight as check_data
 from startup_report.params import Params
+from startup_report.params.chainview import ChainParameters
 from startup_report.report import literature
 
 
@@ -59,7 +66,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="data-prep",
         notebook="01-data-prep.ipynb",
-        preflight=(check_dataset,),
+        preflight=(check_data,),  # the dataset reads and splits, and has every budget training asks for
         keys=("seed", "data"),
         outputs=("train.parquet", "validation.parquet", "test.parquet", "labels.json", "data_card.json"),
         external_inputs=_data_files,
@@ -75,7 +82,7 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="training",
         notebook="03-training.ipynb",
-        preflight=(check_dataset, check_budgets),
+        preflight=(check_data,),
         cache=True,
         keys=("seed", "model", "training"),
         outputs=("results.csv", "probabilities.npz", "histories.json", "best_runs.json", "models"),
@@ -86,13 +93,12 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="evaluation",
         notebook="04-evaluation.ipynb",
-        preflight=(check_llm_models, check_cpu_price_key, check_out_of_scope_label),
+        preflight=(check_evaluation_files, check_out_of_scope_label),
         keys=("seed", "model", "evaluation"),  # model: the open-world experiment's logistic regression
         outputs=("metrics.json", "predictions.parquet", "predictions_open.parquet", "openworld.csv", "serving.csv"),
         upstream=("data-prep", "training"),
         external_inputs=_evaluation_inputs,
         timed=True,  # serving latency and throughput
-        measures=evaluation_measures,  # not when every model's figures are stored for this machine
     ),
     Stage(
         name="market-analysis",
@@ -141,3 +147,64 @@ CHAPTERS: tuple[Stage, ...] = (
 
 ALL: tuple[Stage, ...] = STAGES + CHAPTERS
 STAGE_BY_NAME: dict[str, Stage] = {stage.name: stage for stage in ALL}
+
+# Environment every notebook kernel inherits: deterministic hashing, no model hub, quiet tokenizers, and
+# the inline backend whose PNG formatter glued figures need (an inherited MPLBACKEND=Agg would drop them).
+# tqdm.auto (imported by transformers, datasets and setfit, in whichever cell loads them first) warns in a
+# kernel without ipywidgets that its bars fall back to text; that notice would land in the book as stderr.
+# The Keras backend is set by the package itself (startup_report/__init__.py), before Keras loads.
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore:IProgress not found",
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+}
+
+#: The versions a run records (build/manifest.json) and the reproduce page shows.
+REPORTED_PACKAGES = (
+    "startup-report",
+    "jupyter-book",
+    "myst-nb",
+    "sphinx",
+    "papermill",
+    "keras",
+    "jax",
+    "torch",
+    "scikit-learn",
+    "sentence-transformers",
+    "numpy",
+    "pandas",
+    "seaborn",
+    "matplotlib",
+    "pydantic",
+    "pandera",
+    "dask",
+    "opacus",
+)
+
+
+def run_facts() -> dict[str, Any]:
+    """What a run records of the machine and the stack: timings and bf16 speed depend on them."""
+    return {
+        "keras_backend": os.environ.get("KERAS_BACKEND", "jax"),
+        "cpu": machine.cpu_name(),
+        "native_bf16": machine.native_bf16(),
+        "packages": package_versions(REPORTED_PACKAGES),
+    }
+
+
+def chain_of(stages: Sequence[Stage]) -> Chain:
+    """``stages`` as a chain of this report, for the engine (tests build small ones)."""
+    return Chain(
+        tuple(stages),
+        parameters=ChainParameters(),
+        code=Code.of(__name__.partition(".")[0]),
+        kernel_env=KERNEL_ENV,
+        run_facts=run_facts,
+    )
+
+
+#: The report: every stage and chapter. A sweep runs ``CHAIN.only(STAGES)``.
+CHAIN: Chain = chain_of(ALL)

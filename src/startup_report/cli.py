@@ -75,7 +75,7 @@ def run(
     ] = None,
 ) -> None:
     """Run the stages whose notebook, parameters, inputs, code or packages changed."""
-    from startup_report.chain import ALL
+    from startup_report.chain import CHAIN
     from startup_report.engine import manifest as mf
     from startup_report.engine import tasks
     from startup_report.engine.lock import Terminated, interruptible
@@ -90,13 +90,14 @@ def run(
     elif workers:
         os.environ[tasks.WORKERS_ENV] = str(workers)
     record = mf.new_run(
-        ["startup-report", *sys.argv[1:]], [str(p) for p in param_files or []], list(overrides or []), layout.root
+        ["startup-report", *sys.argv[1:]], [str(p) for p in param_files or []], list(overrides or []), layout.root,
+        CHAIN.run_facts(),
     )
     record.task_pool = scheduler or (f"local Dask cluster, {workers} workers" if workers else "in-process")
     jobs = jobs or min(2, os.cpu_count() or 1)
     try:
         with interruptible():
-            ok = run_chain(ALL, params, layout, record, force=force, echo=typer.echo, jobs=jobs)
+            ok = run_chain(CHAIN, params, layout, record, force=force, echo=typer.echo, jobs=jobs)
     except InputError as exc:
         raise _fail(f"error: {exc}", 2) from None
     except KeyboardInterrupt as exc:
@@ -114,12 +115,12 @@ def run(
 @app.command()
 def status(param_files: ParamFiles = None, overrides: Overrides = None) -> None:
     """Show which stages would rerun and why (what `run` would do); runs nothing."""
-    from startup_report.chain import ALL
+    from startup_report.chain import CHAIN
     from startup_report.engine import manifest as mf
     from startup_report.engine.plan import plan
 
     layout, params = _setup(param_files, overrides)
-    decisions = plan(ALL, params, layout, mf.load(layout.manifest))
+    decisions = plan(CHAIN, params, layout, mf.load(layout.manifest))
     width = max(len(d.stage.name) for d in decisions)
     for decision in decisions:
         state = f"would run ({decision.reason})" if decision.stale else "up to date"
@@ -129,7 +130,7 @@ def status(param_files: ParamFiles = None, overrides: Overrides = None) -> None:
 @app.command()
 def book() -> None:
     """Build the site from the executed notebooks into _build/html (only what one finished run built)."""
-    from startup_report.chain import ALL
+    from startup_report.chain import CHAIN
     from startup_report.engine import manifest as mf
     from startup_report.engine.lock import project_lock
     from startup_report.engine.plan import publish_problems, rerun_command
@@ -139,7 +140,7 @@ def book() -> None:
         layout = Layout(find_root())
         with project_lock(layout.lock, typer.echo):
             manifest = mf.load(layout.manifest)
-            found = publish_problems(ALL, layout, manifest)
+            found = publish_problems(CHAIN, layout, manifest)
             if found:
                 raise BookError(
                     "the build folder is not the output of one finished run, so the site would mix runs; nothing "
@@ -175,7 +176,7 @@ def sweep(
 ) -> None:
     """Run every scenario of a sweep as a whole chain on Dask, then write its comparison page for the book."""
     from startup_report.engine.layout import UnsafeName
-    from startup_report.sweep.run import SweepFailed, sweep_command
+    from startup_report.site.sweeps import SweepFailed, sweep_command
     from startup_report.sweep.spec import SweepError
 
     layout, _ = _setup(param_files, overrides)

@@ -216,8 +216,3 @@ def split_table(splits: Splits) -> pd.DataFrame:
         for name in ("train", "validation", "test")
     ]
     return pd.concat(parts, ignore_index=True)
-
-
-def preflight(params, root: Path) -> None:
-    """Read and check the dataset before any stage runs (raises DataError naming file, column and rows)."""
-    prepare(params.data, root, params.seed)

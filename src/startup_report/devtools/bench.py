@@ -25,8 +25,8 @@ from pathlib import Path
 from unittest import mock
 
 from startup_report.devtools import perfdoc
-from startup_report.engine import machine
 from startup_report.engine.layout import Layout, find_root
+from startup_report.modeling import machine
 from startup_report.site import pagecheck
 
 CLI = str(Path(sys.executable).with_name("startup-report"))
@@ -118,7 +118,7 @@ def _grid_seconds(workers: int | None) -> float:
     models = [m for m in params.training.models if m != "minilm-finetuned"]
     specs = grid.plan_runs(params.model, params.training.model_copy(update={"models": models}), params.seed)
     start = time.perf_counter()
-    with task_pool(workers=workers) as pool:
+    with task_pool(workers=workers, env=grid.WORKER_ENV) as pool:
         grid.run_grid(specs, data, pool=pool, log=lambda _: None)
     return time.perf_counter() - start
 

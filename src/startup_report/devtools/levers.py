@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from startup_report.data.dataset import LABEL, TEXT, prepare
-from startup_report.engine import machine
+from startup_report.modeling import machine
 from startup_report.modeling.sampling import sample_budget
 from startup_report.params import Params
 

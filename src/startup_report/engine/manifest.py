@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -20,32 +20,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from startup_report.engine import machine
 from startup_report.engine.files import write_text
 
 SCHEMA_VERSION = 2
-
-REPORTED_PACKAGES = (
-    "startup-report",
-    "jupyter-book",
-    "myst-nb",
-    "sphinx",
-    "papermill",
-    "keras",
-    "jax",
-    "torch",
-    "scikit-learn",
-    "sentence-transformers",
-    "numpy",
-    "pandas",
-    "seaborn",
-    "matplotlib",
-    "pydantic",
-    "pandera",
-    "dask",
-    "opacus",
-)
-
 
 class FileRecord(BaseModel):
     """One file and the SHA-256 of its bytes."""
@@ -91,13 +68,13 @@ class RunRecord(BaseModel):
     overrides: list[str]
     python: str
     platform: str
-    keras_backend: str
+    keras_backend: str = Field("", description="The Keras backend the notebooks ran on.")
     cpu: str = Field("", description="CPU model name (timings and bf16 support depend on it).")
     native_bf16: bool = Field(False, description="Whether the CPU computes bfloat16 natively (AVX512-BF16/AMX).")
     task_pool: str = Field("in-process", description="Where independent tasks ran: in-process or a Dask cluster.")
     git_commit: str | None
     git_dirty: bool | None
-    packages: dict[str, str]
+    packages: dict[str, str] = Field(default_factory=dict, description="Versions of the packages the report names.")
 
 
 class Manifest(BaseModel):
@@ -131,9 +108,10 @@ def sha256_path(path: Path) -> str:
     return digest.hexdigest()
 
 
-def package_versions() -> dict[str, str]:
+def package_versions(names: Iterable[str]) -> dict[str, str]:
+    """The installed version of each distribution in ``names`` (those not installed are left out)."""
     versions = {}
-    for name in REPORTED_PACKAGES:
+    for name in names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -156,7 +134,11 @@ def git_state(root: Path) -> tuple[str | None, bool | None]:
     return commit, bool(status) if status is not None else None
 
 
-def new_run(command: list[str], param_files: list[str], overrides: list[str], root: Path) -> RunRecord:
+def new_run(
+    command: list[str], param_files: list[str], overrides: list[str], root: Path, facts: Mapping[str, Any] | None = None
+) -> RunRecord:
+    """A run starting now; ``facts`` are what the chain records about the machine and its stack
+    (``Chain.run_facts()``: the CPU, the packages it names), by their field names."""
     commit, dirty = git_state(root)
     return RunRecord(
         started=now_iso(),
@@ -166,12 +148,9 @@ def new_run(command: list[str], param_files: list[str], overrides: list[str], ro
         overrides=overrides,
         python=sys.version.split()[0],
         platform=platform.platform(),
-        keras_backend=os.environ.get("KERAS_BACKEND", "jax"),
-        cpu=machine.cpu_name(),
-        native_bf16=machine.native_bf16(),
         git_commit=commit,
         git_dirty=dirty,
-        packages=package_versions(),
+        **(facts or {}),
     )
 
 

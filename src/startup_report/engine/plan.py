@@ -16,8 +16,7 @@ from typing import Any
 from startup_report.engine import fingerprint
 from startup_report.engine import manifest as mf
 from startup_report.engine.layout import Layout
-from startup_report.engine.stage import Stage
-from startup_report.params import changed_keys, section_values
+from startup_report.engine.stage import Chain, Stage
 
 
 @dataclass(frozen=True)
@@ -45,14 +44,14 @@ def stage_inputs(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layo
     return files
 
 
-def _short(names: list[str], limit: int = 3) -> str:
-    shown = [name.removeprefix("startup_report.") for name in names[:limit]]
+def _short(names: list[str], package: str, limit: int = 3) -> str:
+    shown = [name.removeprefix(package + ".") for name in names[:limit]]
     return ", ".join(shown) + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def decide(
     stage: Stage,
-    chain: Sequence[Stage],
+    chain: Chain,
     params: Any,
     layout: Layout,
     manifest: mf.Manifest,
@@ -67,13 +66,13 @@ def decide(
         reasons.append("last attempt failed")
     if mf.sha256_file(layout.root / stage.source) != record.notebook_sha256:
         reasons.append("notebook changed")
-    keys = changed_keys(record.params, section_values(params, stage.keys))
+    keys = chain.parameters.changed(record.params, chain.parameters.values(params, stage.keys))
     if keys:
         reasons.append("parameters changed: " + ", ".join(keys))
-    modules = fingerprint.changed(record.code, fingerprint.notebook_code(layout.root / stage.source))
+    modules = fingerprint.changed(record.code, chain.code.notebook_code(layout.root / stage.source))
     if modules:
-        reasons.append("code changed: " + _short(modules))
-    if record.environment_sha256 != fingerprint.environment_sha256():
+        reasons.append("code changed: " + _short(modules, chain.code.package))
+    if record.environment_sha256 != chain.code.environment_sha256():
         reasons.append("installed packages changed")
     upstream = [name for name in stage.upstream if name in rerunning]
     if upstream:
@@ -99,7 +98,7 @@ def decide(
 
 
 def plan(
-    chain: Sequence[Stage], params: Any, layout: Layout, manifest: mf.Manifest, force: bool = False
+    chain: Chain, params: Any, layout: Layout, manifest: mf.Manifest, force: bool = False
 ) -> list[Decision]:
     """Every stage with the reasons it must run, propagating down the chain."""
     rerunning: set[str] = set()
@@ -130,7 +129,7 @@ def _params_slice(params: dict[str, Any], keys: Sequence[str]) -> dict[str, Any]
     return {key: params.get(key) for key in keys}
 
 
-def publish_problems(chain: Sequence[Stage], layout: Layout, manifest: mf.Manifest) -> list[str]:
+def publish_problems(chain: Chain, layout: Layout, manifest: mf.Manifest) -> list[str]:
     """Why the build folder is not one run's output (empty when it is): the run's outcome, stages that failed or
     were built with other parameters than the run's, and outputs missing or changed since the run wrote them."""
     run = manifest.run
@@ -147,7 +146,7 @@ def publish_problems(chain: Sequence[Stage], layout: Layout, manifest: mf.Manife
         if record.outcome == "failed":
             found.append(f"stage {stage.name} failed in its last attempt")
         elif record.params != _params_slice(manifest.params, stage.keys):
-            keys = changed_keys(record.params, _params_slice(manifest.params, stage.keys))
+            keys = chain.parameters.changed(record.params, _params_slice(manifest.params, stage.keys))
             found.append(
                 f"stage {stage.name} was built by another run (its {', '.join(keys[:4])} differ from the last run's)"
             )

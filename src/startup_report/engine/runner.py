@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -23,16 +23,8 @@ from startup_report.engine.layout import Layout
 from startup_report.engine.lock import project_lock
 from startup_report.engine.plan import Decision, plan
 from startup_report.engine.preflight import check_inputs
-from startup_report.engine.stage import Stage
-from startup_report.engine.stagerun import (
-    KERNEL_ENV,
-    Echo,
-    StageFailed,
-    bring_up_to_date,
-    hash_files,
-    keyed,
-    publish,
-)
+from startup_report.engine.stage import Chain, Stage
+from startup_report.engine.stagerun import Echo, StageFailed, bring_up_to_date, hash_files, keyed
 
 
 def next_to_start(
@@ -41,14 +33,12 @@ def next_to_start(
     finished: set[str],
     planned: set[str],
     jobs: int,
-    timed: Callable[[Stage], bool] = lambda stage: stage.timed,
 ) -> Decision | None:
     """The next decision to start, in chain order, or None.
 
     A stage starts once its upstream stages in this plan have finished. A stage that measures time
-    (``timed``, asked only once its upstream finished) runs alone, so that its timings never share the CPU
-    with another stage; while one waits for the others to finish, nothing else starts. Other stages run side
-    by side, up to ``jobs`` at once.
+    (``timed``) runs alone, so that its timings never share the CPU with another stage; while one waits for
+    the others to finish, nothing else starts. Other stages run side by side, up to ``jobs`` at once.
     """
     for decision in pending:
         stage = decision.stage
@@ -56,9 +46,9 @@ def next_to_start(
             continue
         if not decision.stale:
             return decision
-        if timed(stage):
+        if stage.timed:
             return None if running else decision
-        if any(timed(other) for other in running) or len(running) >= jobs:
+        if any(other.timed for other in running) or len(running) >= jobs:
             return None
         return decision
     return None
@@ -69,7 +59,7 @@ Started = tuple[Decision, dict[str, Any], str, str, float]  # decision, fingerpr
 
 def execute_plan(
     decisions: Sequence[Decision],
-    chain: Sequence[Stage],
+    chain: Chain,
     params: Any,
     layout: Layout,
     manifest: mf.Manifest,
@@ -105,16 +95,6 @@ def execute_plan(
     def busy() -> list[Stage]:
         return [entry[0].stage for entry in running.values()]
 
-    measuring: dict[str, bool] = {}
-
-    def timed(stage: Stage) -> bool:
-        """Whether ``stage`` measures time if it runs now: asked once, when its upstream stages are done (a
-        timed stage whose measurements are all stored, such as evaluation with every model's serving figures
-        in the machine cache, then runs beside others)."""
-        if stage.name not in measuring:
-            measuring[stage.name] = stage.measures_now(params, layout)
-        return measuring[stage.name]
-
     def settle(entry: Started, future: Future) -> None:
         nonlocal ok
         decision, key, stage_key, started, t0 = entry
@@ -130,10 +110,10 @@ def execute_plan(
         finished.add(decision.stage.name)
 
     # The pool closes (its threads end) before the working directory goes back: no kernel starts elsewhere.
-    with _in_project(layout), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    with _in_project(layout, chain.kernel_env), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         try:
             while pending or running:
-                while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs, timed)):
+                while ok and (decision := next_to_start(pending, busy(), finished, planned, jobs)):
                     pending.remove(decision)
                     stage, record = decision.stage, manifest.stages.get(decision.stage.name)
                     if not decision.stale:
@@ -141,15 +121,15 @@ def execute_plan(
                         if record is not None:
                             update = {"outcome": "up to date", "reason": ""}
                             manifest.stages[stage.name] = record.model_copy(update=update)
-                            publish(stage, chain, params, layout)
                         finished.add(stage.name)
                         continue
                     key, stage_key = keyed(stage, chain, params, layout)
                     entry = (decision, key, stage_key, mf.now_iso(), time.perf_counter())
-                    alone = timed(stage) or jobs == 1
+                    alone = stage.timed or jobs == 1
                     # A stage that runs alone runs here, in the main thread, where Ctrl-C stops its kernel as
                     # it always did; the others in threads, without cell progress bars (they would interleave).
-                    task = (stage, decision.reason, stage_key, params, layout, say(stage), progress and alone, reuse)
+                    show = progress and alone
+                    task = (stage, chain, decision.reason, stage_key, params, layout, say(stage), show, reuse)
                     if alone:
                         settle(entry, _done_here(bring_up_to_date, *task))
                     else:
@@ -183,11 +163,11 @@ def _done_here(function: Callable[..., Any], *args: Any) -> Future:
 
 
 @contextlib.contextmanager
-def _in_project(layout: Layout) -> Iterator[None]:
-    """Kernels start in the project root with the kernel environment, set once here in the main thread:
+def _in_project(layout: Layout, kernel_env: Mapping[str, str]) -> Iterator[None]:
+    """Kernels start in the project root with the chain's kernel environment, set once here in the main thread:
     papermill's own ``cwd=`` changes the whole process's directory and back, which threads would race on."""
     previous = Path.cwd()
-    os.environ.update(KERNEL_ENV)
+    os.environ.update(kernel_env)
     os.chdir(layout.root)
     try:
         yield
@@ -249,7 +229,7 @@ def _record_success(decision: Decision, key: dict[str, Any], stage_key: str, exe
 
 
 def run_chain(
-    chain: Sequence[Stage],
+    chain: Chain,
     params: Any,
     layout: Layout,
     run_record: mf.RunRecord,
@@ -270,7 +250,7 @@ def run_chain(
         decisions = plan(chain, params, layout, manifest, force)
         check_inputs([d.stage for d in decisions if d.stale], params, layout.root)
         manifest.run = run_record
-        manifest.params = params.model_dump(mode="json")
+        manifest.params = chain.parameters.dump(params)
         started = time.perf_counter()
         try:
             ok = execute_plan(decisions, chain, params, layout, manifest, echo, progress, reuse=not force, jobs=jobs)

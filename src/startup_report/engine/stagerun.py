@@ -9,41 +9,28 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from startup_report.engine import fingerprint, stagecache
 from startup_report.engine import manifest as mf
+from startup_report.engine import stagecache
 from startup_report.engine.files import replace_dir
 from startup_report.engine.layout import Layout
 from startup_report.engine.plan import stage_inputs
-from startup_report.engine.stage import Stage
-from startup_report.params import notebook_values, section_values
+from startup_report.engine.stage import Chain, Stage
 
 Echo = Callable[[str], None]
-
-# Environment every notebook kernel inherits: deterministic hashing, no model hub, quiet tokenizers, and
-# the inline backend whose PNG formatter glued figures need (an inherited MPLBACKEND=Agg would drop them).
-# tqdm.auto (imported by transformers, datasets and setfit, in whichever cell loads them first) warns in a
-# kernel without ipywidgets that its bars fall back to text; that notice would land in the book as stderr.
-# The Keras backend is set by the package itself (startup_report/__init__.py), before Keras loads.
-KERNEL_ENV = {
-    "PYTHONHASHSEED": "0",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-    "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore:IProgress not found",
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-}
 
 
 class StageFailed(RuntimeError):
     """A notebook raised; the message holds the error and where the executed notebook is."""
 
 
-def _notebook_parameters(stage: Stage, params: Any, layout: Layout, product: Path) -> dict[str, object]:
-    values = notebook_values(params, stage.keys)
+def _notebook_parameters(
+    stage: Stage, chain: Chain, params: Any, layout: Layout, product: Path
+) -> dict[str, object]:
+    values = chain.parameters.notebook(stage, params)
     values["inputs"] = {path.name: layout.rel(path) for path in stage.external_inputs(params, layout.root)}
     values["upstream"] = {name: layout.rel(layout.stage_dir(name)) for name in stage.upstream}
     values["product"] = layout.rel(product)
@@ -70,7 +57,7 @@ def kernel_config(sockets: Path) -> Any:
     return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
 
 
-def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) -> Path:
+def execute(stage: Stage, chain: Chain, params: Any, layout: Layout, progress: bool = True) -> Path:
     """Run one notebook into staging and promote it; return the executed notebook's final path."""
     import papermill as pm  # imported here: `status` and `params` stay fast
 
@@ -87,7 +74,7 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
             pm.execute_notebook(
                 str(layout.root / stage.source),
                 str(executed),
-                parameters=_notebook_parameters(stage, params, layout, staging),
+                parameters=_notebook_parameters(stage, chain, params, layout, staging),
                 cwd=None,  # the runner starts kernels from the project root (runner._in_project)
                 kernel_name="python3",
                 progress_bar=progress,
@@ -122,15 +109,17 @@ def execute(stage: Stage, params: Any, layout: Layout, progress: bool = True) ->
     return layout.stage_dir(stage.name) / stage.notebook
 
 
-def _fingerprint(stage: Stage, params: Any, layout: Layout, inputs: list[mf.FileRecord]) -> dict[str, Any]:
+def _fingerprint(
+    stage: Stage, chain: Chain, params: Any, layout: Layout, inputs: list[mf.FileRecord]
+) -> dict[str, Any]:
     """What the stage is about to run with, taken before it starts (an edit during the run must not count)."""
     return {
         "name": stage.name,
         "notebook": stage.source,
-        "params": section_values(params, stage.keys),
+        "params": chain.parameters.values(params, stage.keys),
         "inputs": inputs,
-        "code": fingerprint.notebook_code(layout.root / stage.source),
-        "environment_sha256": fingerprint.environment_sha256(),
+        "code": chain.code.notebook_code(layout.root / stage.source),
+        "environment_sha256": chain.code.environment_sha256(),
         "notebook_sha256": mf.sha256_file(layout.root / stage.source),
     }
 
@@ -139,12 +128,12 @@ def hash_files(files: list[Path], layout: Layout) -> list[mf.FileRecord]:
     return [mf.FileRecord(path=layout.rel(path), sha256=mf.sha256_path(path)) for path in files if path.exists()]
 
 
-def keyed(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> tuple[dict[str, Any], str]:
+def keyed(stage: Stage, chain: Chain, params: Any, layout: Layout) -> tuple[dict[str, Any], str]:
     """The stage's fingerprint and its stage-cache key, from one hashing of its inputs."""
     files = [path for path in stage_inputs(stage, chain, params, layout) if path.exists()]
     hashes = [mf.sha256_path(path) for path in files]
     inputs = [mf.FileRecord(path=layout.rel(path), sha256=sha) for path, sha in zip(files, hashes, strict=True)]
-    key = _fingerprint(stage, params, layout, inputs)
+    key = _fingerprint(stage, chain, params, layout, inputs)
     return key, stagecache.key(key, [(layout.portable(path), sha) for path, sha in zip(files, hashes, strict=True)])
 
 
@@ -158,17 +147,16 @@ def _reuse(stage: Stage, stored: Path, layout: Layout) -> Path:
     return layout.stage_dir(stage.name) / stage.notebook
 
 
-def publish(stage: Stage, chain: Sequence[Stage], params: Any, layout: Layout) -> None:
-    """Store an up-to-date stage's outputs under its key if missing (builds made before the stage cache)."""
-    executed = layout.stage_dir(stage.name) / stage.notebook
-    if executed.is_file():
-        _, stage_key = keyed(stage, chain, params, layout)
-        if stagecache.entry(layout, stage_key) is None:
-            stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
-
-
 def bring_up_to_date(
-    stage: Stage, reason: str, stage_key: str, params: Any, layout: Layout, say: Echo, progress: bool, reuse: bool
+    stage: Stage,
+    chain: Chain,
+    reason: str,
+    stage_key: str,
+    params: Any,
+    layout: Layout,
+    say: Echo,
+    progress: bool,
+    reuse: bool,
 ) -> tuple[Path, Path | None]:
     """Copy the stage from the stage cache, or run it and store it there; (executed notebook, entry or None)."""
     with stagecache.computing(layout, stage_key):
@@ -176,6 +164,6 @@ def bring_up_to_date(
         if stored is not None:
             return _reuse(stage, stored, layout), stored
         say(f"running ({reason}) ...")
-        executed = execute(stage, params, layout, progress=progress)
+        executed = execute(stage, chain, params, layout, progress=progress)
         stagecache.store(layout, stage_key, layout.stage_dir(stage.name), executed, stage.outputs)
         return executed, None

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 SCHEDULER_ENV = "STARTUP_REPORT_SCHEDULER"
 WORKERS_ENV = "STARTUP_REPORT_WORKERS"
 
-# What every worker process needs before it imports the package's models: one thread per worker (two
-# workers on two cores must not each spin two OpenMP threads), the Keras backend, and no model hub.
+# What every local worker process starts with: one thread per worker (two workers on two cores must not each
+# spin two OpenMP threads) and deterministic hashing. The caller adds what its tasks' libraries read
+# (``task_pool(env=...)``).
 WORKER_ENV = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
     "OMP_WAIT_POLICY": "PASSIVE",
-    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "TOKENIZERS_PARALLELISM": "false",
     "PYTHONHASHSEED": "0",
 }
 
@@ -77,8 +74,11 @@ def requested() -> tuple[str | None, int | None]:
 
 
 @contextmanager
-def task_pool(scheduler: str | None = None, workers: int | None = None) -> Iterator[Pool]:
-    """A pool for the given scheduler or worker count, else the environment's, else in-process."""
+def task_pool(
+    scheduler: str | None = None, workers: int | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[Pool]:
+    """A pool for the given scheduler or worker count, else the environment's, else in-process; local workers
+    start with ``WORKER_ENV`` and ``env``."""
     if scheduler is None and workers is None:
         scheduler, workers = requested()
     if not scheduler and not workers:
@@ -93,8 +93,9 @@ def task_pool(scheduler: str | None = None, workers: int | None = None) -> Itera
             count = len(client.scheduler_info()["workers"])
             yield DaskPool(client, f"Dask scheduler {scheduler} ({count} workers)")
         return
-    saved = {key: os.environ.get(key) for key in WORKER_ENV}
-    os.environ.update(WORKER_ENV)  # inherited by the worker processes the cluster spawns
+    worker_env = {**WORKER_ENV, **(env or {})}
+    saved = {key: os.environ.get(key) for key in worker_env}
+    os.environ.update(worker_env)  # inherited by the worker processes the cluster spawns
     try:
         with (
             LocalCluster(

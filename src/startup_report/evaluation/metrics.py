@@ -9,15 +9,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from sklearn.metrics import accuracy_score, f1_score
 
-
-def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    return float(accuracy_score(y_true, y_pred))
-
-
-def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, labels: np.ndarray | None = None) -> float:
-    return float(f1_score(y_true, y_pred, average="macro", labels=labels, zero_division=0))
+from startup_report.modeling.score import accuracy as accuracy  # the training runs' scores, one definition
+from startup_report.modeling.score import macro_f1 as macro_f1
 
 
 def coverage_at(confidence: np.ndarray, threshold: float) -> float:

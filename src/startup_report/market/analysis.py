@@ -37,10 +37,7 @@ class Inputs:
 def load(
     config: MarketParams, evaluation_dir: str | Path, root: Path = Path("."), training_dir: str | Path | None = None
 ) -> Inputs:
-    """Read and validate the inputs; the preflight runs again here so that a direct notebook run fails early too."""
-    from startup_report.market.preflight import Sections, preflight
-
-    preflight(Sections(config), root)
+    """Read the inputs, which the runner's preflight (market/preflight.py) checked before the stage started."""
     folder = Path(evaluation_dir)
     results = pd.read_csv(Path(training_dir) / "results.csv", dtype={"budget": str}) if training_dir else None
     if results is not None and config.learning_curve_source == "measured":

@@ -29,19 +29,6 @@ def npv(cashflows: np.ndarray, annual_rate: float, periods_per_year: int = 12) -
     return (cashflows * factors).sum(axis=-1)
 
 
-def payback_period(cashflows: np.ndarray) -> np.ndarray:
-    """First period (1-based) at which cumulative cash flow is >= 0 after having been negative; NaN if never."""
-    cumulative = np.cumsum(np.asarray(cashflows, dtype=float), axis=-1)
-    reached = cumulative >= 0
-    first = np.where(reached.any(axis=-1), reached.argmax(axis=-1) + 1, -1).astype(float)
-    return np.where(first > 0, first, np.nan)
-
-
-def contribution_margin(price: ArrayLike, variable_cost: ArrayLike) -> ArrayLike:
-    """Share of the price left after variable cost: (price - cost) / price."""
-    return (np.asarray(price) - np.asarray(variable_cost)) / np.asarray(price)
-
-
 def break_even_volume(fixed_a: float, variable_a: float, fixed_b: float, variable_b: float) -> float:
     """Volume above which route B (higher fixed, lower variable cost) is cheaper than route A.
 

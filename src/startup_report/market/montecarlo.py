@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from startup_report.market.bounds import bounds
 from startup_report.market.finance import PlanInputs, PlanResult, run_plan
 
-if TYPE_CHECKING:  # not at run time: the parameters' market section asks this module for bounds as it validates
+if TYPE_CHECKING:  # for the annotations only
     from startup_report.market.config import Spread, Uncertain
 
 SCALAR_ONLY = ("discount_rate_annual",)
@@ -23,41 +24,6 @@ SCALAR_ONLY = ("discount_rate_annual",)
 def drawable() -> list[str]:
     """Plan inputs the Monte Carlo may draw (the discount rate is policy, not uncertainty)."""
     return [name for name in PlanInputs.field_names() if name not in SCALAR_ONLY]
-
-
-# Plan inputs whose bounds are those of a market field of another name, or bounds of their own (the value comes from
-# a file or the evaluation, not a parameter).
-_SAME_AS = {
-    "contacts_per_customer_month": "monthly_contacts",
-    "fixed_cost_per_customer_usd": "own_fixed_usd_per_month",
-    "platform_fee_usd": "platform_fee_usd_per_month",
-}
-_OWN_BOUNDS = {
-    "automation_rate": (0.0, 1.0),
-    "automation_precision": (0.0, 1.0),
-    "price_per_resolution_usd": (0.0, 1_000.0),
-    "serving_usd_per_contact": (0.0, 1_000.0),
-    "seat_price_usd": (0.0, 1e6),
-}
-
-
-def bounds(name: str) -> tuple[float, float]:
-    """(lowest, highest) value the plan input ``name`` may take: a range of the Monte Carlo must lie within them
-    (unbounded for a name that is no plan input: ``check_names`` refuses those)."""
-    from annotated_types import Ge, Gt, Le, Lt
-
-    from startup_report.market.config import MarketParams
-
-    if name in _OWN_BOUNDS:
-        return _OWN_BOUNDS[name]
-    field = MarketParams.model_fields.get(_SAME_AS.get(name, name))
-    low, high = float("-inf"), float("inf")
-    for item in field.metadata if field is not None else []:
-        if isinstance(item, Ge | Gt):
-            low = float(item.ge if isinstance(item, Ge) else item.gt)
-        elif isinstance(item, Le | Lt):
-            high = float(item.le if isinstance(item, Le) else item.lt)
-    return low, high
 
 
 def check_names(uncertainty: Mapping[str, object]) -> None:
@@ -73,13 +39,13 @@ def centred(
     base. Where the range would pass the input's bounds or a ceiling it cannot physically pass (``ceilings``,
     e.g. automation above the share of messages a template can resolve), it narrows evenly on both sides, so it
     stays centred; a base already at or past a ceiling draws nothing there."""
-    from startup_report.market.config import Uncertain
+    from startup_report.market.config import MarketParams, Uncertain
 
     check_names(spreads)
     ranges = {}
     for name, spec in spreads.items():
         value = float(np.asarray(getattr(base, name)))
-        low, high = bounds(name)
+        low, high = bounds(name, MarketParams.model_fields)
         high = min(high, (ceilings or {}).get(name, high))
         width = max(0.0, min(abs(value) * spec.spread, value - low, high - value))
         ranges[name] = Uncertain(low=value - width, high=value + width, dist=spec.dist)

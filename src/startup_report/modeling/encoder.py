@@ -209,17 +209,19 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
     from the stages' outputs, which must not change with timing noise. Keyed also by the core and thread
     counts (one CPU model comes in several sizes) and the code that encodes (this module and minilm.py).
     """
-    from startup_report.engine import fingerprint, machine
+    from startup_report.engine import fingerprint
     from startup_report.engine.files import remembered
+    from startup_report.modeling import machine
 
     sample = list(dict.fromkeys(texts))[:256]
-    code = fingerprint.closure(["startup_report.modeling.encoder", "startup_report.modeling.minilm"])
+    package = fingerprint.Code.of(__name__.partition(".")[0])
+    code = package.closure(["startup_report.modeling.encoder", "startup_report.modeling.minilm"])
     parts = {
         "model": MODEL_ID,
         "batch_size": encoder.batch_size,
         **machine.identity(),
-        "environment": fingerprint.environment_sha256(),
-        "code": fingerprint.digest(fingerprint.module_hashes(code)),
+        "environment": package.environment_sha256(),
+        "code": fingerprint.digest(package.module_hashes(code)),
         "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),
     }
     folder = store or machine_cache() / "encoder-speed"

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from startup_report.evaluation.metrics import accuracy, macro_f1
 from startup_report.modeling.runs import RunOutcome
+from startup_report.modeling.score import accuracy, macro_f1
 
 #: Grid step of the weights: 21 candidate points for two members, 231 for three, 1,771 for four.
 STEP = 0.05

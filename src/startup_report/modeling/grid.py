@@ -28,6 +28,15 @@ from startup_report.modeling.runcache import RunCache
 from startup_report.modeling.runs import RunData, RunOutcome, RunSpec, execute_run, rows_sha256, run_key
 from startup_report.modeling.sampling import FULL, sample_budget
 
+# What a training worker needs besides one thread (engine.tasks.WORKER_ENV): XLA single-threaded too, and no
+# model hub (the encoder's weights ship with the project).
+WORKER_ENV = {
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
 RESULT_COLUMNS = (
     "family",
     "model",
@@ -129,7 +138,7 @@ def run_grid(
             report(index, "cached")
     if missing:
         index_of = {id(specs[i]): i for i in missing}
-        with task_pool() if pool is None else nullcontext(pool) as active:
+        with task_pool(env=WORKER_ENV) if pool is None else nullcontext(pool) as active:
             log(f"  training {len(missing)} of {len(specs)} runs ({active.description})")
             todo = [specs[i] for i in missing]
             for spec, outcome in active.map(execute_run, todo, data=data, seconds_per_text=seconds_per_text):

@@ -9,7 +9,7 @@ where the CPU reports native bf16) stays accepted for speed-first runs, knowing 
 
 from __future__ import annotations
 
-from startup_report.engine.machine import native_bf16
+from startup_report.modeling.machine import native_bf16
 
 
 def resolve(precision: str, flags: frozenset[str] | None = None) -> str:

@@ -31,7 +31,7 @@ RUN_CODE = (
     "startup_report.modeling.zoo",
     "startup_report.modeling.catalog",
     "startup_report.modeling.sampling",
-    "startup_report.evaluation.metrics",
+    "startup_report.modeling.score",
 )
 
 
@@ -92,8 +92,9 @@ def encoder_sha256() -> str:
 
 @cache
 def code_sha256(model: str) -> str:
-    modules = fingerprint.closure([MODELS[model].module]) | set(RUN_CODE)
-    return fingerprint.digest(fingerprint.module_hashes(modules))
+    code = fingerprint.Code.of(__name__.partition(".")[0])
+    modules = code.closure([MODELS[model].module]) | set(RUN_CODE)
+    return fingerprint.digest(code.module_hashes(modules))
 
 
 def run_key(spec: RunSpec, subset_sha: str, validation_sha: str, test_sha: str, labels: Sequence[str]) -> str:
@@ -108,7 +109,7 @@ def run_key(spec: RunSpec, subset_sha: str, validation_sha: str, test_sha: str, 
         "validation": validation_sha,
         "test": test_sha,
         "code": code_sha256(spec.model),
-        "environment": fingerprint.environment_sha256(),
+        "environment": fingerprint.Code.of(__name__.partition(".")[0]).environment_sha256(),
         "encoder": encoder_sha256() if MODELS[spec.model].pretrained else None,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
@@ -125,9 +126,9 @@ def _ms_per_message(model: Any, texts: Sequence[str], extra_seconds: float) -> f
 
 def execute_run(spec: RunSpec, data: RunData, seconds_per_text: float = 0.0) -> RunOutcome:
     """Train and score one run. Pure: the same spec and data give the same scores on any worker."""
-    from startup_report.evaluation.metrics import accuracy, macro_f1
     from startup_report.modeling import zoo
     from startup_report.modeling.sampling import sample_budget
+    from startup_report.modeling.score import accuracy, macro_f1
 
     wall_start = time.perf_counter()
     info = MODELS[spec.model]

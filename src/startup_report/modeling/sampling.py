@@ -41,7 +41,8 @@ def sample_budget(train: pd.DataFrame, budget: int | str, seed: int) -> pd.DataF
 
 
 def preflight(params, root: Path) -> None:
-    """Before any stage runs: every few-shot budget must exist in the training split."""
+    """Before any stage runs: the dataset must read and split (DataError naming file, column and rows), and every
+    few-shot budget must exist in its training split."""
     from startup_report.data.dataset import prepare
 
     training = params.training

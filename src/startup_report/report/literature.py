@@ -129,14 +129,6 @@ def compare(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def best_per_budget(comparison: pd.DataFrame) -> pd.DataFrame:
-    """Per budget, the row of ``compare`` against the best published cell: the line we must clear."""
-    if comparison.empty:
-        return comparison
-    index = comparison.groupby("budget", sort=False)["published_accuracy"].idxmax()
-    return comparison.loc[index].reset_index(drop=True)
-
-
 def budget_verdicts(comparison: pd.DataFrame, our_parameters_m: float) -> pd.DataFrame:
     """Per budget we trained: our best against the best published cell, and against the best published cell
     of an encoder no larger than ours (``our_parameters_m`` millions; unknown sizes never count as smaller).

@@ -13,16 +13,16 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import yaml
 
 from startup_report.engine.files import write_json, write_text
 from startup_report.engine.layout import Layout
-from startup_report.site import notebook_html
-from startup_report.sweep import compare
-from startup_report.sweep.execute import Outcome
+from startup_report.site import notebook_html, sweep_tables
+from startup_report.sweep import compare, spec
+from startup_report.sweep.execute import Outcome, run_sweep
 from startup_report.sweep.spec import Sweep
 
 PAGE = "page.md"
@@ -61,7 +61,7 @@ def _links(layout: Layout, sweep: Sweep, stages: Sequence, folder: Path) -> dict
 
 def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stages: Sequence) -> Path:
     """Snapshot the sweep's comparison into build/sweeps/<sweep>/; return the page."""
-    from startup_report.report import sweep_plots
+    from startup_report.site import sweep_plots  # matplotlib: only when a page is written
 
     folder = layout.sweeps / sweep.name
     if folder.exists():
@@ -82,10 +82,10 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
         "to its executed notebooks.",
         "",
     ]
-    for heading, table in compare.markdown_tables(frame, sweep.swept, _links(layout, sweep, stages, folder)):
+    for heading, table in sweep_tables.markdown_tables(frame, sweep.swept, _links(layout, sweep, stages, folder)):
         lines += [f"## {heading}", "", table, ""]
-        if compare.MISSING in table:
-            lines += [compare.MISSING_NOTE, ""]
+        if sweep_tables.MISSING in table:
+            lines += [sweep_tables.MISSING_NOTE, ""]
     numeric = compare.numeric_keys(frame, sweep.swept)
     figures = []
     if frame["npv_usd"].isna().all():
@@ -101,7 +101,7 @@ def write_page(layout: Layout, sweep: Sweep, outcomes: dict[str, Outcome], stage
         sweep_plots.save(fig, folder / name)
         what = f"against `{key}`" if key else "per scenario"
         lines += [f"## Headline figures {what}", "", f"![Headline figures {what}]({sweep.name}/{name})", ""]
-        lines += [compare.sentence(frame, key), ""]
+        lines += [sweep_tables.sentence(frame, key), ""]
     failed = [o for o in outcomes.values() if o.status == "failed"]
     if failed:
         lines += [
@@ -150,3 +150,34 @@ def add_to_book(layout: Layout, target: Path) -> list[str]:
     parts.insert(appendix, part)
     toc_path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     return [f.name for f in pages]
+
+
+class SweepFailed(RuntimeError):
+    """Some scenarios failed (exit 1); the others' results and the comparison page are kept."""
+
+
+def sweep_command(
+    layout: Layout,
+    sweep_file: Path,
+    param_files: Sequence[Path],
+    overrides: Sequence[str],
+    scheduler: str | None,
+    workers: int,
+    echo: Callable[[str], None] = print,
+    max_scenarios: int = spec.MAX_SCENARIOS,
+) -> Path:
+    """`startup-report sweep`: validate every scenario, run them on Dask, write the comparison page, report;
+    return the page (raise SweepFailed after writing it)."""
+    from startup_report.chain import CHAIN, STAGES
+
+    path = sweep_file if sweep_file.is_absolute() else Path.cwd() / sweep_file
+    sweep = spec.load(layout.root, spec.read(path), list(param_files), list(overrides), max_scenarios)
+    chain = CHAIN.only(STAGES)
+    spec.preflight(sweep, layout.root, chain)
+    outcomes = run_sweep(layout, sweep, chain, scheduler=scheduler, workers=workers, echo=echo)
+    page = write_page(layout, sweep, outcomes, chain)
+    echo(f"comparison page: {layout.rel(page)} (in the book after `startup-report book`)")
+    failed = [name for name, outcome in outcomes.items() if outcome.status == "failed"]
+    if failed:
+        raise SweepFailed(f"sweep failed for {', '.join(failed)}: see each scenario's run.log; the others are kept.")
+    return page

@@ -22,6 +22,7 @@ from typing import Literal
 from startup_report.engine import manifest as mf
 from startup_report.engine import tasks
 from startup_report.engine.layout import Layout
+from startup_report.engine.stage import Chain
 from startup_report.sweep.spec import Scenario, Sweep
 
 Status = Literal["ok", "reused", "failed"]
@@ -63,7 +64,7 @@ def retrying(fn: Callable[[], bool], attempts: int, echo: Echo) -> tuple[bool, i
 
 
 def run_scenario(
-    root: str, scenario: Scenario, param_files: Sequence[str], stages: Sequence, attempts: int = 2
+    root: str, scenario: Scenario, param_files: Sequence[str], stages: Chain, attempts: int = 2
 ) -> Outcome:
     """The Dask task: bring one scenario's chain up to date; never raises for a failing scenario."""
     from startup_report.engine.runner import run_chain
@@ -87,6 +88,7 @@ def run_scenario(
             list(param_files),
             list(scenario.overrides),
             layout.root,
+            stages.run_facts(),
         )
         try:
             ok, outcome.attempts = retrying(
@@ -135,7 +137,7 @@ def tally(outcomes: dict[str, Outcome], names: Sequence[str]) -> dict[str, int]:
 def run_sweep(
     layout: Layout,
     sweep: Sweep,
-    stages: Sequence,
+    stages: Chain,
     scheduler: str | None = None,
     workers: int = 2,
     echo: Echo = print,
@@ -156,7 +158,7 @@ def run_sweep(
                 str(layout.root),
                 scenario,
                 files,
-                tuple(stages),
+                stages,
                 key=f"scenario-{sweep.name}-{scenario.name}",
                 pure=False,
                 retries=1,  # a worker lost mid-task: Dask resubmits it once

@@ -20,8 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-from startup_report.engine import machine
 from startup_report.engine.layout import machine_cache
+from startup_report.modeling import machine
 
 #: Compiled programs kept at most (JAX evicts the least recently used beyond it).
 MAX_BYTES = 2 * 1024**3

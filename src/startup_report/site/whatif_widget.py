@@ -41,7 +41,7 @@ STYLE = """
 
 
 def _script() -> str:
-    return resources.files("startup_report.report").joinpath("whatif.js").read_text(encoding="utf-8")
+    return resources.files("startup_report.site").joinpath("whatif.js").read_text(encoding="utf-8")
 
 
 def payload(

@@ -15,7 +15,7 @@ import numpy as np
 
 from startup_report.market import whatif, whatif_model
 from startup_report.market.whatif_config import WhatIfParams
-from startup_report.report.whatif_widget import Output, payload
+from startup_report.site.whatif_widget import Output, payload
 
 OUTPUTS = [
     Output("npv", "NPV with the exit (base case)"),
