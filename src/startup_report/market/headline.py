@@ -7,7 +7,6 @@ Formatting lives here, not in the notebook, so the glue cell is one call and the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,12 +37,6 @@ class Outcome:
     mc_seconds: float
     sensitivity: pd.DataFrame
     segments: pd.DataFrame | None = None  # segments.run_segments: one plan per go-to-market segment
-
-
-def save(out: Path, routes: Routes, plan_table: pd.DataFrame, sensitivity: pd.DataFrame) -> None:
-    """The stage's table outputs (market.json is written from the typed hand-off)."""
-    for name, frame in (("unit_economics", routes.table), ("plan", plan_table), ("sensitivity", sensitivity)):
-        frame.to_csv(out / f"{name}.csv", index=False)
 
 
 def thresholds(config) -> findings.Thresholds:

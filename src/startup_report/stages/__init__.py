@@ -2,6 +2,5 @@
 
 Each module's ``write`` writes exactly the outputs the stage declares in ``startup_report.chain`` (the runner
 refuses a stage that misses one; tests/test_stage_outputs.py holds the two equal), so a notebook ends with one
-call and no file name is spelled in a notebook. The market stage writes through ``market.headline.save``,
-``market.whatif_model.save`` and ``market.handoff.write``.
+call and no file name is spelled in a notebook.
 """
