@@ -47,23 +47,49 @@ def test_cache_serves_a_text_once_embedded(tmp_path, encoder):
     assert second.encoded == 0 and second._model is None  # read from the cache, the model never loaded
 
 
-def test_the_encoder_speed_is_measured_once_per_machine_and_texts(tmp_path):
+def test_the_encoder_speed_is_measured_once_per_machine_and_texts(tmp_path, monkeypatch):
+    from startup_report.modeling import timing
     from startup_report.modeling.encoder import measured_seconds_per_text
+
+    monkeypatch.setattr(timing, "load_per_core", lambda: 0.1)  # a machine with a core to spare
 
     class Timed:
         batch_size = 32
         calls = 0
+        seconds = 0.004
 
         def seconds_per_text(self, sample):
             Timed.calls += 1
             assert len(sample) == len(set(sample)) <= 256
-            return 0.004 * Timed.calls
+            return Timed.seconds
 
     texts = [f"message {i % 300}" for i in range(900)]
-    first = measured_seconds_per_text(Timed(), texts, store=tmp_path)
-    assert measured_seconds_per_text(Timed(), texts, store=tmp_path) == first == 0.004
+    first = measured_seconds_per_text(Timed(), texts, store=tmp_path)  # three rounds that agree: kept
+    assert measured_seconds_per_text(Timed(), texts, store=tmp_path) == first == 0.004 and Timed.calls == 3
+    Timed.seconds = 0.008
     assert measured_seconds_per_text(Timed(), ["other texts"], store=tmp_path) == 0.008  # other texts: measured
-    assert Timed.calls == 2
+    assert Timed.calls == 6
+
+
+def test_a_busy_measurement_of_the_encoder_speed_is_never_kept(tmp_path, monkeypatch):
+    from startup_report.modeling import timing
+    from startup_report.modeling.encoder import measured_seconds_per_text
+
+    class Noisy:  # rounds that disagree by far more than timing.BUSY_SPREAD: someone else had the CPU
+        batch_size = 32
+        calls = 0
+
+        def seconds_per_text(self, sample):
+            Noisy.calls += 1
+            return 0.004 * Noisy.calls
+
+    monkeypatch.setattr(timing, "load_per_core", lambda: 0.1)
+    assert measured_seconds_per_text(Noisy(), ["a", "b"], store=tmp_path) == 0.008  # the median of 3 rounds
+    assert not list(tmp_path.iterdir())  # not stored: the next build measures again
+    monkeypatch.setattr(timing, "load_per_core", lambda: 3.0)  # rounds may agree on a loaded machine, still busy
+    Noisy.calls, Noisy.seconds_per_text = 0, lambda self, sample: 0.004
+    measured_seconds_per_text(Noisy(), ["a", "b"], store=tmp_path)
+    assert not list(tmp_path.iterdir())
 
 
 def test_sizes_read_from_the_weights_file_equal_the_loaded_model(encoder):

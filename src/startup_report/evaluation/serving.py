@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -35,9 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
+from startup_report.modeling import timing
+
 ROUNDS = 3  # rounds of one measurement
-BUSY_SPREAD = 0.25  # rounds whose p50 latency or throughput differ by more (max / min - 1): the machine was busy
-BUSY_LOAD = 1.0  # a load average per core above it while measuring: other work shared the CPU
+BUSY_SPREAD = timing.BUSY_SPREAD  # rounds whose p50 latency or throughput differ by more: the machine was busy
+BUSY_LOAD = timing.BUSY_LOAD  # a load average per core above it while measuring: other work shared the CPU
 
 
 def _round(model, texts: list[str], singles: int, batch_size: int) -> dict:
@@ -65,9 +66,7 @@ def spread(rounds: list[dict]) -> float:
 
 
 def _load() -> float:
-    """Runnable processes per core, averaged over the last minute (this one included)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return os.getloadavg()[0] / cores
+    return timing.load_per_core()
 
 
 def measure(model, texts: list[str], rounds: int = ROUNDS, singles: int = 60, batch_size: int = 32) -> dict:

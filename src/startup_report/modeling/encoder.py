@@ -201,17 +201,21 @@ def warm_cache(encoder: SentenceEncoder, texts: Sequence[str], progress: bool = 
     }
 
 
-def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], store: Path | None = None) -> float:
+def measured_seconds_per_text(
+    encoder: SentenceEncoder, texts: Sequence[str], store: Path | None = None, rounds: int = 3
+) -> float:
     """The encoder's seconds per message on this machine, measured once per CPU kind, environment and texts.
 
     Model-build measures it while warming the embedding cache; training adds it to the frozen runs' timings
-    and reads it back here instead of loading the encoder again (5 s) to time the same thing. Kept apart
-    from the stages' outputs, which must not change with timing noise. Keyed also by the core and thread
-    counts (one CPU model comes in several sizes) and the code that encodes (this module and minilm.py).
+    and reads it back here instead of loading the encoder again to time the same thing. Kept apart from the
+    stages' outputs, which must not change with timing noise. Keyed also by the core and thread counts (one CPU
+    model comes in several sizes) and the code that encodes (this module and minilm.py). The median of
+    ``rounds`` rounds; stored for later builds only when the rounds agree on a machine that had a core for them
+    (``timing.quiet``), else measured again by the next build.
     """
     from startup_report.engine import fingerprint
-    from startup_report.engine.files import remembered
-    from startup_report.modeling import machine
+    from startup_report.engine.files import read_json, write_json
+    from startup_report.modeling import machine, timing
 
     sample = list(dict.fromkeys(texts))[:256]
     package = fingerprint.Code.of(__name__.partition(".")[0])
@@ -224,6 +228,15 @@ def measured_seconds_per_text(encoder: SentenceEncoder, texts: Sequence[str], st
         "code": fingerprint.digest(package.module_hashes(code)),
         "texts": hashlib.sha256("\0".join(sample).encode()).hexdigest(),
     }
-    folder = store or machine_cache() / "encoder-speed"
-    measured = remembered(folder, parts, lambda: {**parts, "seconds_per_text": encoder.seconds_per_text(sample)})
-    return float(measured["seconds_per_text"])
+    key = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    path = (store or machine_cache() / "encoder-speed") / f"{key}.json"
+    if path.is_file():
+        return float(read_json(path)["seconds_per_text"])
+    load = timing.load_per_core()
+    measured = [encoder.seconds_per_text(sample) for _ in range(rounds)]
+    load = max(load, timing.load_per_core())
+    figure = {**parts, "seconds_per_text": float(np.median(measured)), "rounds": measured, "load": load}
+    if timing.quiet(timing.spread(measured), load):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_json(path, figure)
+    return figure["seconds_per_text"]
