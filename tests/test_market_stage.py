@@ -145,6 +145,7 @@ def test_stage_writes_a_valid_typed_handoff(evaluation, tmp_path):
     assert again == result and again.seed == 7 and again.channel == "chat"
     assert 5 <= values["n_recommendations"] <= 7 and all(values[f"rec_{i}"] for i in range(1, 6))
     assert again.p_npv_positive_no_exit <= again.p_npv_positive  # the exit can only add value
+    assert "_" not in values["top_driver"] + values["second_driver"]  # inputs in words, not field names
 
 
 def test_resolvable_intent_file_moves_numbers_and_wording(evaluation, tmp_path):

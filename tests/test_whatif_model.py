@@ -93,14 +93,22 @@ def test_a_grid_over_its_limit_is_refused_up_front():
         WhatIfParams(controls=6, resolution=9)
 
 
+def heavy_team(opex_usd: float, draws: int = 500) -> whatif_model.Basis:
+    """The test plan with a dearer team, its ranges centred on it."""
+    config = Params().market.model_copy(update={"draws": draws})
+    base = plan_basis().base.with_values(opex_usd_per_month=opex_usd)
+    return whatif_model.basis(config, base, 42, 0.99, "plan", "The plan")
+
+
 def test_a_plan_whose_odds_never_reach_one_half_has_no_frontier_and_says_so():
-    basis = plan_basis(500)  # 20,000 contacts a month: below one half at every CAC here
+    basis = heavy_team(600_000.0)  # below one half at every CAC from zero, and at every client size in range
     assert whatif_page.break_even(basis, "cac_usd", 500) is None
+    assert whatif_page.frontier(basis, 500) is None
     assert "neither an acquisition cost" in whatif_page.frontier_sentence([basis], {"plan": None})
 
 
 def test_where_no_cac_crosses_one_half_the_frontier_is_a_client_size():
-    basis = plan_basis(500)  # P(NPV > 0 without exit) under one half at every CAC; over it with big enough clients
+    basis = heavy_team(600_000.0)  # under one half at every CAC; over it with big enough clients
     wide = {**basis.uncertainty, "contacts_per_customer_month": Uncertain(low=5_000.0, high=120_000.0)}
     basis = dataclasses.replace(basis, uncertainty=wide)
     point = whatif_page.frontier(basis, 500)
@@ -108,6 +116,14 @@ def test_where_no_cac_crosses_one_half_the_frontier_is_a_client_size():
     p = whatif_model.evaluate(basis, {point.name: np.array([point.value])}, 500)["p_no_exit_value"][0]
     assert abs(p - 0.5) < 0.06
     assert f"{point.value:,.0f} contacts a month" in whatif_page.frontier_sentence([basis], {"plan": point})
+
+
+def test_a_moved_input_keeps_its_uncertainty_centred_on_the_new_value():
+    basis = plan_basis(2000)
+    drawn = whatif_model.montecarlo.draw_inputs(basis.base, basis.uncertainty, 2000, seed=basis.seed)
+    moved = whatif_model.centred_draws(basis, basis.base.with_values(cac_usd=100_000.0), drawn)
+    assert float(np.mean(moved.cac_usd)) == pytest.approx(100_000.0, rel=0.02)  # the mean follows the value
+    assert np.array_equal(moved.churn_monthly, drawn.churn_monthly)  # what did not move keeps its draws
 
 
 def test_positions_are_the_grid_the_page_indexes():

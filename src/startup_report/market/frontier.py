@@ -2,11 +2,10 @@
 
 For client sizes across and beyond the segment's range, the acquisition cost (CAC) at which P(NPV > 0 without the
 exit) is one half, the plan's other inputs as they are; and, at the assumed CAC, the client size at which it is.
-Every probability comes from the market model itself (``finance.run_plan`` over the plan's Monte Carlo draws).
-At each point the uncertainty of client size and CAC is the plan's, centred on the point (the same draws scaled:
-a triangular draw scales with its range), and every other input keeps the same draws at every point, so the
-frontier moves with the inputs, not with noise. The odds fall as CAC rises, so the break-even CAC at a size is
-where the grid's odds cross one half, interpolated linearly.
+Every probability comes from the market model itself, as the what-if page asks it (``whatif_model.evaluate``):
+at each point the uncertainty of client size and CAC is the plan's, centred on the point, and every other input
+keeps the same draws at every point, so the frontier moves with the inputs, not with noise. The odds fall as
+CAC rises, so the break-even CAC at a size is where the grid's odds cross one half, interpolated linearly.
 """
 
 from __future__ import annotations
@@ -16,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from startup_report.market import finance, montecarlo
-from startup_report.market.whatif_model import Basis
+from startup_report.market.whatif_model import Basis, evaluate
 
 SIZE, CAC = "contacts_per_customer_month", "cac_usd"
 
@@ -58,15 +56,7 @@ def first_above(xs: np.ndarray, ps: np.ndarray, target: float) -> float:
 
 def odds(basis: Basis, sizes: np.ndarray, cacs: np.ndarray, draws: int) -> np.ndarray:
     """P(NPV > 0 without the exit) at each (client size, CAC) pair, over ``draws`` draws centred on the pair."""
-    drawn = montecarlo.draw_inputs(basis.base, basis.uncertainty, draws, seed=basis.seed)
-    size0, cac0 = float(np.asarray(getattr(basis.base, SIZE))), float(np.asarray(getattr(basis.base, CAC)))
-    size_draws = np.broadcast_to(np.asarray(getattr(drawn, SIZE), dtype=float).reshape(-1, 1), (draws, 1))
-    cac_draws = np.broadcast_to(np.asarray(getattr(drawn, CAC), dtype=float).reshape(-1, 1), (draws, 1))
-    out = np.empty(len(sizes))
-    for i, (size, cac) in enumerate(zip(sizes, cacs, strict=True)):
-        point = drawn.with_values(**{SIZE: size_draws * (size / size0), CAC: cac_draws * (cac / cac0 if cac0 else 0.0)})
-        out[i] = float((finance.run_plan(point).npv_no_exit_usd > 0).mean())
-    return out
+    return np.asarray(evaluate(basis, {SIZE: np.asarray(sizes), CAC: np.asarray(cacs)}, draws)["p_no_exit_value"])
 
 
 def cac_frontier(basis: Basis, draws: int, sizes: int = 9, cacs: int = 13, target: float = 0.5) -> Frontier:

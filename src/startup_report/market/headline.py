@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from startup_report.market import economics, facts, handoff, invoice, llm_evidence, segments
+from startup_report.market import economics, facts, handoff, invoice, llm_evidence, montecarlo, segments
 from startup_report.market.analysis import Inputs, Routes
 from startup_report.market.finance import PlanResult
 from startup_report.market.llm_evidence import llm_basis, llm_source  # noqa: F401 (the chapter's wording)
@@ -169,8 +169,8 @@ def values(inp: Inputs, o: Outcome, seed: int) -> dict[str, object]:
         "llm_breakeven": llm_breakeven(inp, o),
         "segment_sentence": segments.segment_sentence(o.segments) if o.segments is not None else "",
         "reported_segment": segments.recommended(o.segments) if o.segments is not None else "the plan",
-        "top_driver": o.sensitivity["input"].iloc[0],
-        "second_driver": o.sensitivity["input"].iloc[1],
+        "top_driver": montecarlo.label(o.sensitivity["input"].iloc[0]),
+        "second_driver": montecarlo.label(o.sensitivity["input"].iloc[1]),
     }
 
 

@@ -20,6 +20,27 @@ if TYPE_CHECKING:  # for the annotations only
 
 SCALAR_ONLY = ("discount_rate_annual",)
 
+#: The uncertain inputs in a reader's words (the tornado's, the summary's); others read with spaces for "_".
+LABELS = {
+    "price_per_resolution_usd": "the price per resolution",
+    "contacts_per_customer_month": "the client's size (contacts a month)",
+    "cac_usd": "the cost of winning a client (CAC)",
+    "churn_monthly": "churn",
+    "new_customers_per_month": "the number of clients won a month",
+    "automation_rate": "the share of contacts the router resolves",
+    "opex_usd_per_month": "the team's cost (opex)",
+    "exit_revenue_multiple": "the exit multiple",
+    "fixed_cost_per_customer_usd": "the fixed cost per client",
+    "valuation_scale": "the round prices",
+    "sales_cycle_months": "the sales cycle",
+    "price_erosion_annual": "the yearly price erosion",
+}
+
+
+def label(name: str) -> str:
+    """An uncertain input as a reader names it."""
+    return LABELS.get(name, name.replace("_", " "))
+
 
 def drawable() -> list[str]:
     """Plan inputs the Monte Carlo may draw (the discount rate is policy, not uncertainty)."""

@@ -249,13 +249,27 @@ def answers(basis: Basis, point: PlanInputs, base_case: finance.PlanResult, odds
     }
 
 
+def centred_draws(basis: Basis, point: PlanInputs, drawn: PlanInputs) -> PlanInputs:
+    """The plan's draws moved to ``point``: each input set away from its base value keeps its uncertainty centred
+    on the new value (the same draws scaled by new / base: a triangular or uniform draw scales with its range, as
+    the market model's spreads do), every other input the same draws, so two points differ by what moved."""
+    changes = {}
+    for name in PlanInputs.field_names():
+        new, old = np.asarray(getattr(point, name), dtype=float), np.asarray(getattr(basis.base, name), dtype=float)
+        if new.shape != () or old.shape != () or new == old:
+            continue
+        changes[name] = np.asarray(getattr(drawn, name), dtype=float) * (new / old) if old != 0 else new
+    return drawn.with_values(**changes)
+
+
 def evaluate(basis: Basis, changes: Mapping[str, np.ndarray], draws: int) -> dict[str, list]:
     """The answers at each point of a chunk: the base case by ``run_plan``, the odds over ``draws`` draws seeded
-    alike at every point; all points of the chunk in two vectorized runs."""
+    alike at every point (``centred_draws``); all points of the chunk in two vectorized runs."""
     n = len(next(iter(changes.values())))
     points = [basis.base.with_values(**{k: float(v[i]) for k, v in changes.items()}) for i in range(n)]
     base_case = finance.run_plan(_stack(points, 1))
-    drawn = [montecarlo.draw_inputs(p, basis.uncertainty, draws, seed=basis.seed) for p in points]
+    plan_draws = montecarlo.draw_inputs(basis.base, basis.uncertainty, draws, seed=basis.seed)
+    drawn = [centred_draws(basis, p, plan_draws) for p in points]
     odds = _odds(finance.run_plan(_stack(drawn, draws)), n, draws)
     out: dict[str, list] = {}
     for i in range(n):
