@@ -30,19 +30,24 @@ def answer(root: Path) -> str:
     k = read_market(root / "build/market-analysis/market.json")
     commit = str(run["git_commit"] or "")[:7]
     best = next((seg for seg in k.segments if seg.recommended), None)
+    others = "; ".join(
+        f"{seg.name} {seg.p_npv_positive_no_exit:.0%} and {seg.p_npv_positive:.0%}"
+        for seg in k.segments
+        if seg is not best
+    )
     segment = (
-        f" Of the go-to-market segments, {best.name} does best: P(NPV > 0) {best.p_npv_positive_no_exit:.0%} without "
-        f"the exit and {best.p_npv_positive:.0%} with it, {verdict_label(best.verdict)}."
+        f" The plan sells to {best.name}, the go-to-market segment a rule picks from every segment's odds"
+        + (f" (the others: {others}, without and with the exit)." if others else ".")
         if best is not None
         else ""
     )
     return (
         f"**Today's answer** (default parameters, commit `{commit}`): the production model, {m.model}, classifies "
         f"{m.accuracy:.1%} of the {m.n_test:,} test messages correctly, and the router resolves "
-        f"{k.resolved_share:.0%} of a bank's messages without an agent at its target precision. The plan's base "
+        f"{k.resolved_share:.0%} of a bank's messages without an agent at its target precision.{segment} Its base "
         f"case is worth {money(k.npv_base_usd)} with an exit and {money(k.npv_base_no_exit_usd)} without; across "
         f"the uncertain inputs P(NPV > 0) is {k.p_npv_positive_no_exit:.0%} without the exit and "
-        f"{k.p_npv_positive:.0%} with it: {verdict_label(k.verdict)}.{segment} Read why in the executive summary "
+        f"{k.p_npv_positive:.0%} with it: {verdict_label(k.verdict)}. Read why in the executive summary "
         "(`_build/html/book/summary.html`), and move the assumptions yourself on its What if? page."
     )
 
