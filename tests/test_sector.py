@@ -65,6 +65,16 @@ def test_story_places_the_firm_against_the_sector_band():
     assert "nan" not in none.lower()
 
 
+
+def test_a_plan_without_revenue_is_told_and_drawn_without_nan():
+    from startup_report.report.market_plots import sector_multiples
+
+    points = sector.firm_points(_plan([0.0] * 24), _rounds((13, 48e6, 0, False)), ["Series A"], 4.0)
+    text = sector.story(points, FACTS)  # another dataset whose intents no template resolves earns nothing
+    assert "no revenue to sell" in text and "nan" not in text.lower() and "inf" not in text.lower()
+    assert sector_multiples(points, sector.references(FACTS)).axes[0].get_xscale() == "log"
+
+
 def test_sector_sources_carry_source_date_and_stale_flag():
     table = sector.sources(FACTS, "2026-11-26")
     assert len(table) == len(FACTS["sector"]) + len(sector.BENCHMARK_KEYS)

@@ -112,10 +112,10 @@ def story(points: pd.DataFrame, table: dict[str, pd.DataFrame]) -> str:
     ref = references(table)
     band = f"{ref['ai_round_low']:g}-{ref['ai_round_high']:g}x"
     exit_row = points[points["kind"] == "exit"].iloc[0]
-    rounds = points[points["kind"] == "round"]
+    rounds = points[(points["kind"] == "round") & np.isfinite(points["multiple"])]  # a round before any revenue
     first = rounds.head(1)
     if first.empty:
-        buy = "Our base plan closes no funding round, so no investor prices it;"
+        buy = "Our base plan closes no funding round after its first revenue, so no investor prices it on revenue;"
     else:
         r, last = first.iloc[0], rounds.iloc[-1]
         where = _relation(r["multiple"], ref["ai_round_low"], ref["ai_round_high"])
@@ -127,13 +127,16 @@ def story(points: pd.DataFrame, table: dict[str, pd.DataFrame]) -> str:
         if len(rounds) > 1:
             buy += f", and its last ({last['point'].removeprefix('our ')}) at {last['multiple']:.0f}x"
         buy += ";"
-    exit_text = (
-        f" its exit at {exit_row['multiple']:.1f} times trailing revenue is "
-        f"{_relation(exit_row['multiple'], ref['public_saas'], ref['public_saas'])} the {ref['public_saas']:g}x "
-        "median of listed SaaS companies"
-    )
+    if not np.isfinite(exit_row["multiple"]):
+        exit_text = " it has no revenue to sell at the horizon, so its exit is worth nothing"
+    else:
+        exit_text = (
+            f" its exit at {exit_row['multiple']:.1f} times trailing revenue is "
+            f"{_relation(exit_row['multiple'], ref['public_saas'], ref['public_saas'])} the {ref['public_saas']:g}x "
+            "median of listed SaaS companies"
+        )
     gap = ""
-    if not first.empty and first.iloc[0]["multiple"] > exit_row["multiple"]:
+    if not first.empty and np.isfinite(exit_row["multiple"]) and first.iloc[0]["multiple"] > exit_row["multiple"]:
         gap = (
             f", so investors who buy in at {first.iloc[0]['multiple']:.0f}x sell at {exit_row['multiple']:.1f}x: "
             "their return rests on revenue growth, not on the AI premium lasting"

@@ -110,8 +110,10 @@ def sector_multiples(points: pd.DataFrame, references: Mapping[str, float]) -> F
     """Valuation against annual revenue (log-log): the AI round median band and the listed-SaaS multiple as
     lines of constant multiple, with our rounds (circles) and our exit (star) on them."""
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH, 4.0))
+    points = points[(points["revenue_usd"] > 0) & (points["valuation_usd"] > 0)]  # a log scale shows no zero
     revenue, valuation = points["revenue_usd"] / 1e6, points["valuation_usd"] / 1e6
-    x = np.geomspace(max(revenue.min() / 3, 1e-3), revenue.max() * 3, 50)
+    low_x, high_x = (revenue.min() / 3, revenue.max() * 3) if len(points) else (0.1, 100.0)  # USD million
+    x = np.geomspace(max(low_x, 1e-3), max(high_x, 1e-2), 50)
     low, high = references["ai_round_low"], references["ai_round_high"]
     public = references["public_saas"]
     ax.fill_between(x, low * x, high * x, color="tab:orange", alpha=0.35, label=f"AI rounds, median {low:g}-{high:g}x")
