@@ -232,17 +232,3 @@ def length_summary(texts: pd.Series) -> str:
 def finite(value: float | None) -> float | None:
     """A float for JSON, None where it is missing or infinite."""
     return float(value) if value is not None and np.isfinite(value) else None
-
-
-def llm_breakeven_text(accuracy: float | None, published: float) -> str:
-    """The LLM accuracy at which the client pays the same on either route, against the published figure."""
-    if accuracy is None or not np.isfinite(accuracy):
-        return "No LLM accuracy makes its route cost what ours does on these prices"
-    if accuracy > 1:
-        return (f"Even a perfect LLM (100% accuracy) would cost the client more per contact than our router "
-                f"(break-even {accuracy:.0%})")
-    if accuracy < 0:
-        return "The LLM route costs the client less than ours at any accuracy on these prices"
-    verb = "holds" if published < accuracy else "flips"
-    return (f"The LLM route would cost the client what ours does at {accuracy:.1%} accuracy; against the "
-            f"{published:.1%} used here the recommendation {verb}")
