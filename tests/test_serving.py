@@ -7,7 +7,7 @@ import pytest
 
 from startup_report.evaluation import serving
 from startup_report.modeling.classical import TfidfLogReg
-from startup_report.modeling.persist import save_model
+from startup_report.modeling.persist import load_model, save_model
 
 TEXTS = ["card arrived", "card never came", "refund please", "where is my refund", "pin blocked", "unblock pin"]
 LABELS = np.array([0, 0, 1, 1, 2, 2])
@@ -38,7 +38,7 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
     assert len(list((cache / "serving").rglob("*.json"))) == 1
     assert not list(tmp_path.glob("*.parquet"))  # the messages file is removed
 
-    def no_subprocess(*args):
+    def no_subprocess(*args, **kwargs):
         raise AssertionError("measured again although nothing changed")
 
     monkeypatch.setattr(serving, "measure_in_subprocesses", no_subprocess)
@@ -49,6 +49,8 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
     )
     with pytest.raises(AssertionError, match="measured again"):  # more messages served: a new measurement
         serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache, n_messages=64)
+    with pytest.raises(AssertionError, match="measured again"):  # latency over fewer singles: a new measurement
+        serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache, singles=20)
 
 
 def test_a_model_trained_again_by_the_same_run_is_not_measured_again(model_file, tmp_path, monkeypatch):
@@ -60,7 +62,7 @@ def test_a_model_trained_again_by_the_same_run_is_not_measured_again(model_file,
     model_file.with_suffix(".key").write_text("ab" * 32 + "\n")
     first = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.1, tmp_path, cache)
     model_file.write_bytes(model_file.read_bytes() + b"other bytes after the pickle")
-    monkeypatch.setattr(serving, "measure_in_subprocesses", lambda *args: pytest.fail("measured again"))
+    monkeypatch.setattr(serving, "measure_in_subprocesses", lambda *args, **kwargs: pytest.fail("measured again"))
     again = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.1, tmp_path, cache)
     assert again.loc[0, "throughput_per_s"] == first.loc[0, "throughput_per_s"]
     model_file.with_suffix(".key").write_text("cd" * 32 + "\n")  # another run: measured afresh
@@ -105,7 +107,7 @@ def test_a_measurement_reports_its_rounds_and_their_spread(model_file):
 
 def test_a_busy_measurement_is_redone_once_and_the_quieter_kept(monkeypatch):
     results = iter([_figures(0.5), _figures(0.4), _figures(0.01)])
-    monkeypatch.setattr(serving, "measure", lambda model, texts: next(results))
+    monkeypatch.setattr(serving, "measure", lambda model, texts, **kwargs: next(results))
     busy = serving.measure_quietly(None, TEXTS)  # rounds disagree twice: the quieter of the two, still busy
     assert busy["spread"] == pytest.approx(0.4) and busy["attempts"] == 2 and not serving.quiet(busy)
     assert serving.measure_quietly(None, TEXTS)["attempts"] == 1  # quiet at once: measured once
@@ -157,3 +159,18 @@ def test_a_model_that_cannot_load_names_its_file_and_the_error(tmp_path):
     broken.write_bytes(b"not a pickle")
     with pytest.raises(RuntimeError, match=r"(?s)broken\.pkl failed.*UnpicklingError"):
         list(serving.measure_in_subprocesses([broken], messages, tmp_path))
+
+
+def test_singles_and_attempts_reach_the_serving_process(model_file, tmp_path, monkeypatch):
+    """`evaluation.serving_singles` and `serving_attempts` are what the measuring process uses: one attempt
+    however busy the machine, each round timing exactly that many messages one at a time."""
+    monkeypatch.setattr(serving, "BUSY_SPREAD", -1.0)  # every measurement looks busy: only `attempts` stops it
+    seen, real = [], serving._round
+
+    def counting(model, texts, singles, batch_size):
+        seen.append(singles)
+        return real(model, texts, singles, batch_size)
+
+    monkeypatch.setattr(serving, "_round", counting)
+    figures = serving.measure_quietly(load_model(model_file), TEXTS * 10, attempts=1, singles=7)
+    assert figures["attempts"] == 1 and seen == [7] * serving.ROUNDS

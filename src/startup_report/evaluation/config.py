@@ -79,7 +79,20 @@ class EvaluationParams(Section):
         ge=32,
         le=100000,
         description="Test messages each model classifies (in batches of 32) to measure its serving throughput, "
-        "after 60 one at a time for latency; each model is measured in a fresh process.",
+        "after `serving_singles` one at a time for latency; each model is measured in a fresh process.",
+    )
+    serving_singles: int = Field(
+        60,
+        ge=5,
+        le=10000,
+        description="Test messages classified one at a time in each of the three rounds, for the p50 and p95 latency.",
+    )
+    serving_attempts: int = Field(
+        2,
+        ge=1,
+        le=5,
+        description="Measurements of a model at most while its rounds disagree (the machine was busy); a busy "
+        "measurement serves this build only, however many attempts it took.",
     )
     llm_models: list[str] = Field(
         ["GPT-5.4 mini", "GPT-6 Luna", "Claude Haiku 4.5", "Gemini 2.5 Flash-Lite", "deepseek-v4-flash"],

@@ -86,11 +86,15 @@ def quiet(figures: dict) -> bool:
     return figures["spread"] <= BUSY_SPREAD and figures.get("load", 0.0) <= BUSY_LOAD
 
 
-def measure_quietly(model, texts: list[str], attempts: int = 2) -> dict:
+SINGLES = 60  # messages classified one at a time per round, for the latency percentiles
+ATTEMPTS = 2  # measurements at most while the rounds disagree
+
+
+def measure_quietly(model, texts: list[str], attempts: int = ATTEMPTS, singles: int = SINGLES) -> dict:
     """``measure``, again while its rounds disagree (up to ``attempts`` in all): the quietest measurement."""
     best: dict = {}
     for attempt in range(1, attempts + 1):
-        figures = measure(model, texts)
+        figures = measure(model, texts, singles=singles)
         if not best or figures["spread"] < best["spread"]:
             best = {**figures, "attempts": attempt}
         if quiet(best):
@@ -103,10 +107,14 @@ LOADING = 4  # serving processes that load at once (measure_in_subprocesses)
 LOADED = "loaded"
 
 
-def _start(model_path: Path, messages_path: Path, out_path: Path, log) -> subprocess.Popen:
+def _start(model_path: Path, messages_path: Path, out_path: Path, log, singles: int, attempts: int) -> subprocess.Popen:
     command = [sys.executable, "-m", "startup_report.evaluation.serving", str(model_path), str(messages_path)]
     return subprocess.Popen(
-        [*command, str(out_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True
+        [*command, str(out_path), str(singles), str(attempts)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
     )
 
 
@@ -122,13 +130,15 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _measure_batch(model_paths: list[Path], messages_path: Path, workdir: Path) -> list[dict]:
+def _measure_batch(
+    model_paths: list[Path], messages_path: Path, workdir: Path, singles: int, attempts: int
+) -> list[dict]:
     with ExitStack() as stack:
         started = []
         for i, model_path in enumerate(model_paths):
             log = stack.enter_context(tempfile.TemporaryFile("w+"))
             out = Path(workdir) / f"serving-{i}.json"
-            process = _start(model_path, messages_path, out, log)
+            process = _start(model_path, messages_path, out, log, singles, attempts)
             stack.callback(out.unlink, missing_ok=True)
             stack.callback(_stop, process)
             started.append((model_path, process, log, out))
@@ -146,7 +156,12 @@ def _measure_batch(model_paths: list[Path], messages_path: Path, workdir: Path) 
 
 
 def measure_in_subprocesses(
-    model_paths: list[Path], messages_path: Path, workdir: Path, loading: int | None = None
+    model_paths: list[Path],
+    messages_path: Path,
+    workdir: Path,
+    loading: int | None = None,
+    singles: int = SINGLES,
+    attempts: int = ATTEMPTS,
 ) -> Iterator[dict]:
     """Serving figures of each model, each in a fresh process, yielded in the order given, batch by batch
     (a caller can keep a batch's figures before the next batch starts).
@@ -158,7 +173,8 @@ def measure_in_subprocesses(
     """
     loading = max(1, loading or LOADING)
     for start in range(0, len(model_paths), loading):
-        yield from _measure_batch(list(model_paths[start : start + loading]), messages_path, workdir)
+        batch = list(model_paths[start : start + loading])
+        yield from _measure_batch(batch, messages_path, workdir, singles, attempts)
 
 
 # The serving table's columns, in the order a measurement produces them (a cached one is read back sorted).
@@ -176,14 +192,16 @@ def model_identity(model_path: Path) -> str:
     return hashlib.sha256(Path(model_path).read_bytes()).hexdigest()
 
 
-def cache_key(model_path: Path, messages: Sequence[str]) -> str:
-    """What a measurement depends on: the model, the messages, this code, the packages, the machine."""
+def cache_key(model_path: Path, messages: Sequence[str], singles: int = SINGLES) -> str:
+    """What a measurement depends on: the model, the messages and how many go one at a time, this code, the
+    packages, the machine."""
     from startup_report.engine import fingerprint
     from startup_report.modeling import machine
 
     return fingerprint.digest({
         "model": model_identity(model_path),
         "messages": hashlib.sha256("\0".join(messages).encode()).hexdigest(),
+        "singles": singles,
         "code": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(),
         "environment": fingerprint.Code.of(__name__.partition(".")[0]).environment_sha256(),
         **machine.identity(),
@@ -191,7 +209,12 @@ def cache_key(model_path: Path, messages: Sequence[str]) -> str:
 
 
 def measure_all(
-    models: dict[str, Path], messages_path: Path, workdir: Path, cache: Path | None = None
+    models: dict[str, Path],
+    messages_path: Path,
+    workdir: Path,
+    cache: Path | None = None,
+    singles: int = SINGLES,
+    attempts: int = ATTEMPTS,
 ) -> dict[str, dict]:
     """Serving figures per name in ``models``: from ``cache`` (default: the machine cache) when a quiet
     measurement is stored, else measured now (`measure_quietly`), and stored only when quiet."""
@@ -200,10 +223,11 @@ def measure_all(
     from startup_report.engine.files import read_json, write_json
 
     messages = pd.read_parquet(messages_path)["text"].tolist()
-    stored = {name: _stored(model_path, messages, cache) for name, model_path in models.items()}
+    stored = {name: _stored(model_path, messages, cache, singles) for name, model_path in models.items()}
     figures = {name: read_json(path) for name, path in stored.items() if path.is_file()}
     todo = [name for name in models if name not in figures]
-    fresh = measure_in_subprocesses([models[name] for name in todo], messages_path, workdir) if todo else iter(())
+    paths = [models[name] for name in todo]
+    fresh = measure_in_subprocesses(paths, messages_path, workdir, singles=singles, attempts=attempts) if todo else ()
     for name, measured in zip(todo, fresh, strict=True):  # stored as they come: a later failure keeps these
         figures[name] = measured
         if quiet(measured):
@@ -212,10 +236,10 @@ def measure_all(
     return {name: figures[name] for name in models}
 
 
-def _stored(model_path: Path, messages: Sequence[str], cache: Path | None) -> Path:
+def _stored(model_path: Path, messages: Sequence[str], cache: Path | None, singles: int) -> Path:
     from startup_report.engine.layout import machine_cache
 
-    key = cache_key(model_path, messages)
+    key = cache_key(model_path, messages, singles)
     return Path(cache or machine_cache()) / "serving" / key[:2] / f"{key}.json"
 
 
@@ -233,11 +257,14 @@ def measure_models(
     workdir: Path,
     cache: Path | None = None,
     n_messages: int = 512,
+    singles: int = SINGLES,
+    attempts: int = ATTEMPTS,
 ):
     """Serving table, one row per name in ``models`` (name -> saved model): latency, throughput, memory, cost.
 
     ``texts`` are the candidate messages (the test split in the report), of which ``n_messages`` are served
-    (``evaluation.serving_messages``).
+    (``evaluation.serving_messages``), after ``singles`` one at a time; a measurement whose rounds disagree is
+    taken again, up to ``attempts`` in all (``evaluation.serving_singles``, ``evaluation.serving_attempts``).
     """
     import pandas as pd
 
@@ -245,7 +272,7 @@ def measure_models(
     pd.DataFrame({"text": served_messages(texts, n_messages)}).to_parquet(messages, index=False)
     rows = {}
     try:
-        for name, measured in measure_all(models, messages, Path(workdir), cache).items():
+        for name, measured in measure_all(models, messages, Path(workdir), cache, singles, attempts).items():
             figures = {column: measured[column] for column in COLUMNS}
             figures["serving_cost_per_million_usd"] = cost_per_million(figures["throughput_per_s"], cpu_usd_per_hour)
             rows[name] = figures
@@ -260,7 +287,7 @@ def cost_per_million(throughput_per_s: float, cpu_usd_per_hour: float) -> float:
     return hours * cpu_usd_per_hour
 
 
-def main(model_path: str, messages_path: str, out_path: str) -> None:
+def main(model_path: str, messages_path: str, out_path: str, singles: int = SINGLES, attempts: int = ATTEMPTS) -> None:
     import pandas as pd
 
     from startup_report.modeling.persist import load_model
@@ -272,11 +299,11 @@ def main(model_path: str, messages_path: str, out_path: str) -> None:
     if not sys.stdin.readline():  # the parent's go (the others have loaded and now idle); end of input: it died
         sys.exit("serving: no go from the parent process; nothing measured")
     window = time.time()
-    figures = measure_quietly(model, texts)
+    figures = measure_quietly(model, texts, attempts, singles)
     figures["measured_between"] = [window, time.time()]  # wall clock, comparable across processes
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     Path(out_path).write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:4], *map(int, sys.argv[4:6]))
