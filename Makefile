@@ -15,7 +15,7 @@ MATHJAX := build/vendor/node_modules/mathjax/es5/tex-mml-chtml.js
 VENDOR  := $(if $(shell command -v npm 2>/dev/null),$(MATHJAX))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup vendor book pdf run sweep status test test-fast bench lint lock front clean
+.PHONY: help setup vendor book pdf run sweep status test test-fast bench levers lint lock front clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,8 +73,11 @@ test: $(STAMP) $(VENDOR) ## Lint (code and notebooks), unit tests, a smoke end-t
 test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 	$(BIN)/python -m pytest -ra -m "not e2e and not browser"
 
-bench: $(STAMP) $(VENDOR) ## Measure speed (cold chain, reruns, smoke, sweeps, Dask) into docs/performance.md (~30 min)
-	$(BIN)/python -m startup_report.devtools.bench $(PARAMS_ARGS)
+bench: $(STAMP) $(VENDOR) ## Measure speed (cold chain, reruns, smoke, sweeps, Dask; BENCH=--ci adds fresh-clone CI) into docs/performance.md (~30 min)
+	$(BIN)/python -m startup_report.devtools.bench $(BENCH) $(PARAMS_ARGS)
+
+levers: $(STAMP) ## Measure the few-shot levers (3 seeds, about half an hour) into data/levers/fewshot10.csv
+	nice $(BIN)/python -m startup_report.devtools.levers
 
 front: $(STAMP) ## After a default `make book`: the README's answer and picture (docs/site.png) from that build
 	$(BIN)/python -m startup_report.devtools.front

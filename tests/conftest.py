@@ -101,7 +101,7 @@ def ran(result: subprocess.CompletedProcess) -> list[str]:
 def _build_smoke_project(target: Path) -> Path:
     """Copy the report's sources into ``target``, run the chain with the smoke profile and build the site."""
     from startup_report.chain import ALL
-    from startup_report.devtools.bench import copy_sources
+    from startup_report.devtools.copies import copy_sources
 
     copy_sources(ROOT, target)
     first = cli(target, "run", *SMOKE)

@@ -48,3 +48,19 @@ def test_a_lever_measured_with_one_seed_gets_no_verdict():
     frame = frame[(frame["lever"] != "tuned") | (frame["seed"] == 1)]
     text = levers.sentence(levers.summary(frame), "AMD EPYC")
     assert "best lever is tuned" in text and "one seed, so its spread is unknown" in text
+
+
+def test_the_best_lever_is_set_against_the_best_published_cell_at_its_budget():
+    published = pd.DataFrame({
+        "budget": ["10", "10", "full"], "accuracy": [0.872, 0.8671, 0.9416], "model": ["CPFT", "DNNC", "ConvFiT"],
+        "paper": ["Zhang et al. (2021b)", "Zhang et al. (2020)", "Vulić et al. (2021)"],
+        "encoder": ["RoBERTa-base", "RoBERTa-base", "RoBERTa-base"],
+    })  # fmt: skip
+    table = levers.summary(_frame())  # best: tuned, 88.0% +- 1.0 over 3 seeds
+    text = levers.against_published(table, published)
+    assert "CPFT (Zhang et al. (2021b), RoBERTa-base) at 87.2%" in text and "+0.8 points" in text
+    assert "within our seed spread" in text
+    behind = levers.summary(_frame().assign(accuracy=lambda f: f["accuracy"] - 0.05))
+    assert "-4.2 points from it, below" in levers.against_published(behind, published)
+    assert "No published result at 30" in levers.against_published(table, published, "30")
+    assert levers.against_published(table, None) == "No published result to set the levers against."

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from startup_report.devtools.bench import copy_sources
+from startup_report.devtools.copies import copy_sources
 from tests.conftest import ROOT, SMOKE, cli
 
 pytestmark = pytest.mark.e2e

@@ -50,7 +50,8 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
     with pytest.raises(AssertionError, match="measured again"):  # more messages served: a new measurement
         serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache, n_messages=64)
     with pytest.raises(AssertionError, match="measured again"):  # latency over fewer singles: a new measurement
-        serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache, singles=20)
+        fewer = serving.Method(singles=20)
+        serving.measure_models({"classical": model_file}, TEXTS * 10, 0.2, tmp_path, cache, method=fewer)
 
 
 def test_a_model_trained_again_by_the_same_run_is_not_measured_again(model_file, tmp_path, monkeypatch):

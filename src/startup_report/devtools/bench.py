@@ -2,13 +2,16 @@
 
 Prints; never asserts (speed targets live here, not in timed tests). Runs, in order: the default chain cold
 (every stage forced, an empty run cache and embedding cache), the no-change rerun, a rerun after editing a
-plotting module, a rerun after adding a label budget, the smoke chain with its book in two copies of the
-project (on an empty machine cache, then again on the warm one), an 8-scenario market sweep in the first copy
-against 8 single runs and on 1 against 2 workers, fine-tuning seconds per step in fp32 and bf16, and the
-smoke grid in-process against a local Dask cluster of two workers. The CPU is named first: every figure depends on it.
+plotting module, a rerun after one market value changes, a rerun after adding a label budget, the smoke chain
+with its book in two copies of the project (on an empty machine cache, then again on the warm one), an
+8-scenario market sweep in the first copy against 8 single runs and on 1 against 2 workers, fine-tuning seconds
+per step in fp32 and bf16, and the smoke grid in-process against a local Dask cluster of two workers. The CPU is
+named first: every figure depends on it.
 The figures also go, as one table headed by the CPU, commit and date, on top of docs/performance.md.
 
-Usage: python -m startup_report.devtools.bench [--params FILE] [-p key=value ...]
+Usage: python -m startup_report.devtools.bench [--ci] [--params FILE] [-p key=value ...]
+
+``--ci`` also times `bash .ci/run` on a fresh clone of the committed HEAD (about 10 more minutes).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 from unittest import mock
 
 from startup_report.devtools import perfdoc
+from startup_report.devtools.copies import ci_seconds, copy_sources
 from startup_report.engine.layout import Layout, find_root
 from startup_report.modeling import machine
 from startup_report.site import pagecheck
@@ -134,21 +138,6 @@ def _market_sweep(project: Path, name: str, discounts: list[float], workers: int
     return seconds
 
 
-def copy_sources(root: Path, target: Path) -> Path:
-    """Copy what a project is built from (book config, chapters, notebooks, parameters, data) from ``root`` into
-    ``target``, with the MathJax that `make vendor` fetched if there is one (the site then renders offline);
-    no build. The bench and the end-to-end tests build such copies, so the checkout's build stays as it is."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy2(root / name, target / name)
-    for name in ("book", "notebooks", "params", "data"):
-        shutil.copytree(root / name, target / name)
-    vendor = root / "build" / "vendor"
-    if vendor.is_dir():
-        shutil.copytree(vendor, target / "build" / "vendor")
-    return target
-
-
 def smoke_build(layout: Layout, copy: Path) -> float:
     """Copy the project's sources to ``copy`` (`copy_sources`), run the chain with the smoke profile and build
     the book there; return the seconds both took.
@@ -232,6 +221,8 @@ def whatif_figures(layout: Layout, stages: dict) -> None:
 
 
 def main(argv: list[str]) -> None:
+    with_ci = "--ci" in argv
+    argv = [a for a in argv if a != "--ci"]
     layout = Layout(find_root())
     cpu = f"{machine.cpu_name()}, {os.cpu_count()} cores, native bf16: {machine.native_bf16()}"
     print(f"CPU: {cpu}", flush=True)
@@ -253,6 +244,10 @@ def main(argv: list[str]) -> None:
         PLOTS.write_text(source)
     _line("rerun after editing report/plots.py (s)", f"{edited:.1f}", f"{_runs(out)}; ran: {', '.join(_ran(out))}")
     _run(["run", *argv], layout.root)  # back to the unedited state
+    cac = json.loads(layout.manifest.read_text())["params"]["market"]["cac_usd"]
+    market, out = _run(["run", *argv, "-p", f"market.cac_usd={0.9 * cac:.0f}"], layout.root)
+    _line("rerun after one market change (s)", f"{market:.1f}", f"market.cac_usd -10 %; ran: {', '.join(_ran(out))}")
+    _run(["run", *argv], layout.root)
     budgets = json.loads(layout.manifest.read_text())["params"]["training"]["budgets"]
     more = sorted({*budgets, max(budgets, default=0) + 1})  # a budget every intent can fill (smoke data too)
     added, out = _run(["run", *argv, "-p", f"training.budgets={more}"], layout.root)
@@ -283,6 +278,11 @@ def main(argv: list[str]) -> None:
         note = {("frozen", "full"): "target >= 0.900", ("finetuned", "full"): "target >= 0.925"}.get((family, budget))
         _line(f"{family} @ {budget}", f"{row['mean']:.4f} ± {row['std']:.4f}", note or "")
     shutil.rmtree(cold_cache, ignore_errors=True)
+    if with_ci:
+        _heading("Continuous integration (a fresh clone of the committed HEAD)")
+        seconds, code = ci_seconds(layout.root)
+        _line("`bash .ci/run`: install, lint, every test (s)", f"{seconds:.0f}",
+              "target <= 600 s" + ("" if code == 0 else f"; FAILED with exit {code}"))  # fmt: skip
     print(f"Written to {perfdoc.write(layout.root, FIGURES, cpu)}")
 
 

@@ -1,17 +1,28 @@
 """Few-shot levers at 10 examples per intent, 3 seeds each: what each gives over the frozen encoder + logistic
 regression, and its CPU seconds; one CSV row per (lever, seed) that the training chapter shows.
 
-    nice python -m startup_report.devtools.levers [--seeds 3] [--steps 100] [--out data/levers/fewshot10.csv]
+    nice python -m startup_report.devtools.levers [--seeds 3] [--supcon-steps 100] [--setfit-steps 100]
 
 Same splits and few-shot draws as the grid (default parameters, ``sampling.sample_budget``), the standard test
-set. Frozen levers read the embedding cache (seconds); tuned ones fine-tune all-MiniLM-L6-v2 in fp32 with 2
-threads (minutes). The validation split only ever chooses (ensemble weights); the test set only scores.
+set. The levers (issue 31's list, each measured, none assumed to help):
+
+- frozen embeddings: logistic regression (the baseline), prototype and k-nearest-neighbour votes, intent names
+  as extra examples, EDA-style augmentation (`startup_report.modeling.fewshot`);
+- supervised contrastive tuning (CPFT's second stage, `startup_report.modeling.supcon`) and SetFit with more
+  pair steps than the chain affords (`startup_report.modeling.contrastive`), each with logistic regression,
+  prototype and kNN votes on its tuned embeddings;
+- ensembles of those whose weights are chosen on the validation split only (`modeling.ensemble`).
+
+Tuned levers fine-tune all-MiniLM-L6-v2 in fp32 with 2 threads (minutes a seed); the test set only scores. Each
+row's seconds are the CPU's wall-clock for that lever and seed, with the machine's load beside it, so a figure
+timed on a busy machine says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,54 +30,67 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from startup_report.data.dataset import LABEL, TEXT, prepare
-from startup_report.modeling import machine
+from startup_report.modeling import ensemble, fewshot, machine, timing
 from startup_report.modeling.sampling import sample_budget
 from startup_report.params import Params
 
 ROOT = Path(__file__).resolve().parents[3]
+BASELINE = "frozen + logistic regression (baseline)"
 
 
 def _logreg(x: np.ndarray, y: np.ndarray, c: float, seed: int) -> LogisticRegression:
     return LogisticRegression(C=c, max_iter=2000, random_state=seed).fit(x, y)
 
 
-def _prototype_probs(x_train: np.ndarray, y_train: np.ndarray, x: np.ndarray, n: int, scale: float = 20.0) -> np.ndarray:  # noqa: E501
-    """Softmax over the cosine similarity to each intent's mean embedding (a prototype classifier)."""
-    centres = np.stack([x_train[y_train == k].mean(axis=0) for k in range(n)])
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    logits = scale * (x @ centres.T)
-    logits -= logits.max(axis=1, keepdims=True)
-    p = np.exp(logits)
-    return p / p.sum(axis=1, keepdims=True)
+def _full(model: LogisticRegression, x: np.ndarray, n: int) -> np.ndarray:
+    """``predict_proba`` over all ``n`` intents (a column of zeros for an intent the head never saw)."""
+    out = np.zeros((len(x), n))
+    out[:, model.classes_] = model.predict_proba(x)
+    return out
 
 
-def _knn_probs(x_train: np.ndarray, y_train: np.ndarray, x: np.ndarray, n: int, k: int = 5) -> np.ndarray:
-    """Similarity-weighted vote of the k nearest labelled messages."""
-    sims = x @ x_train.T
-    top = np.argsort(-sims, axis=1)[:, :k]
-    probs = np.zeros((len(x), n))
-    for j in range(k):
-        np.add.at(probs, (np.arange(len(x)), y_train[top[:, j]]), np.maximum(sims[np.arange(len(x)), top[:, j]], 0))
-    return probs / probs.sum(axis=1, keepdims=True).clip(min=1e-12)
+def _fit_and_score(x: np.ndarray, y: np.ndarray, c: float, seed: int, x_test: np.ndarray, n: int) -> np.ndarray:
+    return _full(_logreg(x, y, c, seed), x_test, n)
 
 
-def _blend(val_a, val_b, y_val, test_a, test_b) -> tuple[np.ndarray, float]:
-    """The two members averaged with the weight (0.05 grid) that is best on validation."""
-    weights = np.linspace(0, 1, 21)
-    scores = [np.mean((w * val_a + (1 - w) * val_b).argmax(axis=1) == y_val) for w in weights]
-    w = float(weights[int(np.argmax(scores))])
-    return w * test_a + (1 - w) * test_b, w
+class Recorder:
+    """Scores test probabilities and writes the CSV after every row, so a stopped run keeps what it measured."""
+
+    def __init__(self, out: Path, dataset: str, budget: int, y_test: np.ndarray) -> None:
+        self.out, self.dataset, self.budget, self.y_test = out, dataset, budget, y_test
+        self.rows: list[dict] = []
+
+    def __call__(self, lever: str, seed: int, test_probs: np.ndarray, seconds: float, note: str = "") -> float:
+        acc = float(np.mean(test_probs.argmax(axis=1) == self.y_test))
+        self.rows.append({
+            "dataset": self.dataset, "lever": lever, "budget": self.budget, "seed": seed, "accuracy": round(acc, 4),
+            "seconds": round(seconds, 1), "load_per_core": round(timing.load_per_core(), 2), "note": note,
+            "cpu": machine.cpu_name(), "test_messages": len(self.y_test),
+        })  # fmt: skip
+        print(f"{lever:58s} seed {seed} accuracy {acc:.4f} {seconds:7.1f} s {note}", flush=True)
+        pd.DataFrame(self.rows).to_csv(self.out, index=False)
+        return acc
+
+
+def _timed(fn: Callable[..., np.ndarray], *args) -> tuple[np.ndarray, float]:
+    start = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--budget", type=int, default=10)
-    parser.add_argument("--tuned-seeds", type=int, default=None, help="seeds that also run the tuned levers (all)")
-    parser.add_argument("--out", type=Path, default=ROOT / "data/levers/fewshot10.csv")
+    parser.add_argument("--supcon-steps", type=int, default=100, help="batches of 16 intents x 4 messages")
+    parser.add_argument("--setfit-steps", type=int, default=100, help="batches of 32 pairs (the chain's: 20)")
+    parser.add_argument("--augment-copies", type=int, default=4)
+    parser.add_argument("--out", type=Path, default=None, help="default: data/levers/fewshot{budget}.csv")
     args = parser.parse_args()
+    out = args.out or ROOT / f"data/levers/fewshot{args.budget}.csv"
 
+    from startup_report.modeling import minilm
+    from startup_report.modeling.contrastive import SetFitClassifier
     from startup_report.modeling.encoder import EmbeddingCache, SentenceEncoder, cache_path
     from startup_report.modeling.supcon import SupConEncoder
 
@@ -76,60 +100,89 @@ def main() -> None:
     n = len(ids)
     y_val = splits.validation[LABEL].map(ids).to_numpy()
     y_test = splits.test[LABEL].map(ids).to_numpy()
+    val_texts, test_texts = splits.validation[TEXT].tolist(), splits.test[TEXT].tolist()
     frozen = SentenceEncoder(EmbeddingCache(cache_path()))
-    val_frozen = frozen.encode(splits.validation[TEXT].tolist())
-    test_frozen = frozen.encode(splits.test[TEXT].tolist())
-    c = params.model.logreg_c
-    rows = []
+    val_frozen, test_frozen = frozen.encode(val_texts), frozen.encode(test_texts)
+    names = frozen.encode(fewshot.intent_name_texts(splits.labels))
+    c, threads = params.model.logreg_c, params.training.torch_threads
+    record = Recorder(out, params.data.name, args.budget, y_test)
+    out.parent.mkdir(parents=True, exist_ok=True)
 
-    def record(lever: str, seed: int, test_probs: np.ndarray, seconds: float, note: str = "") -> None:
-        acc = float(np.mean(test_probs.argmax(axis=1) == y_test))
-        rows.append({"dataset": params.data.name, "lever": lever, "budget": args.budget, "seed": seed,
-                     "accuracy": round(acc, 4), "seconds": round(seconds, 1), "note": note, "cpu": machine.cpu_name(),
-                     "test_messages": len(y_test)})  # fmt: skip
-        print(f"{lever:45s} seed {seed} accuracy {acc:.4f} {seconds:7.1f} s {note}", flush=True)
-        pd.DataFrame(rows).to_csv(args.out, index=False)
-
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     for i in range(args.seeds):
         seed = params.seed + i
         subset = sample_budget(splits.train, args.budget, seed)
         texts, y = subset[TEXT].tolist(), subset[LABEL].map(ids).to_numpy()
+
+        # Frozen encoder: seconds each, from the embedding cache.
         start = time.perf_counter()
         x = frozen.encode(texts)
         lr = _logreg(x, y, c, seed)
-        frozen_val, frozen_test = lr.predict_proba(val_frozen), lr.predict_proba(test_frozen)
-        record("frozen + logistic regression (baseline)", seed, frozen_test, time.perf_counter() - start)
-        start = time.perf_counter()
-        record("frozen + prototype (nearest intent centre)", seed, _prototype_probs(x, y, test_frozen, n),
-               time.perf_counter() - start)  # fmt: skip
-        start = time.perf_counter()
-        record("frozen + kNN vote (k=5)", seed, _knn_probs(x, y, test_frozen, n), time.perf_counter() - start)
-        if args.tuned_seeds is not None and i >= args.tuned_seeds:
-            continue
+        frozen_val, frozen_test = _full(lr, val_frozen, n), _full(lr, test_frozen, n)
+        record(BASELINE, seed, frozen_test, time.perf_counter() - start)
+        probs, s = _timed(fewshot.prototype_probs, x, y, test_frozen, n)
+        record("frozen + prototype (nearest intent centre)", seed, probs, s)
+        probs, s = _timed(fewshot.knn_probs, x, y, test_frozen, n)
+        record("frozen + kNN vote (k=5)", seed, probs, s)
+        x_named, y_named = np.vstack([x, names]), np.concatenate([y, np.arange(n)])
+        probs, s = _timed(_fit_and_score, x_named, y_named, c, seed, test_frozen, n)
+        record("frozen + LR, intent names as examples", seed, probs, s, "one extra example per intent: its name")
+        probs, s = _timed(fewshot.prototype_probs, x_named, y_named, test_frozen, n)
+        record("frozen + prototype, intent names as examples", seed, probs, s)
 
         start = time.perf_counter()
-        tuned = SupConEncoder(steps=args.steps).fit(texts, y, seed)
-        fit_seconds = time.perf_counter() - start
-        x_t = tuned.encode(texts)
-        val_t, test_t = tuned.encode(splits.validation[TEXT].tolist()), tuned.encode(splits.test[TEXT].tolist())
-        encode_seconds = time.perf_counter() - start - fit_seconds
-        note = f"{args.steps} steps of 16 intents x 4; fit {fit_seconds:.0f} s, encoding {encode_seconds:.0f} s"
+        variants, source = fewshot.augment(texts, seed, copies=args.augment_copies)
+        x_aug, y_aug = np.vstack([x, frozen.encode(variants)]), np.concatenate([y, y[source]])
+        probs = _fit_and_score(x_aug, y_aug, c, seed, test_frozen, n)
+        s = time.perf_counter() - start
+        record("frozen + LR, EDA augmentation", seed, probs, s, f"{args.augment_copies} variants a message: "
+               "word deletion (p 0.1) and one swap")  # fmt: skip
+
+        # Supervised contrastive tuning (CPFT's second stage).
+        start = time.perf_counter()
+        supcon = SupConEncoder(steps=args.supcon_steps, threads=threads).fit(texts, y, seed)
+        x_s, val_s, test_s = supcon.encode(texts), supcon.encode(val_texts), supcon.encode(test_texts)
+        base = time.perf_counter() - start
+        note = f"{args.supcon_steps} steps of 16 intents x 4 messages; tuning and encoding {base:.0f} s"
         t0 = time.perf_counter()
-        lr_t = _logreg(x_t, y, c, seed)
-        tuned_val, tuned_test = lr_t.predict_proba(val_t), lr_t.predict_proba(test_t)
-        base = fit_seconds + encode_seconds
-        record("SupCon-tuned + logistic regression", seed, tuned_test, base + time.perf_counter() - t0, note)
+        lr_s = _logreg(x_s, y, c, seed)
+        supcon_val, supcon_test = _full(lr_s, val_s, n), _full(lr_s, test_s, n)
+        record("SupCon-tuned + logistic regression", seed, supcon_test, base + time.perf_counter() - t0, note)
+        probs, s = _timed(fewshot.prototype_probs, x_s, y, test_s, n)
+        record("SupCon-tuned + prototype", seed, probs, base + s, note)
+        probs, s = _timed(fewshot.knn_probs, x_s, y, test_s, n)
+        record("SupCon-tuned + kNN vote (k=5)", seed, probs, base + s, note)
+
+        # SetFit with more pair steps: its logistic-regression head is fit on the tuned embeddings.
+        start = time.perf_counter()
+        setfit = SetFitClassifier(n, max_steps=args.setfit_steps, c=c, threads=threads)
+        setfit.fit(texts, y, val_texts, y_val, seed)
+        body = setfit._model.model_body
+        with minilm.torch_threads(threads):
+            x_f, val_f, test_f = (body.encode(t, batch_size=64, normalize_embeddings=True)
+                                  for t in (texts, val_texts, test_texts))  # fmt: skip
+        base = time.perf_counter() - start
+        note = f"{setfit.steps} steps of 32 pairs; tuning and encoding {base:.0f} s"
         t0 = time.perf_counter()
-        proto = _prototype_probs(x_t, y, test_t, n)
-        record("SupCon-tuned + prototype", seed, proto, base + time.perf_counter() - t0, note)
-        t0 = time.perf_counter()
-        knn = _knn_probs(x_t, y, test_t, n)
-        record("SupCon-tuned + kNN vote (k=5)", seed, knn, base + time.perf_counter() - t0, note)
-        t0 = time.perf_counter()
-        blended, w = _blend(tuned_val, frozen_val, y_val, tuned_test, frozen_test)
-        record("ensemble: tuned LR + frozen LR (weight on validation)", seed, blended,
-               base + time.perf_counter() - t0, f"weight on tuned {w:.2f}")  # fmt: skip
+        lr_f = _logreg(x_f, y, c, seed)
+        setfit_val, setfit_test = _full(lr_f, val_f, n), _full(lr_f, test_f, n)
+        record("SetFit-tuned + logistic regression", seed, setfit_test, base + time.perf_counter() - t0, note)
+        probs, s = _timed(fewshot.prototype_probs, x_f, y, test_f, n)
+        record("SetFit-tuned + prototype", seed, probs, base + s, note)
+        probs, s = _timed(fewshot.knn_probs, x_f, y, test_f, n)
+        record("SetFit-tuned + kNN vote (k=5)", seed, probs, base + s, note)
+
+        # Ensembles: weights on the validation split only (0.05 grid on the simplex), members' seconds summed.
+        members = {"SupCon LR": (supcon_val, supcon_test), "SetFit LR": (setfit_val, setfit_test),
+                   "frozen LR": (frozen_val, frozen_test)}  # fmt: skip
+        seconds = {row["lever"]: row["seconds"] for row in record.rows if row["seed"] == seed}
+        cost = {"SupCon LR": seconds["SupCon-tuned + logistic regression"],
+                "SetFit LR": seconds["SetFit-tuned + logistic regression"], "frozen LR": seconds[BASELINE]}  # fmt: skip
+        for group in (("SupCon LR", "frozen LR"), ("SetFit LR", "frozen LR"), ("SupCon LR", "SetFit LR", "frozen LR")):
+            weights, _ = ensemble.choose_weights([members[m][0] for m in group], y_val)
+            mixed = np.tensordot(weights, np.stack([members[m][1] for m in group]), axes=1)
+            shown = ", ".join(f"{m} {w:.2f}" for m, w in zip(group, weights, strict=True))
+            record("ensemble: " + " + ".join(group) + " (weights on validation)", seed, mixed,
+                   sum(cost[m] for m in group), f"weights {shown}")  # fmt: skip
 
 
 if __name__ == "__main__":

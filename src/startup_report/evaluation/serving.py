@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -86,11 +87,16 @@ def quiet(figures: dict) -> bool:
     return figures["spread"] <= BUSY_SPREAD and figures.get("load", 0.0) <= BUSY_LOAD
 
 
-SINGLES = 60  # messages classified one at a time per round, for the latency percentiles
-ATTEMPTS = 2  # measurements at most while the rounds disagree
+@dataclass(frozen=True)
+class Method:
+    """How a model is measured: ``singles`` messages one at a time in each round (the latency percentiles),
+    and at most ``attempts`` measurements while the rounds disagree."""
+
+    singles: int = 60
+    attempts: int = 2
 
 
-def measure_quietly(model, texts: list[str], attempts: int = ATTEMPTS, singles: int = SINGLES) -> dict:
+def measure_quietly(model, texts: list[str], attempts: int = Method.attempts, singles: int = Method.singles) -> dict:
     """``measure``, again while its rounds disagree (up to ``attempts`` in all): the quietest measurement."""
     best: dict = {}
     for attempt in range(1, attempts + 1):
@@ -107,15 +113,10 @@ LOADING = 4  # serving processes that load at once (measure_in_subprocesses)
 LOADED = "loaded"
 
 
-def _start(model_path: Path, messages_path: Path, out_path: Path, log, singles: int, attempts: int) -> subprocess.Popen:
+def _start(model_path: Path, messages_path: Path, out_path: Path, log, method: Method) -> subprocess.Popen:
     command = [sys.executable, "-m", "startup_report.evaluation.serving", str(model_path), str(messages_path)]
-    return subprocess.Popen(
-        [*command, str(out_path), str(singles), str(attempts)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=log,
-        text=True,
-    )
+    command += [str(out_path), str(method.singles), str(method.attempts)]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
 
 
 def _failed(model_path: Path, log) -> RuntimeError:
@@ -130,15 +131,13 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _measure_batch(
-    model_paths: list[Path], messages_path: Path, workdir: Path, singles: int, attempts: int
-) -> list[dict]:
+def _measure_batch(model_paths: list[Path], messages_path: Path, workdir: Path, method: Method) -> list[dict]:
     with ExitStack() as stack:
         started = []
         for i, model_path in enumerate(model_paths):
             log = stack.enter_context(tempfile.TemporaryFile("w+"))
             out = Path(workdir) / f"serving-{i}.json"
-            process = _start(model_path, messages_path, out, log, singles, attempts)
+            process = _start(model_path, messages_path, out, log, method)
             stack.callback(out.unlink, missing_ok=True)
             stack.callback(_stop, process)
             started.append((model_path, process, log, out))
@@ -156,12 +155,7 @@ def _measure_batch(
 
 
 def measure_in_subprocesses(
-    model_paths: list[Path],
-    messages_path: Path,
-    workdir: Path,
-    loading: int | None = None,
-    singles: int = SINGLES,
-    attempts: int = ATTEMPTS,
+    model_paths: list[Path], messages_path: Path, workdir: Path, loading: int | None = None, method: Method = Method()
 ) -> Iterator[dict]:
     """Serving figures of each model, each in a fresh process, yielded in the order given, batch by batch
     (a caller can keep a batch's figures before the next batch starts).
@@ -174,7 +168,7 @@ def measure_in_subprocesses(
     loading = max(1, loading or LOADING)
     for start in range(0, len(model_paths), loading):
         batch = list(model_paths[start : start + loading])
-        yield from _measure_batch(batch, messages_path, workdir, singles, attempts)
+        yield from _measure_batch(batch, messages_path, workdir, method)
 
 
 # The serving table's columns, in the order a measurement produces them (a cached one is read back sorted).
@@ -192,7 +186,7 @@ def model_identity(model_path: Path) -> str:
     return hashlib.sha256(Path(model_path).read_bytes()).hexdigest()
 
 
-def cache_key(model_path: Path, messages: Sequence[str], singles: int = SINGLES) -> str:
+def cache_key(model_path: Path, messages: Sequence[str], singles: int = Method.singles) -> str:
     """What a measurement depends on: the model, the messages and how many go one at a time, this code, the
     packages, the machine."""
     from startup_report.engine import fingerprint
@@ -209,12 +203,7 @@ def cache_key(model_path: Path, messages: Sequence[str], singles: int = SINGLES)
 
 
 def measure_all(
-    models: dict[str, Path],
-    messages_path: Path,
-    workdir: Path,
-    cache: Path | None = None,
-    singles: int = SINGLES,
-    attempts: int = ATTEMPTS,
+    models: dict[str, Path], messages_path: Path, workdir: Path, cache: Path | None = None, method: Method = Method()
 ) -> dict[str, dict]:
     """Serving figures per name in ``models``: from ``cache`` (default: the machine cache) when a quiet
     measurement is stored, else measured now (`measure_quietly`), and stored only when quiet."""
@@ -223,11 +212,11 @@ def measure_all(
     from startup_report.engine.files import read_json, write_json
 
     messages = pd.read_parquet(messages_path)["text"].tolist()
-    stored = {name: _stored(model_path, messages, cache, singles) for name, model_path in models.items()}
+    stored = {name: _stored(model_path, messages, cache, method.singles) for name, model_path in models.items()}
     figures = {name: read_json(path) for name, path in stored.items() if path.is_file()}
     todo = [name for name in models if name not in figures]
     paths = [models[name] for name in todo]
-    fresh = measure_in_subprocesses(paths, messages_path, workdir, singles=singles, attempts=attempts) if todo else ()
+    fresh = measure_in_subprocesses(paths, messages_path, workdir, method=method) if todo else ()
     for name, measured in zip(todo, fresh, strict=True):  # stored as they come: a later failure keeps these
         figures[name] = measured
         if quiet(measured):
@@ -257,14 +246,13 @@ def measure_models(
     workdir: Path,
     cache: Path | None = None,
     n_messages: int = 512,
-    singles: int = SINGLES,
-    attempts: int = ATTEMPTS,
+    method: Method = Method(),
 ):
     """Serving table, one row per name in ``models`` (name -> saved model): latency, throughput, memory, cost.
 
     ``texts`` are the candidate messages (the test split in the report), of which ``n_messages`` are served
-    (``evaluation.serving_messages``), after ``singles`` one at a time; a measurement whose rounds disagree is
-    taken again, up to ``attempts`` in all (``evaluation.serving_singles``, ``evaluation.serving_attempts``).
+    (``evaluation.serving_messages``) after ``method.singles`` one at a time (``evaluation.serving_singles``); a
+    measurement whose rounds disagree is taken again, up to ``method.attempts`` (``evaluation.serving_attempts``).
     """
     import pandas as pd
 
@@ -272,7 +260,7 @@ def measure_models(
     pd.DataFrame({"text": served_messages(texts, n_messages)}).to_parquet(messages, index=False)
     rows = {}
     try:
-        for name, measured in measure_all(models, messages, Path(workdir), cache, singles, attempts).items():
+        for name, measured in measure_all(models, messages, Path(workdir), cache, method).items():
             figures = {column: measured[column] for column in COLUMNS}
             figures["serving_cost_per_million_usd"] = cost_per_million(figures["throughput_per_s"], cpu_usd_per_hour)
             rows[name] = figures
@@ -287,7 +275,7 @@ def cost_per_million(throughput_per_s: float, cpu_usd_per_hour: float) -> float:
     return hours * cpu_usd_per_hour
 
 
-def main(model_path: str, messages_path: str, out_path: str, singles: int = SINGLES, attempts: int = ATTEMPTS) -> None:
+def main(model_path: str, messages_path: str, out_path: str, method: Method = Method()) -> None:
     import pandas as pd
 
     from startup_report.modeling.persist import load_model
@@ -299,11 +287,11 @@ def main(model_path: str, messages_path: str, out_path: str, singles: int = SING
     if not sys.stdin.readline():  # the parent's go (the others have loaded and now idle); end of input: it died
         sys.exit("serving: no go from the parent process; nothing measured")
     window = time.time()
-    figures = measure_quietly(model, texts, attempts, singles)
+    figures = measure_quietly(model, texts, method.attempts, method.singles)
     figures["measured_between"] = [window, time.time()]  # wall clock, comparable across processes
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     Path(out_path).write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4], *map(int, sys.argv[4:6]))
+    main(*sys.argv[1:4], Method(*map(int, sys.argv[4:6])))

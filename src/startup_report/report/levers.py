@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from startup_report.report.findings import spread
+from startup_report.report.literature import verdict
 
 BASELINE = "frozen + logistic regression (baseline)"
 
@@ -58,3 +59,22 @@ def sentence(table: pd.DataFrame, cpu: str) -> str:
             verdict = ("more than" if abs(gain) > widest else "within") + " the seed spread"
         text += f", {100 * gain:+.1f} points on the baseline's {b['accuracy_mean']:.1%}, {verdict}"
     return text + "."
+
+
+def against_published(table: pd.DataFrame, published: pd.DataFrame | None, budget: str = "10") -> str:
+    """Our best lever against the best published cell at ``budget`` (``literature.load``'s rows), judged by the
+    lever's seed spread like every literature verdict; the gap is stated whichever way it goes."""
+    if table.empty or published is None:
+        return "No published result to set the levers against."
+    cells = published[published["budget"].astype(str) == budget]
+    if cells.empty:
+        return f"No published result at {budget} examples per intent to set the levers against."
+    top = cells.loc[cells["accuracy"].idxmax()]
+    best = table.loc[table["accuracy_mean"].idxmax()]
+    margin = float(best["accuracy_mean"] - top["accuracy"])
+    said = verdict(margin, float(best["accuracy_sd"]), int(best["seeds"]))
+    return (
+        f"The best published result at {budget} examples per intent is {top['model']} ({top['paper']}, "
+        f"{top['encoder']}) at {top['accuracy']:.1%}: our best lever is {100 * margin:+.1f} points from it, "
+        f"{said}."
+    )
