@@ -72,6 +72,24 @@ class Recorder:
         return acc
 
 
+def _on_tuned(
+    name: str, record: Recorder, seed: int, embedded: tuple, y: np.ndarray, c: float, n: int, base: float, note: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic regression, prototype and kNN votes on a tuned encoder's embeddings of the training, validation
+    and test messages (``embedded``), each row costing the tuning and encoding (``base`` s) plus its own fit; the
+    regression's validation and test probabilities, for the ensembles."""
+    x, x_val, x_test = embedded
+    start = time.perf_counter()
+    lr = _logreg(x, y, c, seed)
+    val, test = _full(lr, x_val, n), _full(lr, x_test, n)
+    record(f"{name}-tuned + logistic regression", seed, test, base + time.perf_counter() - start, note)
+    probs, s = _timed(fewshot.prototype_probs, x, y, x_test, n)
+    record(f"{name}-tuned + prototype", seed, probs, base + s, note)
+    probs, s = _timed(fewshot.knn_probs, x, y, x_test, n)
+    record(f"{name}-tuned + kNN vote (k=5)", seed, probs, base + s, note)
+    return val, test
+
+
 def _timed(fn: Callable[..., np.ndarray], *args) -> tuple[np.ndarray, float]:
     start = time.perf_counter()
     out = fn(*args)
@@ -143,14 +161,7 @@ def main() -> None:
         x_s, val_s, test_s = supcon.encode(texts), supcon.encode(val_texts), supcon.encode(test_texts)
         base = time.perf_counter() - start
         note = f"{args.supcon_steps} steps of 16 intents x 4 messages; tuning and encoding {base:.0f} s"
-        t0 = time.perf_counter()
-        lr_s = _logreg(x_s, y, c, seed)
-        supcon_val, supcon_test = _full(lr_s, val_s, n), _full(lr_s, test_s, n)
-        record("SupCon-tuned + logistic regression", seed, supcon_test, base + time.perf_counter() - t0, note)
-        probs, s = _timed(fewshot.prototype_probs, x_s, y, test_s, n)
-        record("SupCon-tuned + prototype", seed, probs, base + s, note)
-        probs, s = _timed(fewshot.knn_probs, x_s, y, test_s, n)
-        record("SupCon-tuned + kNN vote (k=5)", seed, probs, base + s, note)
+        supcon_val, supcon_test = _on_tuned("SupCon", record, seed, (x_s, val_s, test_s), y, c, n, base, note)
 
         # SetFit with more pair steps: its logistic-regression head is fit on the tuned embeddings.
         start = time.perf_counter()
@@ -162,14 +173,7 @@ def main() -> None:
                                   for t in (texts, val_texts, test_texts))  # fmt: skip
         base = time.perf_counter() - start
         note = f"{setfit.steps} steps of 32 pairs; tuning and encoding {base:.0f} s"
-        t0 = time.perf_counter()
-        lr_f = _logreg(x_f, y, c, seed)
-        setfit_val, setfit_test = _full(lr_f, val_f, n), _full(lr_f, test_f, n)
-        record("SetFit-tuned + logistic regression", seed, setfit_test, base + time.perf_counter() - t0, note)
-        probs, s = _timed(fewshot.prototype_probs, x_f, y, test_f, n)
-        record("SetFit-tuned + prototype", seed, probs, base + s, note)
-        probs, s = _timed(fewshot.knn_probs, x_f, y, test_f, n)
-        record("SetFit-tuned + kNN vote (k=5)", seed, probs, base + s, note)
+        setfit_val, setfit_test = _on_tuned("SetFit", record, seed, (x_f, val_f, test_f), y, c, n, base, note)
 
         # Ensembles: weights on the validation split only (0.05 grid on the simplex), members' seconds summed.
         members = {"SupCon LR": (supcon_val, supcon_test), "SetFit LR": (setfit_val, setfit_test),
