@@ -112,6 +112,7 @@ def test_every_chain_page_links_its_data_and_notebook_with_checksums(project, si
         box = page.read_text(encoding="utf-8").split('class="sr-downloads"', 1)[1].split("</div>", 1)[0]
         links = re.findall(r'href="\.\./(downloads/[^"]+)"', box)
         assert f"downloads/{stage.name}/{stage.notebook}" in links
+        assert len(links) == len(set(links)), f"{stage.name}: a file listed twice in its downloads box"
         for link in links:
             assert (root / link).is_file(), link
         for output in manifest.stages[stage.name].outputs:

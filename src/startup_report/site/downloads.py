@@ -47,7 +47,8 @@ def collect(layout: Layout, manifest: mf.Manifest) -> dict[str, list[Download]]:
         items = []
         for output in record.outputs if record else []:
             path = layout.root / output.path
-            if path.suffix in KINDS and path.is_file() and path.stat().st_size <= MAX_BYTES:
+            # the executed notebook is an output too (hashed, so a damaged one reruns its stage); listed once, below
+            if path.suffix in KINDS and path.suffix != ".ipynb" and path.is_file() and path.stat().st_size <= MAX_BYTES:
                 items.append(Download(stage.name, path.name, KINDS[path.suffix], output.sha256, path.stat().st_size))
         executed = layout.stage_dir(stage.name) / stage.notebook
         if executed.is_file():
