@@ -76,7 +76,7 @@ test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 bench: $(STAMP) $(VENDOR) ## Measure speed (cold chain, reruns, smoke, sweeps, Dask; BENCH=--ci adds fresh-clone CI) into docs/performance.md (~30 min)
 	$(BIN)/python -m startup_report.devtools.bench $(BENCH) $(PARAMS_ARGS)
 
-levers: $(STAMP) ## Measure the few-shot levers (3 seeds, about half an hour) into data/levers/fewshot10.csv
+levers: $(STAMP) ## Measure the few-shot levers (3 seeds, about 20 min) into data/levers/fewshot10.csv
 	nice $(BIN)/python -m startup_report.devtools.levers
 
 front: $(STAMP) ## After a default `make book`: the README's answer and picture (docs/site.png) from that build
