@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from startup_report.evaluation import serving
+from startup_report.modeling import timing
 from startup_report.modeling.classical import TfidfLogReg
 from startup_report.modeling.persist import load_model, save_model
 
@@ -26,8 +27,8 @@ def test_cost_per_million_is_hours_times_price():
 
 
 def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatch):
-    monkeypatch.setattr(serving, "BUSY_SPREAD", float("inf"))  # a quiet machine (busy ones: tests below)
-    monkeypatch.setattr(serving, "BUSY_LOAD", float("inf"))
+    monkeypatch.setattr(timing, "BUSY_SPREAD", float("inf"))  # a quiet machine (busy ones: tests below)
+    monkeypatch.setattr(timing, "BUSY_LOAD", float("inf"))
     cache = tmp_path / "cache"
     table = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.0816, tmp_path, cache)
     row = table.set_index("family").loc["classical"]
@@ -57,8 +58,8 @@ def test_measured_once_then_read_from_the_cache(model_file, tmp_path, monkeypatc
 def test_a_model_trained_again_by_the_same_run_is_not_measured_again(model_file, tmp_path, monkeypatch):
     """Training writes the run key beside the model; a fresh build's pickle of the same run has other bytes
     (Keras stamps the save time) but the same key, so its measurement comes from the machine's cache."""
-    monkeypatch.setattr(serving, "BUSY_SPREAD", float("inf"))  # a quiet machine
-    monkeypatch.setattr(serving, "BUSY_LOAD", float("inf"))
+    monkeypatch.setattr(timing, "BUSY_SPREAD", float("inf"))  # a quiet machine
+    monkeypatch.setattr(timing, "BUSY_LOAD", float("inf"))
     cache = tmp_path / "cache"
     model_file.with_suffix(".key").write_text("ab" * 32 + "\n")
     first = serving.measure_models({"classical": model_file}, TEXTS * 10, 0.1, tmp_path, cache)
@@ -165,7 +166,7 @@ def test_a_model_that_cannot_load_names_its_file_and_the_error(tmp_path):
 def test_singles_and_attempts_reach_the_serving_process(model_file, tmp_path, monkeypatch):
     """`evaluation.serving_singles` and `serving_attempts` are what the measuring process uses: one attempt
     however busy the machine, each round timing exactly that many messages one at a time."""
-    monkeypatch.setattr(serving, "BUSY_SPREAD", -1.0)  # every measurement looks busy: only `attempts` stops it
+    monkeypatch.setattr(timing, "BUSY_SPREAD", -1.0)  # every measurement looks busy: only `attempts` stops it
     seen, real = [], serving._round
 
     def counting(model, texts, singles, batch_size):
@@ -173,5 +174,5 @@ def test_singles_and_attempts_reach_the_serving_process(model_file, tmp_path, mo
         return real(model, texts, singles, batch_size)
 
     monkeypatch.setattr(serving, "_round", counting)
-    figures = serving.measure_quietly(load_model(model_file), TEXTS * 10, attempts=1, singles=7)
+    figures = serving.measure_quietly(load_model(model_file), TEXTS * 10, serving.Method(singles=7, attempts=1))
     assert figures["attempts"] == 1 and seen == [7] * serving.ROUNDS

@@ -7,7 +7,7 @@ Run as: python -m startup_report.evaluation.serving MODEL.pkl MESSAGES.parquet O
 "loaded" and measures after a line on stdin (press Enter when run by hand).
 
 A measurement is ``ROUNDS`` rounds of the same work; its figures are the rounds' medians and its
-``spread`` how far the rounds disagree. Rounds that disagree by more than ``BUSY_SPREAD``, or a machine
+``spread`` how far the rounds disagree. Rounds that disagree by more than ``timing.BUSY_SPREAD``, or a machine
 whose load average exceeded its cores while it measured (other work slows every round alike, so the rounds
 can agree on a slow figure), mean the machine was busy: the model is measured once more, and a measurement
 that stays busy serves this build only (its spread in the table), never a later one.
@@ -38,8 +38,6 @@ import numpy as np
 from startup_report.modeling import timing
 
 ROUNDS = 3  # rounds of one measurement
-BUSY_SPREAD = timing.BUSY_SPREAD  # rounds whose p50 latency or throughput differ by more: the machine was busy
-BUSY_LOAD = timing.BUSY_LOAD  # a load average per core above it while measuring: other work shared the CPU
 
 
 def _round(model, texts: list[str], singles: int, batch_size: int) -> dict:
@@ -59,32 +57,25 @@ def _round(model, texts: list[str], singles: int, batch_size: int) -> dict:
 
 
 def spread(rounds: list[dict]) -> float:
-    """How far the rounds disagree: the larger of max / min - 1 over their p50 latencies and throughputs."""
-    return max(
-        max(r[key] for r in rounds) / min(r[key] for r in rounds) - 1.0
-        for key in ("latency_ms_p50", "throughput_per_s")
-    )
-
-
-def _load() -> float:
-    return timing.load_per_core()
+    """How far the rounds disagree: the larger `timing.spread` of their p50 latencies and throughputs."""
+    return max(timing.spread([r[key] for r in rounds]) for key in ("latency_ms_p50", "throughput_per_s"))
 
 
 def measure(model, texts: list[str], rounds: int = ROUNDS, singles: int = 60, batch_size: int = 32) -> dict:
     """Latency of one message at a time (p50, p95) and messages per second classifying all ``texts`` in batches:
     the median of ``rounds`` rounds, with every round, their spread and the machine's load per core."""
     model.predict_proba(texts[:batch_size])  # warm-up: first calls compile or allocate
-    load = _load()
+    load = timing.load_per_core()
     measured = [_round(model, texts, singles, batch_size) for _ in range(rounds)]
     figures = {key: float(np.median([r[key] for r in measured])) for key in measured[0]}
-    load = max(load, _load())
+    load = max(load, timing.load_per_core())
     return {**figures, "batch_size": batch_size, "rounds": measured, "spread": spread(measured), "load": load}
 
 
 def quiet(figures: dict) -> bool:
     """Whether a measurement's rounds agree on a machine that had a core for it: only such a measurement is
     kept for later builds."""
-    return figures["spread"] <= BUSY_SPREAD and figures.get("load", 0.0) <= BUSY_LOAD
+    return timing.quiet(figures["spread"], figures.get("load", 0.0))
 
 
 @dataclass(frozen=True)
@@ -96,11 +87,11 @@ class Method:
     attempts: int = 2
 
 
-def measure_quietly(model, texts: list[str], attempts: int = Method.attempts, singles: int = Method.singles) -> dict:
-    """``measure``, again while its rounds disagree (up to ``attempts`` in all): the quietest measurement."""
+def measure_quietly(model, texts: list[str], method: Method = Method()) -> dict:
+    """``measure``, again while its rounds disagree (up to ``method.attempts`` in all): the quietest measurement."""
     best: dict = {}
-    for attempt in range(1, attempts + 1):
-        figures = measure(model, texts, singles=singles)
+    for attempt in range(1, method.attempts + 1):
+        figures = measure(model, texts, singles=method.singles)
         if not best or figures["spread"] < best["spread"]:
             best = {**figures, "attempts": attempt}
         if quiet(best):
@@ -287,7 +278,7 @@ def main(model_path: str, messages_path: str, out_path: str, method: Method = Me
     if not sys.stdin.readline():  # the parent's go (the others have loaded and now idle); end of input: it died
         sys.exit("serving: no go from the parent process; nothing measured")
     window = time.time()
-    figures = measure_quietly(model, texts, method.attempts, method.singles)
+    figures = measure_quietly(model, texts, method)
     figures["measured_between"] = [window, time.time()]  # wall clock, comparable across processes
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     Path(out_path).write_text(json.dumps(figures, indent=2))
