@@ -51,8 +51,7 @@ def main() -> None:
     rows: list[dict] = []
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
-    def record(encoder: str, share: float, seed: int, x: dict, seconds: float) -> None:
-        known = openworld.choose_known(len(ids), share, seed)
+    def record(encoder: str, share: float, seed: int, known: np.ndarray, x: dict, seconds: float) -> None:
         for method, outcome in openworld.evaluate_split(x, y, known, config.target_precision, c, seed, methods).items():
             figures = {k: round(float(outcome.figures[k]), 4) for k in FIGURES}
             rows.append({"dataset": params.data.name, "encoder": encoder, "known_share": share, "seed": seed,
@@ -65,16 +64,16 @@ def main() -> None:
     for share in args.shares or config.openworld_known_shares:
         for i in range(args.draws or config.openworld_seeds):
             seed = params.seed + i
-            record("frozen", share, seed, frozen, 0.0)
-            start = time.perf_counter()
             known = openworld.choose_known(len(ids), share, seed)
+            record("frozen", share, seed, known, frozen, 0.0)
+            start = time.perf_counter()
             seen = np.isin(y["train"], known)  # the known intents' training messages: all the tuning sees
             texts = splits.train[TEXT].to_numpy()[seen].tolist()
             tuned = SupConEncoder(steps=args.steps, threads=threads).fit(texts, y["train"][seen], seed)
             x = {"train": np.zeros_like(frozen["train"]), "validation": tuned.encode(splits.validation[TEXT].tolist()),
                  "test": tuned.encode(splits.test[TEXT].tolist())}  # fmt: skip
             x["train"][seen] = tuned.encode(texts)  # unknown intents' rows are never read (KnownIntentModel)
-            record("SupCon-tuned", share, seed, x, time.perf_counter() - start)
+            record("SupCon-tuned", share, seed, known, x, time.perf_counter() - start)
 
 
 if __name__ == "__main__":

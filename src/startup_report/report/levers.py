@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from startup_report.report import literature
 from startup_report.report.findings import spread
-from startup_report.report.literature import verdict
 
 BASELINE = "frozen + logistic regression (baseline)"
 
@@ -72,7 +72,7 @@ def against_published(table: pd.DataFrame, published: pd.DataFrame | None, budge
     top = cells.loc[cells["accuracy"].idxmax()]
     best = table.loc[table["accuracy_mean"].idxmax()]
     margin = float(best["accuracy_mean"] - top["accuracy"])
-    said = verdict(margin, float(best["accuracy_sd"]), int(best["seeds"]))
+    said = literature.verdict(margin, float(best["accuracy_sd"]), int(best["seeds"]))
     return (
         f"The best published result at {budget} examples per intent is {top['model']} ({top['paper']}, "
         f"{top['encoder']}) at {top['accuracy']:.1%}: our best lever is {100 * margin:+.1f} points from it, "
