@@ -76,8 +76,10 @@ test-fast: $(STAMP) ## Unit tests only (no notebook chain)
 bench: $(STAMP) $(VENDOR) ## Measure speed (cold chain, reruns, smoke, sweeps, Dask; BENCH=--ci adds fresh-clone CI) into docs/performance.md (~30 min)
 	$(BIN)/python -m startup_report.devtools.bench $(BENCH) $(PARAMS_ARGS)
 
-levers: $(STAMP) ## Measure the few-shot levers (3 seeds, about 20 min) into data/levers/fewshot10.csv
-	nice $(BIN)/python -m startup_report.devtools.levers
+levers: $(STAMP) ## Measure the few-shot levers at 10 and 30 per intent and open intent on tuned embeddings (~80 min) into data/levers/
+	nice $(BIN)/python -m startup_report.devtools.levers --budget 10
+	nice $(BIN)/python -m startup_report.devtools.levers --budget 30
+	nice $(BIN)/python -m startup_report.devtools.openlevers
 
 front: $(STAMP) ## After a default `make book`: the README's answer and picture (docs/site.png) from that build
 	$(BIN)/python -m startup_report.devtools.front

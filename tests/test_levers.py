@@ -11,7 +11,7 @@ def _frame() -> pd.DataFrame:
     rows += [("tuned", s, a, 300.0) for s, a in ((1, 0.88), (2, 0.87), (3, 0.89))]
     rows += [("noisy", s, a, 1.0) for s, a in ((1, 0.80), (2, 0.90), (3, 0.85))]
     frame = pd.DataFrame(rows, columns=["lever", "seed", "accuracy", "seconds"])
-    return frame.assign(dataset="banking77", cpu="AMD EPYC")
+    return frame.assign(dataset="banking77", cpu="AMD EPYC", budget="10")
 
 
 def test_summary_and_sentence(tmp_path):
@@ -62,5 +62,33 @@ def test_the_best_lever_is_set_against_the_best_published_cell_at_its_budget():
     assert "within our seed spread" in text
     behind = levers.summary(_frame().assign(accuracy=lambda f: f["accuracy"] - 0.05))
     assert "-4.2 points from it, below" in levers.against_published(behind, published)
-    assert "No published result at 30" in levers.against_published(table, published, "30")
+    at_30 = levers.summary(_frame().assign(budget="30"))
+    assert "No published result at 30" in levers.against_published(at_30, published)
     assert levers.against_published(table, None) == "No published result to set the levers against."
+
+
+def test_each_budget_is_judged_against_its_own_baseline(tmp_path):
+    at_30 = _frame().assign(budget=30, accuracy=lambda f: f["accuracy"] + 0.05)
+    at_30.loc[at_30["lever"] == "tuned", "accuracy"] -= 0.04  # +3 at 10, -1 point at 30
+    paths = []
+    for budget, frame in (("10", _frame()), ("30", at_30)):
+        paths.append(tmp_path / f"fewshot{budget}.csv")
+        frame.to_csv(paths[-1], index=False)
+    table = levers.summary(levers.load_all(paths, "banking77"))
+    assert table["budget"].tolist() == ["10"] * 3 + ["30"] * 3
+    points = table.set_index(["budget", "lever"])["vs_baseline_points"]
+    assert points["10", "tuned"] == pytest.approx(3.0) and points["30", "tuned"] == pytest.approx(-1.0)
+    text = levers.sentence(table, "AMD EPYC")
+    assert text.startswith("At 10 examples per intent the best lever is tuned")
+    assert "At 30 examples per intent the best lever is frozen + logistic regression (baseline): 90.0%" in text
+    wide = levers.side_by_side(table).set_index("lever")
+    assert list(wide.columns[:4]) == ["accuracy_10", "sd_10", "points_10", "seconds_10"]
+    assert wide.loc["tuned", "points_30"] == pytest.approx(-1.0)
+    assert wide.loc["tuned", "accuracy_30"] == pytest.approx(0.89)
+
+
+def test_one_seed_leaves_the_spread_empty_in_the_side_by_side_table():
+    frame = _frame()
+    table = levers.summary(frame[(frame["lever"] != "tuned") | (frame["seed"] == 1)])
+    wide = levers.side_by_side(table).set_index("lever")
+    assert pd.isna(wide.loc["tuned", "sd_10"]) and wide.loc["noisy", "sd_10"] == pytest.approx(0.05)

@@ -39,8 +39,11 @@ def _market_files(params: Params, root: Path) -> list[Path]:
 LITERATURE = "data/literature/banking77_published.csv"
 OPEN_LITERATURE = "data/literature/open_intent_zhang2021.csv"
 #: Few-shot levers measured by ``python -m startup_report.devtools.levers`` (minutes of fine-tuning, so measured
-#: once and committed, not rerun by every build); the training chapter shows them.
-LEVERS = "data/levers/fewshot10.csv"
+#: once and committed, not rerun by every build), one file a budget; the training chapter shows them.
+LEVERS = ("data/levers/fewshot10.csv", "data/levers/fewshot30.csv")
+#: Open intent on contrastively tuned embeddings, measured by ``python -m startup_report.devtools.openlevers``
+#: (minutes a draw); the evaluation chapter shows it.
+OPEN_LEVERS = "data/levers/openintent.csv"
 
 
 def _published(name: str, params: Params, root: Path) -> list[Path]:
@@ -49,17 +52,23 @@ def _published(name: str, params: Params, root: Path) -> list[Path]:
     return [path] if literature.applies(path, params.data.name) else []
 
 
+def _measured(names: Sequence[str], params: Params, root: Path) -> list[Path]:
+    """The committed measurements among ``names`` that hold rows of the dataset the report runs on."""
+    paths = [root / name for name in names]
+    return [p for p in paths if p.is_file() and not literature.rows_for(p, params.data.name).empty]
+
+
 def _literature(params: Params, root: Path) -> list[Path]:
     """Published closed-world accuracies of this dataset, if any, and the measured few-shot levers, if any."""
-    levers = root / LEVERS
-    measured = [levers] if levers.is_file() and not literature.rows_for(levers, params.data.name).empty else []
-    return _published(LITERATURE, params, root) + measured
+    return _published(LITERATURE, params, root) + _measured(LEVERS, params, root)
 
 
 def _evaluation_inputs(params: Params, root: Path) -> list[Path]:
-    """LLM and machine prices, and the published open-world results of this dataset, if any."""
+    """LLM and machine prices, the published open-world results of this dataset, if any, and open intent on tuned
+    embeddings, if measured."""
     facts = root / params.market.facts_dir
-    return [facts / "llm_prices.csv", facts / "compute.csv", *_published(OPEN_LITERATURE, params, root)]
+    published = _published(OPEN_LITERATURE, params, root)
+    return [facts / "llm_prices.csv", facts / "compute.csv", *published, *_measured([OPEN_LEVERS], params, root)]
 
 
 STAGES: tuple[Stage, ...] = (

@@ -1,7 +1,7 @@
-"""Few-shot levers at 10 examples per intent, 3 seeds each: what each gives over the frozen encoder + logistic
-regression, and its CPU seconds; one CSV row per (lever, seed) that the training chapter shows.
+"""Few-shot levers at one budget (10 or 30 examples per intent), 3 seeds each: what each gives over the frozen
+encoder + logistic regression, and its CPU seconds; one CSV row per (lever, seed) that the training chapter shows.
 
-    nice python -m startup_report.devtools.levers [--seeds 3] [--supcon-steps 100] [--setfit-steps 100]
+    nice python -m startup_report.devtools.levers [--budget 10] [--seeds 3] [--supcon-steps 100] [--setfit-steps 100]
 
 Same splits and few-shot draws as the grid (default parameters, ``sampling.sample_budget``), the standard test
 set. The levers (issue 31's list, each measured, none assumed to help):
@@ -11,11 +11,13 @@ set. The levers (issue 31's list, each measured, none assumed to help):
 - supervised contrastive tuning (CPFT's second stage, `startup_report.modeling.supcon`) and SetFit with more
   pair steps than the chain affords (`startup_report.modeling.contrastive`), each with logistic regression,
   prototype and kNN votes on its tuned embeddings;
+- TF-IDF + logistic regression (no pretraining; `modeling.classical`), as an ensemble member;
 - ensembles of those whose weights are chosen on the validation split only (`modeling.ensemble`).
 
 Tuned levers fine-tune all-MiniLM-L6-v2 in fp32 with 2 threads (minutes a seed); the test set only scores. Each
 row's seconds are the CPU's wall-clock for that lever and seed, with the machine's load beside it, so a figure
-timed on a busy machine says so.
+timed on a busy machine says so. A tuned encoder's embeddings are kept in the machine cache with the seconds and
+load of their tuning, so adding a lever later reruns no tuning; the row's note says when they were reused.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +33,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from startup_report.data.dataset import LABEL, TEXT, prepare
+from startup_report.engine.layout import machine_cache
 from startup_report.modeling import ensemble, fewshot, machine, timing
 from startup_report.modeling.sampling import sample_budget
 from startup_report.params import Params
@@ -60,11 +64,14 @@ class Recorder:
         self.out, self.dataset, self.budget, self.y_test = out, dataset, budget, y_test
         self.rows: list[dict] = []
 
-    def __call__(self, lever: str, seed: int, test_probs: np.ndarray, seconds: float, note: str = "") -> float:
+    def __call__(
+        self, lever: str, seed: int, test_probs: np.ndarray, seconds: float, note: str = "", load: float | None = None
+    ) -> float:
         acc = float(np.mean(test_probs.argmax(axis=1) == self.y_test))
+        load = timing.load_per_core() if load is None else load
         self.rows.append({
             "dataset": self.dataset, "lever": lever, "budget": self.budget, "seed": seed, "accuracy": round(acc, 4),
-            "seconds": round(seconds, 1), "load_per_core": round(timing.load_per_core(), 2), "note": note,
+            "seconds": round(seconds, 1), "load_per_core": round(load, 2), "note": note,
             "cpu": machine.cpu_name(), "test_messages": len(self.y_test),
         })  # fmt: skip
         print(f"{lever:58s} seed {seed} accuracy {acc:.4f} {seconds:7.1f} s {note}", flush=True)
@@ -72,21 +79,44 @@ class Recorder:
         return acc
 
 
+class Tuned:
+    """A tuned encoder's embeddings of the training, validation and test messages, with the seconds and load per
+    core of tuning and encoding; kept in the machine cache by budget, seed and tuning steps."""
+
+    def __init__(self, dataset: str, name: str, budget: str, seed: int, steps: int) -> None:
+        self.path = machine_cache() / "levers" / f"{dataset}-{name}-{budget}-seed{seed}-steps{steps}.npz"
+        self.reused = self.path.is_file()
+
+    def get(self, tune: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[tuple, float, float]:
+        """(train, validation, test embeddings), seconds, load: from the cache, or by ``tune()`` and stored."""
+        if self.reused:
+            with np.load(self.path) as f:
+                return (f["x"], f["val"], f["test"]), float(f["seconds"]), float(f["load"])
+        start = time.perf_counter()
+        x, val, test = tune()
+        seconds, load = time.perf_counter() - start, timing.load_per_core()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, x=x, val=val, test=test, seconds=seconds, load=load)
+        tmp.replace(self.path)  # whole or absent: a stopped run leaves no half file to reuse
+        return (x, val, test), seconds, load
+
+
 def _on_tuned(
-    name: str, record: Recorder, seed: int, embedded: tuple, y: np.ndarray, c: float, n: int, base: float, note: str
+    name: str, record: Recorder, seed: int, embedded: tuple, y: np.ndarray, c: float, n: int, base: tuple, note: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Logistic regression, prototype and kNN votes on a tuned encoder's embeddings of the training, validation
-    and test messages (``embedded``), each row costing the tuning and encoding (``base`` s) plus its own fit; the
-    regression's validation and test probabilities, for the ensembles."""
-    x, x_val, x_test = embedded
+    and test messages (``embedded``), each row costing the tuning and encoding (``base``: seconds, load) plus its
+    own fit; the regression's validation and test probabilities, for the ensembles."""
+    (x, x_val, x_test), (seconds, load) = embedded, base
     start = time.perf_counter()
     lr = _logreg(x, y, c, seed)
     val, test = _full(lr, x_val, n), _full(lr, x_test, n)
-    record(f"{name}-tuned + logistic regression", seed, test, base + time.perf_counter() - start, note)
+    record(f"{name}-tuned + logistic regression", seed, test, seconds + time.perf_counter() - start, note, load)
     probs, s = _timed(fewshot.prototype_probs, x, y, x_test, n)
-    record(f"{name}-tuned + prototype", seed, probs, base + s, note)
+    record(f"{name}-tuned + prototype", seed, probs, seconds + s, note, load)
     probs, s = _timed(fewshot.knn_probs, x, y, x_test, n)
-    record(f"{name}-tuned + kNN vote (k=5)", seed, probs, base + s, note)
+    record(f"{name}-tuned + kNN vote (k=5)", seed, probs, seconds + s, note, load)
     return val, test
 
 
@@ -96,10 +126,40 @@ def _timed(fn: Callable[..., np.ndarray], *args) -> tuple[np.ndarray, float]:
     return out, time.perf_counter() - start
 
 
+def _tune_supcon(texts: tuple[list[str], ...], y: np.ndarray, seed: int, steps: int, threads: int) -> tuple:
+    """SupCon-tune on the training texts (the first of ``texts``); embeddings of all three."""
+    from startup_report.modeling.supcon import SupConEncoder
+
+    supcon = SupConEncoder(steps=steps, threads=threads).fit(texts[0], y, seed)
+    return tuple(supcon.encode(t) for t in texts)
+
+
+def _tune_setfit(
+    texts: tuple[list[str], ...], y: np.ndarray, y_val: np.ndarray, n: int, seed: int, steps: int, threads: int,
+    c: float,
+) -> tuple:
+    """SetFit-tune on the training texts (the first of ``texts``) for ``n`` intents; its body's embeddings of all
+    three."""
+    from startup_report.modeling import minilm
+    from startup_report.modeling.contrastive import SetFitClassifier
+
+    setfit = SetFitClassifier(n, max_steps=steps, c=c, threads=threads)
+    setfit.fit(texts[0], y, texts[1], y_val, seed)
+    with minilm.torch_threads(threads):
+        return tuple(setfit._model.model_body.encode(t, batch_size=64, normalize_embeddings=True) for t in texts)
+
+
+ENSEMBLES = (
+    ("SupCon LR", "frozen LR"), ("SetFit LR", "frozen LR"), ("SupCon LR", "SetFit LR", "frozen LR"),
+    ("frozen LR", "TF-IDF LR"), ("SupCon LR", "frozen LR", "TF-IDF LR"),
+)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--budget", type=int, default=10)
+    parser.add_argument("--budget", default="10", help="examples per intent, or full")
+    parser.add_argument("--tuners", nargs="*", choices=("supcon", "setfit"), default=["supcon", "setfit"])
     parser.add_argument("--supcon-steps", type=int, default=100, help="batches of 16 intents x 4 messages")
     parser.add_argument("--setfit-steps", type=int, default=100, help="batches of 32 pairs (the chain's: 20)")
     parser.add_argument("--augment-copies", type=int, default=4)
@@ -107,10 +167,8 @@ def main() -> None:
     args = parser.parse_args()
     out = args.out or ROOT / f"data/levers/fewshot{args.budget}.csv"
 
-    from startup_report.modeling import minilm
-    from startup_report.modeling.contrastive import SetFitClassifier
+    from startup_report.modeling.classical import TfidfLogReg
     from startup_report.modeling.encoder import EmbeddingCache, SentenceEncoder, cache_path
-    from startup_report.modeling.supcon import SupConEncoder
 
     params = Params()
     splits = prepare(params.data, ROOT, params.seed)
@@ -130,13 +188,16 @@ def main() -> None:
         seed = params.seed + i
         subset = sample_budget(splits.train, args.budget, seed)
         texts, y = subset[TEXT].tolist(), subset[LABEL].map(ids).to_numpy()
+        members: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # validation and test probabilities
+        cost: dict[str, float] = {}
 
         # Frozen encoder: seconds each, from the embedding cache.
         start = time.perf_counter()
         x = frozen.encode(texts)
         lr = _logreg(x, y, c, seed)
-        frozen_val, frozen_test = _full(lr, val_frozen, n), _full(lr, test_frozen, n)
-        record(BASELINE, seed, frozen_test, time.perf_counter() - start)
+        members["frozen LR"] = (_full(lr, val_frozen, n), _full(lr, test_frozen, n))
+        cost["frozen LR"] = time.perf_counter() - start
+        record(BASELINE, seed, members["frozen LR"][1], cost["frozen LR"])
         probs, s = _timed(fewshot.prototype_probs, x, y, test_frozen, n)
         record("frozen + prototype (nearest intent centre)", seed, probs, s)
         probs, s = _timed(fewshot.knn_probs, x, y, test_frozen, n)
@@ -155,33 +216,34 @@ def main() -> None:
         record("frozen + LR, EDA augmentation", seed, probs, s, f"{args.augment_copies} variants a message: "
                "word deletion (p 0.1) and one swap")  # fmt: skip
 
-        # Supervised contrastive tuning (CPFT's second stage).
+        # TF-IDF (no pretraining): a member whose errors differ from the encoder's.
         start = time.perf_counter()
-        supcon = SupConEncoder(steps=args.supcon_steps, threads=threads).fit(texts, y, seed)
-        x_s, val_s, test_s = supcon.encode(texts), supcon.encode(val_texts), supcon.encode(test_texts)
-        base = time.perf_counter() - start
-        note = f"{args.supcon_steps} steps of 16 intents x 4 messages; tuning and encoding {base:.0f} s"
-        supcon_val, supcon_test = _on_tuned("SupCon", record, seed, (x_s, val_s, test_s), y, c, n, base, note)
+        tfidf = TfidfLogReg(n, c=c)
+        tfidf.fit(texts, y, val_texts, y_val, seed)
+        members["TF-IDF LR"] = (tfidf.predict_proba(val_texts), tfidf.predict_proba(test_texts))
+        cost["TF-IDF LR"] = time.perf_counter() - start
+        record("TF-IDF + logistic regression (no pretraining)", seed, members["TF-IDF LR"][1], cost["TF-IDF LR"])
 
-        # SetFit with more pair steps: its logistic-regression head is fit on the tuned embeddings.
-        start = time.perf_counter()
-        setfit = SetFitClassifier(n, max_steps=args.setfit_steps, c=c, threads=threads)
-        setfit.fit(texts, y, val_texts, y_val, seed)
-        body = setfit._model.model_body
-        with minilm.torch_threads(threads):
-            x_f, val_f, test_f = (body.encode(t, batch_size=64, normalize_embeddings=True)
-                                  for t in (texts, val_texts, test_texts))  # fmt: skip
-        base = time.perf_counter() - start
-        note = f"{setfit.steps} steps of 32 pairs; tuning and encoding {base:.0f} s"
-        setfit_val, setfit_test = _on_tuned("SetFit", record, seed, (x_f, val_f, test_f), y, c, n, base, note)
+        every = (texts, val_texts, test_texts)
+        if "supcon" in args.tuners:  # supervised contrastive tuning (CPFT's second stage)
+            cached = Tuned(params.data.name, "supcon", args.budget, seed, args.supcon_steps)
+            embedded, seconds, load = cached.get(partial(_tune_supcon, every, y, seed, args.supcon_steps, threads))
+            note = f"{args.supcon_steps} steps of 16 intents x 4 messages; tuning and encoding {seconds:.0f} s"
+            note += " (embeddings reused from the machine cache)" if cached.reused else ""
+            members["SupCon LR"] = _on_tuned("SupCon", record, seed, embedded, y, c, n, (seconds, load), note)
+            cost["SupCon LR"] = record.rows[-3]["seconds"]
+
+        if "setfit" in args.tuners:  # SetFit with more pair steps: its head is fit on the tuned embeddings
+            cached = Tuned(params.data.name, "setfit", args.budget, seed, args.setfit_steps)
+            tune = partial(_tune_setfit, every, y, y_val, n, seed, args.setfit_steps, threads, c)
+            embedded, seconds, load = cached.get(tune)
+            note = f"{args.setfit_steps} steps of 32 pairs; tuning and encoding {seconds:.0f} s"
+            note += " (embeddings reused from the machine cache)" if cached.reused else ""
+            members["SetFit LR"] = _on_tuned("SetFit", record, seed, embedded, y, c, n, (seconds, load), note)
+            cost["SetFit LR"] = record.rows[-3]["seconds"]
 
         # Ensembles: weights on the validation split only (0.05 grid on the simplex), members' seconds summed.
-        members = {"SupCon LR": (supcon_val, supcon_test), "SetFit LR": (setfit_val, setfit_test),
-                   "frozen LR": (frozen_val, frozen_test)}  # fmt: skip
-        seconds = {row["lever"]: row["seconds"] for row in record.rows if row["seed"] == seed}
-        cost = {"SupCon LR": seconds["SupCon-tuned + logistic regression"],
-                "SetFit LR": seconds["SetFit-tuned + logistic regression"], "frozen LR": seconds[BASELINE]}  # fmt: skip
-        for group in (("SupCon LR", "frozen LR"), ("SetFit LR", "frozen LR"), ("SupCon LR", "SetFit LR", "frozen LR")):
+        for group in (g for g in ENSEMBLES if all(m in members for m in g)):
             weights, _ = ensemble.choose_weights([members[m][0] for m in group], y_val)
             mixed = np.tensordot(weights, np.stack([members[m][1] for m in group]), axes=1)
             shown = ", ".join(f"{m} {w:.2f}" for m, w in zip(group, weights, strict=True))

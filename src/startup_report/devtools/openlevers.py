@@ -1,14 +1,15 @@
 """Open intent on contrastively tuned embeddings: issue 31's suggested lever, measured against the frozen encoder
 on the same draws of known intents, into ``data/levers/openintent.csv``.
 
-    nice python -m startup_report.devtools.openlevers [--shares 0.25 0.5] [--draws 5] [--steps 100]
+    nice python -m startup_report.devtools.openlevers [--shares 0.25 0.5 0.75] [--draws 5] [--steps 100]
 
 For each share of known intents and each draw (the evaluation chapter's draws: ``openworld.choose_known`` with
 seed + i), all-MiniLM-L6-v2 is tuned with the supervised contrastive loss (`modeling.supcon`) on the known
 intents' training messages only; then every rejection rule of the chapter (`openworld.evaluate_split`) runs on
 those embeddings and on the frozen ones. Thresholds come from known-intent validation messages only, at the
 literature's operating point (``od_``: 95 % of them kept) and at the market's target precision. Unknown
-intents are never seen before the test set. Minutes a draw, so not part of the default chain.
+intents are never seen before the test set. Minutes a draw, so not part of the default chain. Rows of shares
+not run this time are kept, so the shares can be measured one at a time.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ from startup_report.params import Params
 
 ROOT = Path(__file__).resolve().parents[3]
 FIGURES = ("od_accuracy", "od_macro_f1", "accuracy", "macro_f1")
+
+
+def kept_rows(out: Path, shares: list[float]) -> list[dict]:
+    """The rows already in ``out`` of the shares this run does not measure (none if there is no file yet)."""
+    if not out.is_file():
+        return []
+    frame = pd.read_csv(out)
+    return frame[~np.isclose(frame["known_share"].to_numpy()[:, None], shares).any(axis=1)].to_dict("records")
 
 
 def main() -> None:
@@ -48,7 +57,8 @@ def main() -> None:
     frozen = openexperiment.embeddings(frames)
     methods = tuple(config.openworld_methods)
     c, threads = params.model.logreg_c, params.training.torch_threads
-    rows: list[dict] = []
+    shares = args.shares or config.openworld_known_shares
+    rows: list[dict] = kept_rows(args.out, shares)
     args.out.parent.mkdir(parents=True, exist_ok=True)
 
     def record(encoder: str, share: float, seed: int, known: np.ndarray, x: dict, seconds: float) -> None:
@@ -61,7 +71,7 @@ def main() -> None:
                   + " ".join(f"{k} {outcome.figures[k]:.4f}" for k in FIGURES), flush=True)  # fmt: skip
         pd.DataFrame(rows).to_csv(args.out, index=False)
 
-    for share in args.shares or config.openworld_known_shares:
+    for share in shares:
         for i in range(args.draws or config.openworld_seeds):
             seed = params.seed + i
             known = openworld.choose_known(len(ids), share, seed)

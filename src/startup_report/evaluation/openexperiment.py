@@ -195,9 +195,10 @@ def gap_to_best(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gap_sentence(gaps: pd.DataFrame, draws: int | None = None) -> str:
+def gap_sentence(gaps: pd.DataFrame, draws: int | None = None, embeddings: str = "frozen embeddings") -> str:
     """The gap to the best published method per known share, worded from ``gap_to_best``; with the number of
-    draws, each gap is judged by our spread over draws (``literature.verdict``)."""
+    draws, each gap is judged by our spread over draws (``literature.verdict``). ``embeddings`` names what the
+    rules ran on."""
     from startup_report.report.literature import verdict
 
     if gaps.empty:
@@ -217,7 +218,7 @@ def gap_sentence(gaps: pd.DataFrame, draws: int | None = None) -> str:
         for r in gaps.itertuples()
     ]
     lead = (
-        "With thresholds of the literature's kind, the best of our rules on frozen embeddings (picked per figure "
+        f"With thresholds of the literature's kind, the best of our rules on {embeddings} (picked per figure "
         "on the test set, so an upper bound for us) reads "
     )
     return lead + "; ".join(parts) + "."

@@ -1,5 +1,6 @@
-"""The few-shot levers table of the training chapter: what each lever gave at 10 examples per intent, measured
-by ``python -m startup_report.devtools.levers`` (3 seeds, the standard test set) and committed as a CSV."""
+"""The few-shot levers tables of the training chapter: what each lever gave at 10 and at 30 examples per intent,
+measured by ``python -m startup_report.devtools.levers --budget N`` (3 seeds, the standard test set) and
+committed as one CSV a budget (``data/levers/fewshot{N}.csv``)."""
 
 from __future__ import annotations
 
@@ -16,16 +17,22 @@ BASELINE = "frozen + logistic regression (baseline)"
 def load(path: Path, dataset: str) -> pd.DataFrame:
     """The CSV's rows of ``dataset``; the error names what is missing."""
     frame = pd.read_csv(path)
-    missing = {"dataset", "lever", "seed", "accuracy", "seconds", "cpu"} - set(frame.columns)
+    missing = {"dataset", "lever", "budget", "seed", "accuracy", "seconds", "cpu"} - set(frame.columns)
     if missing:
         raise ValueError(f"{path}: missing columns {sorted(missing)}")
-    return frame[frame["dataset"] == dataset].reset_index(drop=True)
+    return frame[frame["dataset"] == dataset].assign(budget=lambda f: f["budget"].astype(str)).reset_index(drop=True)
+
+
+def load_all(paths: list[Path], dataset: str) -> pd.DataFrame:
+    """Every lever file's rows of ``dataset``, budgets in the files' order."""
+    frames = [load(path, dataset) for path in paths]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per lever: mean and sd of test accuracy over seeds, the change against the baseline's mean (points),
-    the seeds and the mean CPU seconds per seed; in the order measured."""
-    grouped = frame.groupby("lever", sort=False)
+    """Per budget and lever: mean and sd of test accuracy over seeds, the change against that budget's baseline
+    mean (points), the seeds and the mean CPU seconds per seed; in the order measured."""
+    grouped = frame.groupby(["budget", "lever"], sort=False)
     out = grouped.agg(
         accuracy_mean=("accuracy", "mean"),
         accuracy_sd=("accuracy", "std"),
@@ -33,19 +40,32 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
         seconds=("seconds", "mean"),
     ).reset_index()
     out["accuracy_sd"] = out["accuracy_sd"].fillna(0.0)
-    base = out.loc[out["lever"] == BASELINE, "accuracy_mean"]
-    out["vs_baseline_points"] = 100 * (out["accuracy_mean"] - (float(base.iloc[0]) if len(base) else float("nan")))
+    base = out[out["lever"] == BASELINE].set_index("budget")["accuracy_mean"]
+    out["vs_baseline_points"] = 100 * (out["accuracy_mean"] - out["budget"].map(base))
     return out
 
 
-def sentence(table: pd.DataFrame, cpu: str) -> str:
-    """The best lever and the baseline, worded from the table; a gain within the spread is said to be so."""
-    if table.empty:
-        return "No few-shot lever has been measured for this dataset."
-    best = table.loc[table["accuracy_mean"].idxmax()]
-    base = table[table["lever"] == BASELINE]
+def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
+    """One row a lever, and per budget its accuracy, spread (None with one seed), change against the baseline and
+    seconds a seed, in columns suffixed by the budget (``accuracy_10`` ...); levers in the order measured."""
+    frames = []
+    for budget, part in table.groupby("budget", sort=False):
+        part = part.set_index("lever")
+        frames.append(pd.DataFrame({
+            f"accuracy_{budget}": part["accuracy_mean"],
+            f"sd_{budget}": part["accuracy_sd"].where(part["seeds"] > 1),
+            f"points_{budget}": part["vs_baseline_points"],
+            f"seconds_{budget}": part["seconds"],
+        }))  # fmt: skip
+    wide = pd.concat(frames, axis=1) if frames else pd.DataFrame()
+    return wide.rename_axis("lever").reset_index()
+
+
+def _one_budget(part: pd.DataFrame, budget: str, cpu: str) -> str:
+    best = part.loc[part["accuracy_mean"].idxmax()]
+    base = part[part["lever"] == BASELINE]
     text = (
-        f"At 10 examples per intent the best lever is {best['lever']}: {best['accuracy_mean']:.1%} "
+        f"At {budget} examples per intent the best lever is {best['lever']}: {best['accuracy_mean']:.1%} "
         f"({spread(best['accuracy_sd'], int(best['seeds']))}, "
         f"{best['seconds']:.0f} s per seed on {cpu})"
     )
@@ -61,16 +81,20 @@ def sentence(table: pd.DataFrame, cpu: str) -> str:
     return text + "."
 
 
-def against_published(table: pd.DataFrame, published: pd.DataFrame | None, budget: str = "10") -> str:
-    """Our best lever against the best published cell at ``budget`` (``literature.load``'s rows), judged by the
-    lever's seed spread like every literature verdict; the gap is stated whichever way it goes."""
-    if table.empty or published is None:
-        return "No published result to set the levers against."
+def sentence(table: pd.DataFrame, cpu: str) -> str:
+    """Per budget, the best lever and the baseline, worded from the table; a gain within the spread is said to
+    be so."""
+    if table.empty:
+        return "No few-shot lever has been measured for this dataset."
+    return " ".join(_one_budget(part, str(b), cpu) for b, part in table.groupby("budget", sort=False))
+
+
+def _against(part: pd.DataFrame, published: pd.DataFrame, budget: str) -> str:
     cells = published[published["budget"].astype(str) == budget]
     if cells.empty:
         return f"No published result at {budget} examples per intent to set the levers against."
     top = cells.loc[cells["accuracy"].idxmax()]
-    best = table.loc[table["accuracy_mean"].idxmax()]
+    best = part.loc[part["accuracy_mean"].idxmax()]
     margin = float(best["accuracy_mean"] - top["accuracy"])
     said = literature.verdict(margin, float(best["accuracy_sd"]), int(best["seeds"]))
     return (
@@ -78,3 +102,11 @@ def against_published(table: pd.DataFrame, published: pd.DataFrame | None, budge
         f"{top['encoder']}) at {top['accuracy']:.1%}: our best lever is {100 * margin:+.1f} points from it, "
         f"{said}."
     )
+
+
+def against_published(table: pd.DataFrame, published: pd.DataFrame | None) -> str:
+    """Per budget, our best lever against the best published cell at that budget (``literature.load``'s rows),
+    judged by the lever's seed spread like every literature verdict; the gap is stated whichever way it goes."""
+    if table.empty or published is None:
+        return "No published result to set the levers against."
+    return " ".join(_against(part, published, str(b)) for b, part in table.groupby("budget", sort=False))
