@@ -82,13 +82,25 @@ def test_each_budget_is_judged_against_its_own_baseline(tmp_path):
     assert text.startswith("At 10 examples per intent the best lever is tuned")
     assert "At 30 examples per intent the best lever is frozen + logistic regression (baseline): 90.0%" in text
     wide = levers.side_by_side(table).set_index("lever")
-    assert list(wide.columns[:4]) == ["accuracy_10", "sd_10", "points_10", "seconds_10"]
+    assert list(wide.columns) == ["accuracy_10", "points_10", "accuracy_30", "points_30", "seconds"]
     assert wide.loc["tuned", "points_30"] == pytest.approx(-1.0)
-    assert wide.loc["tuned", "accuracy_30"] == pytest.approx(0.89)
+    assert wide.loc["tuned", "accuracy_30"] == "89.0% ± 1.0" and wide.loc["tuned", "seconds"] == "300 / 300"
 
 
-def test_one_seed_leaves_the_spread_empty_in_the_side_by_side_table():
+def test_one_seed_shows_no_spread_and_a_lever_missing_at_a_budget_shows_a_dash():
     frame = _frame()
-    table = levers.summary(frame[(frame["lever"] != "tuned") | (frame["seed"] == 1)])
-    wide = levers.side_by_side(table).set_index("lever")
-    assert pd.isna(wide.loc["tuned", "sd_10"]) and wide.loc["noisy", "sd_10"] == pytest.approx(0.05)
+    at_10 = frame[(frame["lever"] != "tuned") | (frame["seed"] == 1)]
+    at_full = frame[frame["lever"] != "noisy"].assign(budget="full")
+    wide = levers.side_by_side(levers.summary(pd.concat([at_10, at_full]))).set_index("lever")
+    assert wide.loc["tuned", "accuracy_10"] == "88.0%" and wide.loc["noisy", "accuracy_10"] == "85.0% ± 5.0"
+    assert pd.isna(wide.loc["noisy", "accuracy_full"]) and wide.loc["noisy", "seconds"] == "1 / —"
+
+
+def test_the_full_split_is_named_as_such():
+    published = pd.DataFrame({"budget": ["full"], "accuracy": [0.9416], "model": ["ConvFiT"],
+                              "paper": ["Vulić et al. (2021)"], "encoder": ["BERT-base"]})  # fmt: skip
+    table = levers.summary(_frame().assign(budget="full", accuracy=lambda f: f["accuracy"] + 0.06))
+    assert levers.sentence(table, "AMD EPYC").startswith("On the full training split the best lever is tuned: 94.0%")
+    text = levers.against_published(table, published)
+    assert text.startswith("The best published result on the full training split is ConvFiT")
+    assert "-0.2 points from it, within our seed spread" in text

@@ -11,7 +11,9 @@ set. The levers (issue 31's list, each measured, none assumed to help):
 - supervised contrastive tuning (CPFT's second stage, `startup_report.modeling.supcon`) and SetFit with more
   pair steps than the chain affords (`startup_report.modeling.contrastive`), each with logistic regression,
   prototype and kNN votes on its tuned embeddings;
-- TF-IDF + logistic regression (no pretraining; `modeling.classical`), as an ensemble member;
+- TF-IDF + logistic regression (no pretraining; `modeling.classical`) and the chain's fine-tuned encoder
+  (`minilm-finetuned` with the default parameters, read from the chain's run cache or trained into it, so a
+  build with ``params/evidence.yaml`` and this tool share their runs), as ensemble members;
 - ensembles of those whose weights are chosen on the validation split only (`modeling.ensemble`).
 
 Tuned levers fine-tune all-MiniLM-L6-v2 in fp32 with 2 threads (minutes a seed); the test set only scores. Each
@@ -149,9 +151,30 @@ def _tune_setfit(
         return tuple(setfit._model.model_body.encode(t, batch_size=64, normalize_embeddings=True) for t in texts)
 
 
+def _chain_run(params: Params, splits, budget: str, seed: int) -> tuple[np.ndarray, np.ndarray, float, str]:
+    """The chain's fine-tuned run at ``budget`` and ``seed`` (default parameters): validation and test
+    probabilities, its training seconds and whether it was read from the chain's run cache or trained into it."""
+    from startup_report.modeling import grid, zoo
+    from startup_report.modeling.runcache import RunCache
+    from startup_report.modeling.runs import RunData, RunSpec, rows_sha256, run_key
+
+    name = "minilm-finetuned"
+    spec = RunSpec(name, budget, seed, zoo.model_config(name, params.model, params.training))
+    cache = RunCache(ROOT / "build/cache/runs")
+    subset = rows_sha256(sample_budget(splits.train, budget, seed))
+    key = run_key(spec, subset, rows_sha256(splits.validation), rows_sha256(splits.test), splits.labels)
+    data = RunData(splits.train, splits.validation, splits.test, tuple(splits.labels))
+    result = grid.run_grid([spec], data, cache)
+    stored = cache.get(key)
+    how = "read from" if result.cached else "trained into"
+    return stored.val_probs, stored.test_probs, float(result.results["train_seconds"].iloc[0]), how
+
+
 ENSEMBLES = (
     ("SupCon LR", "frozen LR"), ("SetFit LR", "frozen LR"), ("SupCon LR", "SetFit LR", "frozen LR"),
     ("frozen LR", "TF-IDF LR"), ("SupCon LR", "frozen LR", "TF-IDF LR"),
+    ("fine-tuned", "TF-IDF LR"), ("fine-tuned", "frozen LR", "TF-IDF LR"),
+    ("fine-tuned", "SupCon LR", "frozen LR", "TF-IDF LR"),
 )  # fmt: skip
 
 
@@ -159,7 +182,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--budget", default="10", help="examples per intent, or full")
-    parser.add_argument("--tuners", nargs="*", choices=("supcon", "setfit"), default=["supcon", "setfit"])
+    parser.add_argument("--tuners", nargs="*", choices=("supcon", "setfit", "finetune"),
+                        default=["supcon", "setfit", "finetune"])  # fmt: skip
     parser.add_argument("--supcon-steps", type=int, default=100, help="batches of 16 intents x 4 messages")
     parser.add_argument("--setfit-steps", type=int, default=100, help="batches of 32 pairs (the chain's: 20)")
     parser.add_argument("--augment-copies", type=int, default=4)
@@ -241,6 +265,12 @@ def main() -> None:
             note += " (embeddings reused from the machine cache)" if cached.reused else ""
             members["SetFit LR"] = _on_tuned("SetFit", record, seed, embedded, y, c, n, (seconds, load), note)
             cost["SetFit LR"] = record.rows[-3]["seconds"]
+
+        if "finetune" in args.tuners:  # the chain's fine-tuning (2 epochs), as a member
+            val, test, seconds, how = _chain_run(params, splits, args.budget, seed)
+            members["fine-tuned"], cost["fine-tuned"] = (val, test), seconds
+            record("fine-tuned (the chain's minilm-finetuned)", seed, test, seconds,
+                   f"{how} the chain's run cache; seconds of its training")  # fmt: skip
 
         # Ensembles: weights on the validation split only (0.05 grid on the simplex), members' seconds summed.
         for group in (g for g in ENSEMBLES if all(m in members for m in g)):

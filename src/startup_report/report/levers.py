@@ -46,26 +46,32 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
-    """One row a lever, and per budget its accuracy, spread (None with one seed), change against the baseline and
-    seconds a seed, in columns suffixed by the budget (``accuracy_10`` ...); levers in the order measured."""
+    """One row a lever: per budget its accuracy with the spread over seeds (``accuracy_10``: "86.4% ± 0.4", no
+    spread with one seed) and its change against that budget's baseline (``points_10``), then the CPU seconds a
+    seed at each budget in one column ("176 / 190"; "—" where not measured); levers in the order measured."""
+    budgets = list(table["budget"].unique())
     frames = []
-    for budget, part in table.groupby("budget", sort=False):
-        part = part.set_index("lever")
-        frames.append(pd.DataFrame({
-            f"accuracy_{budget}": part["accuracy_mean"],
-            f"sd_{budget}": part["accuracy_sd"].where(part["seeds"] > 1),
-            f"points_{budget}": part["vs_baseline_points"],
-            f"seconds_{budget}": part["seconds"],
-        }))  # fmt: skip
+    for budget in budgets:
+        part = table[table["budget"] == budget].set_index("lever")
+        figures = zip(part["accuracy_mean"], part["accuracy_sd"], part["seeds"], strict=True)
+        shown = [f"{m:.1%}" + (f" ± {100 * sd:.1f}" if n > 1 else "") for m, sd, n in figures]
+        frames.append(pd.DataFrame({f"accuracy_{budget}": shown, f"points_{budget}": part["vs_baseline_points"],
+                                    f"seconds_{budget}": part["seconds"]}, index=part.index))  # fmt: skip
     wide = pd.concat(frames, axis=1) if frames else pd.DataFrame()
-    return wide.rename_axis("lever").reset_index()
+    seconds = wide[[f"seconds_{b}" for b in budgets]]
+    wide["seconds"] = [" / ".join("—" if pd.isna(v) else f"{v:.0f}" for v in row) for row in seconds.to_numpy()]
+    return wide.drop(columns=seconds.columns).rename_axis("lever").reset_index()
+
+
+def _at(budget: str) -> str:
+    return "on the full training split" if budget == "full" else f"at {budget} examples per intent"
 
 
 def _one_budget(part: pd.DataFrame, budget: str, cpu: str) -> str:
     best = part.loc[part["accuracy_mean"].idxmax()]
     base = part[part["lever"] == BASELINE]
     text = (
-        f"At {budget} examples per intent the best lever is {best['lever']}: {best['accuracy_mean']:.1%} "
+        f"{_at(budget)[0].upper()}{_at(budget)[1:]} the best lever is {best['lever']}: {best['accuracy_mean']:.1%} "
         f"({spread(best['accuracy_sd'], int(best['seeds']))}, "
         f"{best['seconds']:.0f} s per seed on {cpu})"
     )
@@ -92,13 +98,13 @@ def sentence(table: pd.DataFrame, cpu: str) -> str:
 def _against(part: pd.DataFrame, published: pd.DataFrame, budget: str) -> str:
     cells = published[published["budget"].astype(str) == budget]
     if cells.empty:
-        return f"No published result at {budget} examples per intent to set the levers against."
+        return f"No published result {_at(budget)} to set the levers against."
     top = cells.loc[cells["accuracy"].idxmax()]
     best = part.loc[part["accuracy_mean"].idxmax()]
     margin = float(best["accuracy_mean"] - top["accuracy"])
     said = literature.verdict(margin, float(best["accuracy_sd"]), int(best["seeds"]))
     return (
-        f"The best published result at {budget} examples per intent is {top['model']} ({top['paper']}, "
+        f"The best published result {_at(budget)} is {top['model']} ({top['paper']}, "
         f"{top['encoder']}) at {top['accuracy']:.1%}: our best lever is {100 * margin:+.1f} points from it, "
         f"{said}."
     )
