@@ -55,3 +55,10 @@ def test_a_file_without_its_columns_is_rejected(tmp_path):
         openlevers.load(path, "banking77")
     _frame().to_csv(path, index=False)
     assert len(openlevers.load(path, "banking77")) == 18 and openlevers.load(path, "clinc150").empty
+
+
+def test_the_page_shows_accuracy_and_macro_f1_as_one_cell_per_encoder():
+    page = openlevers.shown(openlevers.comparison(openlevers.summary(_frame()), PUBLISHED)).set_index("known")
+    assert page.loc["25%", "tuned"] == "83.0 / 77.0" and page.loc["25%", "frozen"] == "80.0 / 73.0"
+    assert page.loc["25%", "DA-ADB"] == "81.2 / 73.7" and page.loc["25%", "by"] == "KNNCL"
+    assert page.loc["50%", "best"] == "82.8 / 82.5" and page.loc["50%", "by"] == "KNNCL / DA-ADB"

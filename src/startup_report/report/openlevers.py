@@ -59,6 +59,23 @@ def comparison(table: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def shown(comparison_table: pd.DataFrame) -> pd.DataFrame:
+    """``comparison`` as the page shows it: per share, "accuracy / macro-F1" in percent for each encoder, the
+    goal and the best published method (named, one name when the same method is best on both)."""
+
+    def pair(row: pd.Series, key: str) -> str:
+        a, f = row.get(f"{key}_accuracy"), row.get(f"{key}_macro_f1")
+        return "—" if pd.isna(a) or pd.isna(f) else f"{100 * a:.1f} / {100 * f:.1f}"
+
+    rows = []
+    for _, row in comparison_table.iterrows():
+        methods = [str(row.get(f"best_{f}_method", "—")) for f in ("accuracy", "macro_f1")]
+        by = methods[0] if methods[0] == methods[1] else " / ".join(methods)
+        rows.append({"known": f"{row['known_share']:.0%}", "frozen": pair(row, "frozen"), "tuned": pair(row, "tuned"),
+                     GOAL: pair(row, "goal"), "best": pair(row, "best"), "by": by})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 def _above_goal(part: pd.DataFrame, goal: pd.Series, draws: int) -> bool:
     """Whether the best rules of ``part`` (one encoder, one share) are above ``goal`` on both figures, outside
     their spread over draws."""
