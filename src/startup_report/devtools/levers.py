@@ -1,7 +1,9 @@
-"""Few-shot levers at one budget (10 or 30 examples per intent), 3 seeds each: what each gives over the frozen
-encoder + logistic regression, and its CPU seconds; one CSV row per (lever, seed) that the training chapter shows.
+"""Few-shot levers at one budget (10 or 30 examples per intent, or the full split), 3 seeds each: what each gives
+over the frozen encoder + logistic regression, and its CPU seconds; one CSV row per (lever, seed) that the
+training chapter shows.
 
-    nice python -m startup_report.devtools.levers [--budget 10] [--seeds 3] [--supcon-steps 100] [--setfit-steps 100]
+    nice python -m startup_report.devtools.levers [--budget 10|30|full] [--seeds 3] [--tuners supcon setfit finetune]
+        [--supcon-steps 100] [--setfit-steps 100]
 
 Same splits and few-shot draws as the grid (default parameters, ``sampling.sample_budget``), the standard test
 set. The levers (issue 31's list, each measured, none assumed to help):
@@ -35,7 +37,7 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 
 from startup_report.data.dataset import LABEL, TEXT, prepare
-from startup_report.engine.layout import machine_cache
+from startup_report.devtools import tuned
 from startup_report.modeling import ensemble, fewshot, machine, timing
 from startup_report.modeling.sampling import sample_budget
 from startup_report.params import Params
@@ -81,29 +83,6 @@ class Recorder:
         return acc
 
 
-class Tuned:
-    """A tuned encoder's embeddings of the training, validation and test messages, with the seconds and load per
-    core of tuning and encoding; kept in the machine cache by budget, seed and tuning steps."""
-
-    def __init__(self, dataset: str, name: str, budget: str, seed: int, steps: int) -> None:
-        self.path = machine_cache() / "levers" / f"{dataset}-{name}-{budget}-seed{seed}-steps{steps}.npz"
-        self.reused = self.path.is_file()
-
-    def get(self, tune: Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[tuple, float, float]:
-        """(train, validation, test embeddings), seconds, load: from the cache, or by ``tune()`` and stored."""
-        if self.reused:
-            with np.load(self.path) as f:
-                return (f["x"], f["val"], f["test"]), float(f["seconds"]), float(f["load"])
-        start = time.perf_counter()
-        x, val, test = tune()
-        seconds, load = time.perf_counter() - start, timing.load_per_core()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, x=x, val=val, test=test, seconds=seconds, load=load)
-        tmp.replace(self.path)  # whole or absent: a stopped run leaves no half file to reuse
-        return (x, val, test), seconds, load
-
-
 def _on_tuned(
     name: str, record: Recorder, seed: int, embedded: tuple, y: np.ndarray, c: float, n: int, base: tuple, note: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -126,48 +105,6 @@ def _timed(fn: Callable[..., np.ndarray], *args) -> tuple[np.ndarray, float]:
     start = time.perf_counter()
     out = fn(*args)
     return out, time.perf_counter() - start
-
-
-def _tune_supcon(texts: tuple[list[str], ...], y: np.ndarray, seed: int, steps: int, threads: int) -> tuple:
-    """SupCon-tune on the training texts (the first of ``texts``); embeddings of all three."""
-    from startup_report.modeling.supcon import SupConEncoder
-
-    supcon = SupConEncoder(steps=steps, threads=threads).fit(texts[0], y, seed)
-    return tuple(supcon.encode(t) for t in texts)
-
-
-def _tune_setfit(
-    texts: tuple[list[str], ...], y: np.ndarray, y_val: np.ndarray, n: int, seed: int, steps: int, threads: int,
-    c: float,
-) -> tuple:
-    """SetFit-tune on the training texts (the first of ``texts``) for ``n`` intents; its body's embeddings of all
-    three."""
-    from startup_report.modeling import minilm
-    from startup_report.modeling.contrastive import SetFitClassifier
-
-    setfit = SetFitClassifier(n, max_steps=steps, c=c, threads=threads)
-    setfit.fit(texts[0], y, texts[1], y_val, seed)
-    with minilm.torch_threads(threads):
-        return tuple(setfit._model.model_body.encode(t, batch_size=64, normalize_embeddings=True) for t in texts)
-
-
-def _chain_run(params: Params, splits, budget: str, seed: int) -> tuple[np.ndarray, np.ndarray, float, str]:
-    """The chain's fine-tuned run at ``budget`` and ``seed`` (default parameters): validation and test
-    probabilities, its training seconds and whether it was read from the chain's run cache or trained into it."""
-    from startup_report.modeling import grid, zoo
-    from startup_report.modeling.runcache import RunCache
-    from startup_report.modeling.runs import RunData, RunSpec, rows_sha256, run_key
-
-    name = "minilm-finetuned"
-    spec = RunSpec(name, budget, seed, zoo.model_config(name, params.model, params.training))
-    cache = RunCache(ROOT / "build/cache/runs")
-    subset = rows_sha256(sample_budget(splits.train, budget, seed))
-    key = run_key(spec, subset, rows_sha256(splits.validation), rows_sha256(splits.test), splits.labels)
-    data = RunData(splits.train, splits.validation, splits.test, tuple(splits.labels))
-    result = grid.run_grid([spec], data, cache)
-    stored = cache.get(key)
-    how = "read from" if result.cached else "trained into"
-    return stored.val_probs, stored.test_probs, float(result.results["train_seconds"].iloc[0]), how
 
 
 ENSEMBLES = (
@@ -250,16 +187,20 @@ def main() -> None:
 
         every = (texts, val_texts, test_texts)
         if "supcon" in args.tuners:  # supervised contrastive tuning (CPFT's second stage)
-            cached = Tuned(params.data.name, "supcon", args.budget, seed, args.supcon_steps)
-            embedded, seconds, load = cached.get(partial(_tune_supcon, every, y, seed, args.supcon_steps, threads))
+            parts = tuned.Tuned.parts(splits, subset, "startup_report.modeling.supcon", steps=args.supcon_steps,
+                                threads=threads)  # fmt: skip
+            cached = tuned.Tuned("supcon", args.budget, seed, parts)
+            embedded, seconds, load = cached.get(partial(tuned.tune_supcon, every, y, seed, args.supcon_steps, threads))
             note = f"{args.supcon_steps} steps of 16 intents x 4 messages; tuning and encoding {seconds:.0f} s"
             note += " (embeddings reused from the machine cache)" if cached.reused else ""
             members["SupCon LR"] = _on_tuned("SupCon", record, seed, embedded, y, c, n, (seconds, load), note)
             cost["SupCon LR"] = record.rows[-3]["seconds"]
 
         if "setfit" in args.tuners:  # SetFit with more pair steps: its head is fit on the tuned embeddings
-            cached = Tuned(params.data.name, "setfit", args.budget, seed, args.setfit_steps)
-            tune = partial(_tune_setfit, every, y, y_val, n, seed, args.setfit_steps, threads, c)
+            parts = tuned.Tuned.parts(splits, subset, "startup_report.modeling.contrastive", steps=args.setfit_steps,
+                                threads=threads, c=c)  # fmt: skip
+            cached = tuned.Tuned("setfit", args.budget, seed, parts)
+            tune = partial(tuned.tune_setfit, every, y, y_val, n, seed, args.setfit_steps, threads, c)
             embedded, seconds, load = cached.get(tune)
             note = f"{args.setfit_steps} steps of 32 pairs; tuning and encoding {seconds:.0f} s"
             note += " (embeddings reused from the machine cache)" if cached.reused else ""
@@ -267,10 +208,12 @@ def main() -> None:
             cost["SetFit LR"] = record.rows[-3]["seconds"]
 
         if "finetune" in args.tuners:  # the chain's fine-tuning (2 epochs), as a member
-            val, test, seconds, how = _chain_run(params, splits, args.budget, seed)
+            val, test, seconds, stored = tuned.chain_run(params, splits, args.budget, seed)
             members["fine-tuned"], cost["fine-tuned"] = (val, test), seconds
-            record("fine-tuned (the chain's minilm-finetuned)", seed, test, seconds,
-                   f"{how} the chain's run cache; seconds of its training")  # fmt: skip
+            # A stored run's seconds were timed when it trained, under a load not recorded: none is claimed.
+            how = "read from the chain's run cache, seconds as it recorded" if stored else "trained here"
+            record("fine-tuned (the chain's minilm-finetuned)", seed, test, seconds, how,
+                   float("nan") if stored else None)  # fmt: skip
 
         # Ensembles: weights on the validation split only (0.05 grid on the simplex), members' seconds summed.
         for group in (g for g in ENSEMBLES if all(m in members for m in g)):

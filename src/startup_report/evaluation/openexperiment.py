@@ -195,10 +195,12 @@ def gap_to_best(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gap_sentence(gaps: pd.DataFrame, draws: int | None = None, embeddings: str = "frozen embeddings") -> str:
+def gap_sentence(
+    gaps: pd.DataFrame, draws: int | Mapping[float, int] | None = None, embeddings: str = "frozen embeddings"
+) -> str:
     """The gap to the best published method per known share, worded from ``gap_to_best``; with the number of
-    draws, each gap is judged by our spread over draws (``literature.verdict``). ``embeddings`` names what the
-    rules ran on."""
+    draws (one for all shares, or per share), each gap is judged by our spread over draws
+    (``literature.verdict``). ``embeddings`` names what the rules ran on."""
     from startup_report.report.literature import verdict
 
     if gaps.empty:
@@ -208,7 +210,8 @@ def gap_sentence(gaps: pd.DataFrame, draws: int | None = None, embeddings: str =
         gap = getattr(r, f"{figure}_gap_points")
         text = f"{gap:+.1f} points"
         if draws is not None:
-            text += f" ({verdict(gap / 100, getattr(r, f'our_{figure}_sd'), draws)})"
+            n = draws.get(r.known_share, 0) if isinstance(draws, Mapping) else draws
+            text += f" ({verdict(gap / 100, getattr(r, f'our_{figure}_sd'), n, 'draw')})"
         return text
 
     parts = [

@@ -88,12 +88,13 @@ def load(path: Path, dataset: str) -> pd.DataFrame:
     return frame
 
 
-def verdict(margin: float, sd: float, seeds: int) -> str:
-    """Our mean minus a published figure, judged by our spread over seeds (the rules in the module docstring)."""
+def verdict(margin: float, sd: float, seeds: int, unit: str = "seed") -> str:
+    """Our mean minus a published figure, judged by our spread over seeds (the rules in the module docstring);
+    ``unit`` names what was repeated (``draw`` for draws of known intents)."""
     if seeds < 2:
-        return "no verdict (one seed: its spread is unknown)"
+        return f"no verdict (one {unit}: its spread is unknown)"
     if abs(margin) <= sd:
-        return "within our seed spread"
+        return f"within our {unit} spread"
     return "above" if margin > 0 else "below"
 
 

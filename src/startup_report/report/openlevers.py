@@ -76,30 +76,36 @@ def shown(comparison_table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _above_goal(part: pd.DataFrame, goal: pd.Series, draws: int) -> bool:
-    """Whether the best rules of ``part`` (one encoder, one share) are above ``goal`` on both figures, outside
-    their spread over draws."""
+def _against_goal(part: pd.DataFrame, goal: pd.Series) -> str:
+    """``above``, ``not above`` or ``not judged`` (one draw): the best rules of ``part`` (one encoder, one share)
+    against ``goal`` on both figures, each judged by its spread over the share's draws."""
+    said = []
     for figure in ("accuracy", "macro_f1"):
         best = part.loc[part[f"od_{figure}"].idxmax()]
         margin = float(best[f"od_{figure}"] - goal[figure])
-        if verdict(margin, float(best[f"od_{figure}_sd"]), draws) != "above":
-            return False
-    return True
+        said.append(verdict(margin, float(best[f"od_{figure}_sd"]), int(best["draws"]), "draw"))
+    if any(s.startswith("no verdict") for s in said):
+        return "not judged"
+    return "above" if all(s == "above" for s in said) else "not above"
 
 
 def tuned_sentence(table: pd.DataFrame, published: pd.DataFrame) -> str:
-    """The tuned encoder's best rules against the best published method per share (judged by the spread over
-    draws), then against the goal, DA-ADB: at how many shares it is above on both figures."""
+    """The tuned encoder's best rules against the best published method per share (each share judged by the
+    spread over its own draws), then against the goal, DA-ADB: at how many shares it is above on both figures."""
     tuned = table[table["encoder"] == TUNED]
     if tuned.empty:
         return "Open intent on tuned embeddings has not been measured for this dataset."
-    draws = int(tuned["draws"].min())
+    draws = tuned.groupby("known_share")["draws"].min().to_dict()
     text = gap_sentence(gap_to_best(tuned, published), draws, f"{TUNED} embeddings")
     goal = published[published["method"] == GOAL].set_index("known_share")
-    shares = sorted(tuned["known_share"].unique())
-    above = [s for s in shares if s in goal.index and _above_goal(tuned[tuned["known_share"] == s], goal.loc[s], draws)]
-    measured = ", ".join(f"{s:.0%}" for s in shares)
-    return text + (
-        f" Against {GOAL}, the goal, the tuned encoder is above on both figures, outside its spread, at "
-        f"{len(above)} of the {len(shares)} shares measured ({measured} known)."
+    shares = [s for s in sorted(draws) if s in goal.index]
+    if not shares:
+        return text
+    said = {s: _against_goal(tuned[tuned["known_share"] == s], goal.loc[s]) for s in shares}
+    above = sum(v == "above" for v in said.values())
+    unjudged = [f"{s:.0%}" for s, v in said.items() if v == "not judged"]
+    text += (
+        f" Against {GOAL}, the goal, the tuned encoder is above on both figures, outside its spread over draws, at "
+        f"{above} of the {len(shares)} shares measured ({', '.join(f'{s:.0%}' for s in shares)} known)"
     )
+    return text + (f"; not judged at {', '.join(unjudged)} (one draw)." if unjudged else ".")
