@@ -18,7 +18,7 @@ def _params(**data):
 def test_banking77_reads_both_published_tables_and_the_measured_levers():
     training, evaluation = chain.STAGE_BY_NAME["training"], chain.STAGE_BY_NAME["evaluation"]
     assert _names(training.external_inputs(Params(), ROOT)) == [
-        "banking77_published.csv", "fewshot10.csv", "fewshot30.csv"
+        "banking77_published.csv", "fewshot10.csv", "fewshot30.csv", "fewshotfull.csv"
     ]
     assert _names(evaluation.external_inputs(Params(), ROOT)) == [
         "llm_prices.csv", "compute.csv", "open_intent_zhang2021.csv", "openintent.csv"
