@@ -72,3 +72,16 @@ def test_rows_group_members_at_the_same_budget_and_seed_and_add_their_costs():
     weights = [float(w) for w in pair["ensemble_weights"].split("+")]
     assert 0.0 < weights[0] < 1.0 and sum(weights) == pytest.approx(1.0)
     assert ensemble.ensemble_rows(runs, [("a", "missing")], Y, Y, 3) == []
+
+
+def test_on_the_full_split_a_deterministic_model_run_once_stands_in_at_every_seed():
+    # tfidf-logreg is deterministic: the grid trains it once on the full split, the fine-tuned model per seed.
+    runs = [_outcome("minilm-finetuned", A, A, "full", s) for s in (42, 43, 44)]
+    runs += [_outcome("tfidf-logreg", B, B, "full", 42), _outcome("minilm-keras-head", B, B, "full", 42)]
+    rows = ensemble.ensemble_rows(runs, [("minilm-finetuned", "tfidf-logreg")], Y, Y, 3)
+    assert [(row["seed"], row["budget"]) for row in rows] == [(42, "full"), (43, "full"), (44, "full")]
+    assert all(row["train_seconds"] == 4.0 for row in rows)
+    # A model that is not deterministic gets no stand-in, and neither does a few-shot budget.
+    assert len(ensemble.ensemble_rows(runs, [("minilm-finetuned", "minilm-keras-head")], Y, Y, 3)) == 1
+    few = [_outcome("minilm-finetuned", A, A, "10", 43), _outcome("tfidf-logreg", B, B, "10", 42)]
+    assert ensemble.ensemble_rows(few, [("minilm-finetuned", "tfidf-logreg")], Y, Y, 3) == []

@@ -15,11 +15,13 @@ those weights.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from startup_report.modeling.catalog import MODELS
 from startup_report.modeling.runs import RunOutcome
+from startup_report.modeling.sampling import FULL
 from startup_report.modeling.score import accuracy, macro_f1
 
 #: Grid step of the weights: 21 candidate points for two members, 231 for three, 1,771 for four.
@@ -110,14 +112,25 @@ def ensemble_rows(
     n_classes: int,
 ) -> list[dict]:
     """One row per group of models and per (budget, seed) at which every member ran, in the order of
-    ``outcomes`` (the first member's runs)."""
+    ``outcomes`` (the first member's runs). On the full split a deterministic model runs once (every seed gives
+    the same model: ``zoo.seeds_for``), so its one run stands in at every seed of the others."""
     by_run = {(o.row["model"], str(o.row["budget"]), int(o.row["seed"])): o for o in outcomes}
     rows = []
     for group in groups:
         first, others = group[0], group[1:]
         for (model, budget, seed), a in by_run.items():
-            rest = [by_run.get((other, budget, seed)) for other in others]
+            rest = [_member(by_run, other, budget, seed) for other in others]
             if model == first and all(r is not None for r in rest):
                 members = [a, *rest]
                 rows.append(ensemble_row(members, blend(members, y_val), y_test, n_classes))
     return rows
+
+
+def _member(by_run: dict[tuple[str, str, int], RunOutcome], model: str, budget: str, seed: int) -> RunOutcome | None:
+    """``model``'s run at (``budget``, ``seed``), or on the full split a deterministic model's one run, carrying
+    that seed; None when it did not run."""
+    run = by_run.get((model, budget, seed))
+    if run is None and budget == FULL and model in MODELS and MODELS[model].deterministic:
+        once = [o for (m, b, _), o in by_run.items() if m == model and b == budget]
+        run = replace(once[0], row={**once[0].row, "seed": seed}) if once else None
+    return run
