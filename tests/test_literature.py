@@ -70,8 +70,9 @@ def test_a_margin_within_the_seed_spread_is_no_win():
     one_seed = "no verdict (one seed: its spread is unknown)"  # m3 ran one seed
     assert comparison["verdict"].tolist() == ["within our seed spread", "above", one_seed]
     sentence = literature.headline(comparison)
-    assert "86.0% (± 0.5% over 3 seeds) against 85.7% for the best published, x (P): +0.3 points, within" in sentence
-    assert "full training split, m3 reaches 93.5% (one seed) against 94.0%" in sentence
+    assert "86.00% (± 0.50% over 3 seeds) against 85.70% for the best published, x (P): +0.30 points, within" \
+        in sentence
+    assert "full training split, m3 reaches 93.50% (one seed) against 94.00%" in sentence
     assert literature.headline(None) == "No published results for this dataset."
 
 
@@ -86,7 +87,7 @@ def test_the_best_at_our_size_or_smaller_is_judged_apart_and_unknown_sizes_never
     assert row["best_model"] == "unknown" and row["best_verdict"] == "below"
     assert row["small_model"] == "small" and row["small_verdict"] == "above"
     sentence = literature.headline(comparison, 22.7)
-    assert "size (23 M) or smaller the best published is small (P) at 80.0%: +6.0 points, above" in sentence
+    assert "size (23 M) or smaller the best published is small (P) at 80.00%: +6.00 points, above" in sentence
     none_small = literature.headline(literature.compare(_summary(), published.iloc[[0]]), 22.7)
     assert "no published result at this budget names an encoder of 23 M parameters or fewer" in none_small
 

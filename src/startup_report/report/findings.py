@@ -29,9 +29,10 @@ def best_of(summary: pd.DataFrame, families: Sequence[str], budget: str) -> pd.S
     return rows.loc[rows["accuracy_mean"].idxmax()] if len(rows) else None
 
 
-def spread(sd: float, seeds: int) -> str:
-    """'± 0.4 % over 3 seeds', or 'one seed' where a spread cannot be measured (no "± 0.0 %")."""
-    return f"± {sd:.1%} over {seeds} seeds" if seeds > 1 else "one seed"
+def spread(sd: float, seeds: int, digits: int = 1) -> str:
+    """'± 0.4 % over 3 seeds' (``digits`` after the point), or 'one seed' where a spread cannot be measured (no
+    "± 0.0 %")."""
+    return f"± {sd:.{digits}%} over {seeds} seeds" if seeds > 1 else "one seed"
 
 
 def encoder_routes(summary: pd.DataFrame, budgets: Sequence[int]) -> str:

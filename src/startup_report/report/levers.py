@@ -104,8 +104,8 @@ def _against(part: pd.DataFrame, published: pd.DataFrame, budget: str) -> str:
     said = literature.verdict(margin, float(best["accuracy_sd"]), int(best["seeds"]))
     return (
         f"The best published result {_at(budget)} is {top['model']} ({top['paper']}, "
-        f"{top['encoder']}) at {top['accuracy']:.1%}: our best lever is {100 * margin:+.1f} points from it, "
-        f"{said}."
+        f"{top['encoder']}) at {top['accuracy']:.2%}: our best lever, {best['accuracy_mean']:.2%} "
+        f"({spread(best['accuracy_sd'], int(best['seeds']), 2)}), is {100 * margin:+.2f} points from it, {said}."
     )
 
 

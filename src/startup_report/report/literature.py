@@ -173,10 +173,11 @@ def headline(comparison: pd.DataFrame | None, our_parameters_m: float | None = N
     parts = []
     for _, row in budget_verdicts(comparison, size).iterrows():
         margin = 100 * (row["our_accuracy"] - row["best_accuracy"])
+        # Two decimals, as the papers print them: a verdict on a margin of 0.06 points must show that margin.
         clause = (
-            f"with {_budget_words(row['budget'])}, {row['our_best_model']} reaches {row['our_accuracy']:.1%} "
-            f"({spread(row['our_sd'], row['seeds'])}) against {row['best_accuracy']:.1%} for the best published, "
-            f"{row['best_model']} ({row['best_paper']}): {margin:+.1f} points, {row['best_verdict']}"
+            f"with {_budget_words(row['budget'])}, {row['our_best_model']} reaches {row['our_accuracy']:.2%} "
+            f"({spread(row['our_sd'], row['seeds'], 2)}) against {row['best_accuracy']:.2%} for the best "
+            f"published, {row['best_model']} ({row['best_paper']}): {margin:+.2f} points, {row['best_verdict']}"
         )
         if our_parameters_m is not None:
             if row["small_model"] is None:
@@ -185,7 +186,7 @@ def headline(comparison: pd.DataFrame | None, our_parameters_m: float | None = N
                 small_margin = 100 * (row["our_accuracy"] - row["small_accuracy"])
                 clause += (
                     f"; at our encoder's size ({size:.0f} M) or smaller the best published is {row['small_model']} "
-                    f"({row['small_paper']}) at {row['small_accuracy']:.1%}: {small_margin:+.1f} points, "
+                    f"({row['small_paper']}) at {row['small_accuracy']:.2%}: {small_margin:+.2f} points, "
                     f"{row['small_verdict']}"
                 )
         parts.append(clause)
