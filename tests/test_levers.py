@@ -87,9 +87,10 @@ def test_each_budget_is_judged_against_its_own_baseline(tmp_path):
     assert "At 30 examples per intent the best of 3 levers on the test set (so an upper bound) is frozen + logistic " \
            "regression (baseline): 90.0%" in text
     wide = levers.side_by_side(table).set_index("lever")
-    assert list(wide.columns) == ["accuracy_10", "points_10", "accuracy_30", "points_30", "seconds"]
-    assert wide.loc["tuned", "points_30"] == pytest.approx(-1.0)
-    assert wide.loc["tuned", "accuracy_30"] == "89.0% ± 1.0" and wide.loc["tuned", "seconds"] == "300 / 300"
+    assert list(wide.columns) == ["at_10", "at_30", "seconds"]
+    assert wide.loc["tuned", "at_10"] == "88.0% ± 1.0 (+3.0)"
+    assert wide.loc["tuned", "at_30"] == "89.0% ± 1.0 (\u22121.0)"
+    assert wide.loc[levers.BASELINE, "at_30"] == "90.0% ± 1.0 (+0.0)" and wide.loc["tuned", "seconds"] == "300 / 300"
 
 
 def test_one_seed_shows_no_spread_and_a_lever_missing_at_a_budget_shows_a_dash():
@@ -97,8 +98,8 @@ def test_one_seed_shows_no_spread_and_a_lever_missing_at_a_budget_shows_a_dash()
     at_10 = frame[(frame["lever"] != "tuned") | (frame["seed"] == 1)]
     at_full = frame[frame["lever"] != "noisy"].assign(budget="full")
     wide = levers.side_by_side(levers.summary(pd.concat([at_10, at_full]))).set_index("lever")
-    assert wide.loc["tuned", "accuracy_10"] == "88.0%" and wide.loc["noisy", "accuracy_10"] == "85.0% ± 5.0"
-    assert pd.isna(wide.loc["noisy", "accuracy_full"]) and wide.loc["noisy", "seconds"] == "1 / —"
+    assert wide.loc["tuned", "at_10"] == "88.0% (+3.0)" and wide.loc["noisy", "at_10"] == "85.0% ± 5.0 (+0.0)"
+    assert pd.isna(wide.loc["noisy", "at_full"]) and wide.loc["noisy", "seconds"] == "1 / —"
 
 
 def test_the_full_split_is_named_as_such():

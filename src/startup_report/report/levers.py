@@ -45,18 +45,24 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _cell(mean: float, sd: float, seeds: int, points: float) -> str:
+    """'86.4% ± 0.4 (+1.0)': accuracy, spread over seeds (none with one seed), points against the baseline."""
+    spread_ = f" ± {100 * sd:.1f}" if seeds > 1 else ""
+    change = f"{round(points, 1) + 0.0:+.1f}".replace("-", "\u2212")  # no "-0.0"; a typographic minus
+    return f"{mean:.1%}{spread_} ({change})"
+
+
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
-    """One row a lever: per budget its accuracy with the spread over seeds (``accuracy_10``: "86.4% ± 0.4", no
-    spread with one seed) and its change against that budget's baseline (``points_10``), then the CPU seconds a
-    seed at each budget in one column ("176 / 190"; "—" where not measured); levers in the order measured."""
+    """One row a lever: per budget one cell (``at_10``: "86.4% ± 0.4 (+1.0)": accuracy, its spread over seeds, none
+    with one seed, and the change against that budget's baseline in points), then the CPU seconds a seed at each
+    budget in one column ("176 / 190"; "—" where not measured); levers in the order measured."""
     budgets = list(table["budget"].unique())
     frames = []
     for budget in budgets:
         part = table[table["budget"] == budget].set_index("lever")
-        figures = zip(part["accuracy_mean"], part["accuracy_sd"], part["seeds"], strict=True)
-        shown = [f"{m:.1%}" + (f" ± {100 * sd:.1f}" if n > 1 else "") for m, sd, n in figures]
-        frames.append(pd.DataFrame({f"accuracy_{budget}": shown, f"points_{budget}": part["vs_baseline_points"],
-                                    f"seconds_{budget}": part["seconds"]}, index=part.index))  # fmt: skip
+        cells = zip(part["accuracy_mean"], part["accuracy_sd"], part["seeds"], part["vs_baseline_points"], strict=True)
+        frames.append(pd.DataFrame({f"at_{budget}": [_cell(*c) for c in cells], f"seconds_{budget}": part["seconds"]},
+                                   index=part.index))  # fmt: skip
     wide = pd.concat(frames, axis=1) if frames else pd.DataFrame()
     seconds = wide[[f"seconds_{b}" for b in budgets]]
     wide["seconds"] = [" / ".join("—" if pd.isna(v) else f"{v:.0f}" for v in row) for row in seconds.to_numpy()]
