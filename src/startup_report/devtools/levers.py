@@ -85,20 +85,21 @@ class Recorder:
 
 def _on_tuned(
     name: str, record: Recorder, seed: int, embedded: tuple, y: np.ndarray, c: float, n: int, base: tuple, note: str
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[tuple[np.ndarray, np.ndarray], float]:
     """Logistic regression, prototype and kNN votes on a tuned encoder's embeddings of the training, validation
     and test messages (``embedded``), each row costing the tuning and encoding (``base``: seconds, load) plus its
-    own fit; the regression's validation and test probabilities, for the ensembles."""
+    own fit; the regression's validation and test probabilities and its seconds, for the ensembles."""
     (x, x_val, x_test), (seconds, load) = embedded, base
     start = time.perf_counter()
     lr = _logreg(x, y, c, seed)
     val, test = _full(lr, x_val, n), _full(lr, x_test, n)
-    record(f"{name}-tuned + logistic regression", seed, test, seconds + time.perf_counter() - start, note, load)
+    lr_seconds = seconds + time.perf_counter() - start
+    record(f"{name}-tuned + logistic regression", seed, test, lr_seconds, note, load)
     probs, s = _timed(fewshot.prototype_probs, x, y, x_test, n)
     record(f"{name}-tuned + prototype", seed, probs, seconds + s, note, load)
     probs, s = _timed(fewshot.knn_probs, x, y, x_test, n)
     record(f"{name}-tuned + kNN vote (k=5)", seed, probs, seconds + s, note, load)
-    return val, test
+    return (val, test), lr_seconds
 
 
 def _timed(fn: Callable[..., np.ndarray], *args) -> tuple[np.ndarray, float]:
@@ -193,8 +194,8 @@ def main() -> None:
             embedded, seconds, load = cached.get(partial(tuned.tune_supcon, every, y, seed, args.supcon_steps, threads))
             note = f"{args.supcon_steps} steps of 16 intents x 4 messages; tuning and encoding {seconds:.0f} s"
             note += " (embeddings reused from the machine cache)" if cached.reused else ""
-            members["SupCon LR"] = _on_tuned("SupCon", record, seed, embedded, y, c, n, (seconds, load), note)
-            cost["SupCon LR"] = record.rows[-3]["seconds"]
+            base = (seconds, load)
+            members["SupCon LR"], cost["SupCon LR"] = _on_tuned("SupCon", record, seed, embedded, y, c, n, base, note)
 
         if "setfit" in args.tuners:  # SetFit with more pair steps: its head is fit on the tuned embeddings
             parts = tuned.Tuned.parts(splits, subset, "startup_report.modeling.contrastive", steps=args.setfit_steps,
@@ -204,8 +205,8 @@ def main() -> None:
             embedded, seconds, load = cached.get(tune)
             note = f"{args.setfit_steps} steps of 32 pairs; tuning and encoding {seconds:.0f} s"
             note += " (embeddings reused from the machine cache)" if cached.reused else ""
-            members["SetFit LR"] = _on_tuned("SetFit", record, seed, embedded, y, c, n, (seconds, load), note)
-            cost["SetFit LR"] = record.rows[-3]["seconds"]
+            base = (seconds, load)
+            members["SetFit LR"], cost["SetFit LR"] = _on_tuned("SetFit", record, seed, embedded, y, c, n, base, note)
 
         if "finetune" in args.tuners:  # the chain's fine-tuning (2 epochs), as a member
             val, test, seconds, stored = tuned.chain_run(params, splits, args.budget, seed)
